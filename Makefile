@@ -1,0 +1,71 @@
+# CiviPortal. `make demo` and `make test` are the two commands a newcomer needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/civiportal
+TEST_BROKER_URL := redis://127.0.0.1:6379/0
+
+.PHONY: demo test lint bench worker beat run messages clean install
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CiviPortal needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(INSTALLED)
+
+# Embedded by default (SQLite, tasks run in process). With CELERY_BROKER_URL set, a
+# worker runs beside the server so submissions are delivered.
+demo: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_demo
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	  $(BIN)/celery -A civiportal worker --beat --loglevel INFO & \
+	  trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	else \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+	fi
+
+test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+test: export CELERY_BROKER_URL ?= $(TEST_BROKER_URL)
+test: $(INSTALLED)
+	$(BIN)/python scripts/check_services.py
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: export DATABASE_URL ?= $(TEST_DATABASE_URL)
+bench: export CELERY_BROKER_URL ?= $(TEST_BROKER_URL)
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench_engine.py
+
+worker: $(INSTALLED)
+	$(BIN)/celery -A civiportal worker --loglevel INFO
+
+beat: $(INSTALLED)
+	$(BIN)/celery -A civiportal beat --loglevel INFO
+
+run: $(INSTALLED)
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn civiportal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+
+# For translators: extract and compile messages. The compiled .mo files are committed
+# so that running the portal needs no gettext tools.
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --locale es --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages --locale es --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

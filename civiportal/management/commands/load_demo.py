@@ -1,0 +1,31 @@
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_USERS = [
+    # username, description, is_superuser
+    ("admin", "superuser: everything in the admin", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo programs and create demo users, printing their fresh passwords."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        user_model = get_user_model()
+        lines = []
+        for username, description, is_superuser in DEMO_USERS:
+            password = secrets.token_urlsafe(9)
+            user, _created = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@demo.civiportal.local"}
+            )
+            user.is_staff = True
+            user.is_superuser = is_superuser
+            user.set_password(password)
+            user.save()
+            lines.append(f"  {username:<14} {password:<14} {description}")
+        self.stdout.write("Demo users (passwords are new on every run):")
+        self.stdout.write("\n".join(lines))

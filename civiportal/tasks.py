@@ -1,0 +1,8 @@
+from celery import shared_task
+
+
+@shared_task(bind=True, name="civiportal.ping")
+def ping(self):
+    """Answer with the name of the worker that ran it, so a deep health check can tell
+    a real worker from eager in-process execution."""
+    return {"hostname": self.request.hostname or "eager"}
