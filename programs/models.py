@@ -1,0 +1,220 @@
+"""Programs, their versions and the shared question bank.
+
+A question lives once in the bank under a stable dotted key; every program that asks it
+reuses the same row, which is what lets one answer pre-fill every application. A program
+version is an ordered list of screens plus eligibility rules; once published it is
+frozen (see `programs.services`), so applications always point at what they were made
+under.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+
+def translated(obj, field: str, language: str | None = None) -> str:
+    """The value of `field` in the active language, falling back to English.
+
+    English lives in the model field itself; other languages in `translations`,
+    e.g. {"es": {"label": "...", "help_text": "..."}}.
+    """
+    language = (language or translation.get_language() or "en").split("-")[0]
+    if language != "en":
+        value = (obj.translations or {}).get(language, {}).get(field)
+        if value:
+            return value
+    return getattr(obj, field)
+
+
+class QuestionType(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    CURRENCY = "currency", _("Currency")
+    DATE = "date", _("Date")
+    YES_NO = "yes_no", _("Yes or no")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    NAME = "name", _("Name")
+    ADDRESS = "address", _("Address")
+    HOUSEHOLD_MEMBERS = "household_members", _("Household members")
+    IDENTIFIER = "identifier", _("Identifier")
+    FILE = "file", _("File upload")
+    STATIC = "static", _("Static text")
+
+
+class Question(models.Model):
+    key = models.CharField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_("Stable dotted key shared by every program, e.g. household.size."),
+    )
+    type = models.CharField(_("type"), max_length=30, choices=QuestionType.choices)
+    label = models.CharField(_("label"), max_length=300)
+    help_text = models.TextField(_("help text"), blank=True)
+    # Choice options: [{"value": "rent", "label": "Rent", "translations": {"es": "Alquiler"}}]
+    options = models.JSONField(_("options"), default=list, blank=True)
+    # Type-specific validation: min, max, max_length, pattern, pattern_description,
+    # allowed_extensions, max_size_bytes, display ("radio" | "dropdown").
+    validation = models.JSONField(_("validation"), default=dict, blank=True)
+    # Household members: the sub-questions asked per person, in order:
+    # [{"key": "birth_date", "type": "date", "label": "...", "translations": {...}}]
+    member_fields = models.JSONField(_("member fields"), default=list, blank=True)
+    # Other languages: {"es": {"label": "...", "help_text": "..."}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Masked in lists and exports unless the viewer may see sensitive answers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("question")
+        permissions = [("view_sensitive_answers", "Can view sensitive answers")]
+
+    def __str__(self):
+        return self.key
+
+    def text(self, field: str = "label", language: str | None = None) -> str:
+        return translated(self, field, language)
+
+
+class ProgramCategory(models.TextChoices):
+    FOOD = "food", _("Food")
+    HOUSING = "housing", _("Housing")
+    UTILITIES = "utilities", _("Utilities")
+    TRANSPORT = "transport", _("Transportation")
+    CHILD_CARE = "child_care", _("Child care")
+    HEALTH = "health", _("Health")
+    INTERNET = "internet", _("Internet")
+    RECREATION = "recreation", _("Recreation")
+    ENERGY = "energy", _("Energy")
+
+
+class Program(models.Model):
+    class DisplayMode(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        NAVIGATORS_ONLY = "navigators_only", _("Navigators only")
+        HIDDEN = "hidden", _("Hidden from the catalog, reachable by link")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="programs")
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("what it provides"), blank=True)
+    how_to_apply = models.TextField(_("how to apply"), blank=True)
+    time_to_complete_minutes = models.PositiveSmallIntegerField(
+        _("minutes to complete"), default=10
+    )
+    external_url = models.URLField(_("external link"), blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    display_mode = models.CharField(
+        _("display mode"), max_length=20, choices=DisplayMode.choices, default=DisplayMode.PUBLIC
+    )
+    closed_message = models.TextField(_("message when closed"), blank=True)
+    # {"es": {"name": "...", "summary": "...", "description": "...", "how_to_apply": "..."}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+
+    def __str__(self):
+        return self.name
+
+    def text(self, field: str, language: str | None = None) -> str:
+        return translated(self, field, language)
+
+
+class ProgramVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # The eligibility rule tree (docs/eligibility-rules.md); empty means open to everyone.
+    eligibility_rules = models.JSONField(_("eligibility rules"), default=dict, blank=True)
+    # Gating: a resident found ineligible cannot apply. Non-gating: they are told, and may.
+    eligibility_gating = models.BooleanField(_("eligibility is gating"), default=False)
+    # Estimated benefit value expression, with its period and a label.
+    estimated_value = models.JSONField(_("estimated value"), default=dict, blank=True)
+    # Example applicants with expected outcomes; publishing requires all to pass.
+    examples = models.JSONField(_("example applicants"), default=list, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "-number"]
+        verbose_name = _("program version")
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="unique_version_number"),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status="published"),
+                name="one_published_version_per_program",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.program.slug} v{self.number} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Screen(models.Model):
+    version = models.ForeignKey(ProgramVersion, on_delete=models.CASCADE, related_name="screens")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.SlugField(_("key"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    # A rule over earlier answers (same language as eligibility rules); empty: always shown.
+    visible_if = models.JSONField(_("shown only if"), default=dict, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_screen_key_per_version")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def text(self, field: str, language: str | None = None) -> str:
+        return translated(self, field, language)
+
+
+class ScreenQuestion(models.Model):
+    screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="screen_questions")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="screen_uses")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        ordering = ["screen", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screen", "question"], name="unique_question_per_screen"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.screen} · {self.question.key}"
