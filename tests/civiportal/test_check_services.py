@@ -1,0 +1,46 @@
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "check_services.py"
+
+
+def run(env):
+    return subprocess.run(
+        [sys.executable, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=30
+    )
+
+
+def test_fails_fast_naming_the_unreachable_database_and_how_to_start_it():
+    result = run(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:1/civiportal",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert result.returncode == 2
+    assert "PostgreSQL is unreachable at postgres://postgres@127.0.0.1:1/civiportal" in (
+        result.stderr
+    )
+    assert "docker compose up -d db" in result.stderr
+
+
+def test_fails_fast_naming_the_unreachable_broker():
+    result = run(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/civiportal",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        }
+    )
+    assert result.returncode == 2
+    assert "Redis is unreachable at redis://127.0.0.1:1/0" in result.stderr
+
+
+def test_passes_when_both_services_answer():
+    result = run(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/civiportal",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
