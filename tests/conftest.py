@@ -5,11 +5,6 @@ from tests.celery_worker import celery_worker  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
-def english_by_default(settings):
-    settings.LANGUAGE_CODE = "en"
-
-
-@pytest.fixture(autouse=True)
 def eager_celery_unless_worker(request):
     """Unit tests run tasks in process; tests that ask for `celery_worker` get the real
     broker and a real worker instead."""
