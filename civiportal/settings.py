@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,6 +167,44 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+
+# Delivery to agencies (agencies/tasks.py, docs/operations.md). Queues are split by
+# channel kind so slow agency webhooks cannot hold up the internal queue or emails; a
+# worker started without -Q consumes every queue listed here.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue("celery"),
+    Queue("routing"),
+    Queue("deliveries.internal"),
+    Queue("deliveries.webhook"),
+    Queue("deliveries.email"),
+]
+CELERY_TASK_ROUTES = {
+    "agencies.tasks.route_submission": {"queue": "routing"},
+    "agencies.tasks.sweep_deliveries": {"queue": "routing"},
+    # deliver() is sent to deliveries.<channel kind> explicitly; this is the fallback.
+    "agencies.tasks.deliver": {"queue": "deliveries.internal"},
+}
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_RETRY_BASE_SECONDS = float(os.environ.get("DELIVERY_RETRY_BASE_SECONDS", "30"))
+# Kept below the Redis visibility timeout (one hour) so a retry message waiting for its
+# countdown is never redelivered early.
+DELIVERY_RETRY_MAX_SECONDS = float(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "1800"))
+# Longer than the task hard time limit: a row still "delivering" after this lost its worker.
+DELIVERY_STUCK_AFTER_SECONDS = float(os.environ.get("DELIVERY_STUCK_AFTER_SECONDS", "600"))
+# A due row whose task message has not run this long after it was due is sent again.
+DELIVERY_REQUEUE_AFTER_SECONDS = float(os.environ.get("DELIVERY_REQUEUE_AFTER_SECONDS", "300"))
+DELIVERY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("DELIVERY_SWEEP_INTERVAL_SECONDS", "30"))
+DELIVERY_SWEEP_BATCH_SIZE = int(os.environ.get("DELIVERY_SWEEP_BATCH_SIZE", "1000"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=not IS_PRODUCTION)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-deliveries": {
+        "task": "agencies.tasks.sweep_deliveries",
+        "schedule": DELIVERY_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "routing", "expires": DELIVERY_SWEEP_INTERVAL_SECONDS},
+    },
+}
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True
