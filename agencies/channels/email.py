@@ -1,0 +1,74 @@
+"""Email notice to the agency's intake address. The body carries no answers, only the
+reference, the program and a link to the application in the admin (sign-in required)."""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from agencies.channels import PermanentDeliveryError, TransientDeliveryError
+
+ATOMIC = False
+
+
+def admin_link(delivery) -> str:
+    try:
+        path = reverse("admin:applicants_application_change", args=[delivery.application_id])
+    except NoReverseMatch:
+        path = reverse("admin:agencies_delivery_change", args=[delivery.pk])
+    return f"{settings.SITE_URL}{path}"
+
+
+def build_message(delivery) -> EmailMessage:
+    application = delivery.application
+    program = application.program
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("New application %(reference)s: %(program)s") % {
+            "reference": application.reference,
+            "program": program.name,
+        }
+        body = "\n".join(
+            [
+                _("A resident has applied to %(program)s.") % {"program": program.name},
+                "",
+                _("Application reference: %(reference)s") % {"reference": application.reference},
+                _("Program: %(program)s") % {"program": program.name},
+                _("Submitted: %(when)s")
+                % {"when": application.submitted_at.strftime("%Y-%m-%d %H:%M %Z")},
+                "",
+                _("Review it in CiviPortal (sign-in required):"),
+                admin_link(delivery),
+                "",
+                _(
+                    "For the resident's privacy this email holds no answers; they are "
+                    "only shown to signed-in caseworkers."
+                ),
+            ]
+        )
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    key = str(delivery.idempotency_key)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.channel.intake_email],
+        # A stable Message-ID lets mail systems fold a rare duplicate send into one.
+        headers={"Message-ID": f"<{key}@{domain or 'civiportal'}>", "X-CiviPortal-Delivery": key},
+    )
+
+
+def send(delivery) -> str:
+    """Send the notice; a refused recipient is permanent, a mail server hiccup transient."""
+    if not delivery.channel.intake_email:
+        raise PermanentDeliveryError("The agency has no intake email address.")
+    message = build_message(delivery)
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
+        raise PermanentDeliveryError(f"Mail server refused the message: {error}") from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise TransientDeliveryError(f"Mail server error: {error}") from error
+    return f"emailed {delivery.channel.intake_email}"
