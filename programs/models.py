@@ -7,10 +7,31 @@ frozen (see `programs.services`), so applications always point at what they were
 under.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+class PublishedVersionIsImmutable(Exception):
+    """Raised on any attempt to change a published or archived program version.
+
+    Applications point at the exact version they were made under, so what a resident saw
+    and what an agency receives must never change after publication.
+    """
+
+
+def _frozen_status(version_id) -> str | None:
+    """The stored status of a version if it is published or archived, else None."""
+    if version_id is None:
+        return None
+    status = ProgramVersion.objects.filter(pk=version_id).values_list("status", flat=True).first()
+    return (
+        status
+        if status in (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
+        else None
+    )
 
 
 def translated(obj, field: str, language: str | None = None) -> str:
@@ -120,6 +141,11 @@ class Program(models.Model):
         _("display mode"), max_length=20, choices=DisplayMode.choices, default=DisplayMode.PUBLIC
     )
     closed_message = models.TextField(_("message when closed"), blank=True)
+    source = models.TextField(
+        _("source"),
+        blank=True,
+        help_text=_("Where the published rules and income limits come from (citation, URL)."),
+    )
     # {"es": {"name": "...", "summary": "...", "description": "...", "how_to_apply": "..."}}
     translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -156,8 +182,19 @@ class ProgramVersion(models.Model):
     # Example applicants with expected outcomes; publishing requires all to pass.
     examples = models.JSONField(_("example applicants"), default=list, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The only change a frozen version accepts: published -> archived, touching nothing else.
+    ARCHIVE_FIELDS = frozenset({"status", "updated_at"})
 
     class Meta:
         ordering = ["program", "-number"]
@@ -173,6 +210,30 @@ class ProgramVersion(models.Model):
 
     def __str__(self):
         return f"{self.program.slug} v{self.number} ({self.status})"
+
+    def save(self, *args, **kwargs):
+        stored = _frozen_status(self.pk)
+        if stored is not None:
+            update_fields = kwargs.get("update_fields")
+            archiving = (
+                stored == self.Status.PUBLISHED
+                and self.status == self.Status.ARCHIVED
+                and update_fields is not None
+                and set(update_fields) <= self.ARCHIVE_FIELDS
+            )
+            if not archiving:
+                raise PublishedVersionIsImmutable(
+                    f"{self.program.slug} v{self.number} is {stored} and cannot be changed"
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = _frozen_status(self.pk)
+        if stored is not None:
+            raise PublishedVersionIsImmutable(
+                f"{self.program.slug} v{self.number} is {stored} and cannot be deleted"
+            )
+        return super().delete(*args, **kwargs)
 
     @property
     def is_editable(self) -> bool:
@@ -198,8 +259,30 @@ class Screen(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._check_editable("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_editable("deleted")
+        return super().delete(*args, **kwargs)
+
     def text(self, field: str, language: str | None = None) -> str:
         return translated(self, field, language)
+
+    def _check_editable(self, verb: str) -> None:
+        version_ids = {self.version_id}
+        if self.pk is not None:
+            # Moving a screen out of a frozen version would change that version too.
+            version_ids.add(
+                Screen.objects.filter(pk=self.pk).values_list("version_id", flat=True).first()
+            )
+        for version_id in version_ids:
+            if _frozen_status(version_id):
+                raise PublishedVersionIsImmutable(
+                    f"screen {self.key!r} belongs to a published or archived version "
+                    f"and cannot be {verb}"
+                )
 
 
 class ScreenQuestion(models.Model):
@@ -218,3 +301,29 @@ class ScreenQuestion(models.Model):
 
     def __str__(self):
         return f"{self.screen} · {self.question.key}"
+
+    def save(self, *args, **kwargs):
+        self._check_editable("changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_editable("deleted")
+        return super().delete(*args, **kwargs)
+
+    def _check_editable(self, verb: str) -> None:
+        screen_ids = {self.screen_id}
+        if self.pk is not None:
+            screen_ids.add(
+                ScreenQuestion.objects.filter(pk=self.pk)
+                .values_list("screen_id", flat=True)
+                .first()
+            )
+        frozen = ProgramVersion.objects.filter(
+            screens__id__in=[sid for sid in screen_ids if sid is not None],
+            status__in=[ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED],
+        ).exists()
+        if frozen:
+            raise PublishedVersionIsImmutable(
+                "this question belongs to a screen of a published or archived version "
+                f"and cannot be {verb}"
+            )

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "programs"
 
-urlpatterns = []
+urlpatterns = [
+    path("programs/", views.catalog, name="catalog"),
+    path("programs/<slug:slug>/", views.detail, name="detail"),
+]

@@ -1,0 +1,112 @@
+"""Checks that a question definition makes sense for its type.
+
+The JSON Schema checks shapes; these checks know what each type accepts: choice questions
+need options, a pattern must compile, a minimum cannot exceed its maximum, only a
+household-members question has member fields.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from programs.models import QuestionType
+
+from .errors import DocumentError
+
+CHOICE_TYPES = {QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE}
+# Which validation keys each type understands; anything else is a mistake worth reporting.
+VALIDATION_KEYS = {
+    QuestionType.SHORT_TEXT: {"max_length", "pattern", "pattern_description"},
+    QuestionType.LONG_TEXT: {"max_length", "pattern", "pattern_description"},
+    QuestionType.NUMBER: {"min", "max", "decimal_places"},
+    QuestionType.CURRENCY: {"min", "max"},
+    QuestionType.DATE: {"min", "max"},
+    QuestionType.YES_NO: set(),
+    QuestionType.SINGLE_CHOICE: {"display"},
+    QuestionType.MULTIPLE_CHOICE: {"min", "max"},
+    QuestionType.EMAIL: set(),
+    QuestionType.PHONE: set(),
+    QuestionType.NAME: set(),
+    QuestionType.ADDRESS: set(),
+    QuestionType.HOUSEHOLD_MEMBERS: {"min_members", "max_members"},
+    QuestionType.IDENTIFIER: {"pattern", "pattern_description", "max_length"},
+    QuestionType.FILE: {"allowed_extensions", "max_size_bytes"},
+    QuestionType.STATIC: set(),
+}
+MEMBER_FIELD_EXCLUDED = {QuestionType.HOUSEHOLD_MEMBERS, QuestionType.FILE, QuestionType.STATIC}
+
+
+def _is_date_bound(value) -> bool:
+    if value == "today":
+        return True
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def definition_errors(definition: dict, path: str, *, member: bool = False) -> list[DocumentError]:
+    """Every type-specific problem in one question (or member field) definition."""
+    errors: list[DocumentError] = []
+    qtype = definition.get("type")
+    if qtype not in VALIDATION_KEYS:
+        return [DocumentError(f"{path}.type", f"unknown question type {qtype!r}")]
+    if member and qtype in MEMBER_FIELD_EXCLUDED:
+        errors.append(
+            DocumentError(f"{path}.type", f"a household member field cannot be of type {qtype}")
+        )
+    options = definition.get("options") or []
+    if qtype in CHOICE_TYPES:
+        if not options:
+            errors.append(DocumentError(f"{path}.options", f"a {qtype} question needs options"))
+        seen = set()
+        for index, option in enumerate(options):
+            value = option.get("value")
+            if value in seen:
+                errors.append(
+                    DocumentError(f"{path}.options[{index}].value", f"duplicate option {value!r}")
+                )
+            seen.add(value)
+    elif options:
+        errors.append(DocumentError(f"{path}.options", f"a {qtype} question has no options"))
+
+    validation = definition.get("validation") or {}
+    for name in sorted(set(validation) - VALIDATION_KEYS[qtype]):
+        errors.append(
+            DocumentError(f"{path}.validation.{name}", f"{name!r} does not apply to {qtype}")
+        )
+    if "pattern" in validation:
+        try:
+            re.compile(validation["pattern"])
+        except (re.error, TypeError) as error:
+            errors.append(
+                DocumentError(f"{path}.validation.pattern", f"not a valid pattern: {error}")
+            )
+    for low, high in (("min", "max"), ("min_members", "max_members")):
+        if low in validation and high in validation and validation[low] > validation[high]:
+            errors.append(
+                DocumentError(f"{path}.validation.{low}", f"{low} is greater than {high}")
+            )
+    if qtype == QuestionType.IDENTIFIER and "pattern" not in validation:
+        errors.append(DocumentError(f"{path}.validation", "an identifier question needs a pattern"))
+
+    member_fields = definition.get("member_fields") or []
+    if qtype == QuestionType.HOUSEHOLD_MEMBERS:
+        if not member_fields:
+            errors.append(
+                DocumentError(f"{path}.member_fields", "a household_members question needs fields")
+            )
+        seen = set()
+        for index, field in enumerate(member_fields):
+            here = f"{path}.member_fields[{index}]"
+            if field.get("key") in seen:
+                errors.append(DocumentError(f"{here}.key", f"duplicate field {field.get('key')!r}"))
+            seen.add(field.get("key"))
+            errors.extend(definition_errors(field, here, member=True))
+    elif member_fields:
+        errors.append(
+            DocumentError(f"{path}.member_fields", f"a {qtype} question has no member fields")
+        )
+    return errors

@@ -1,0 +1,149 @@
+"""The bridge between the question bank and the plain-Python eligibility engine.
+
+The engine (`eligibility.engine`) knows nothing of Django: it sees questions as
+`QuestionInfo` records and rules as JSON. This module builds those records from `Question`
+rows or from question definitions in a program document, and re-bases the engine's error
+paths (which start at the rule's own `$`) onto the path of the rule inside the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+
+from eligibility.engine import (
+    QuestionInfo,
+    RuleValidationError,
+    check_examples,
+    compile_estimate,
+    compile_rule,
+    load_tables,
+    validate_rule,
+)
+
+
+@lru_cache(maxsize=1)
+def reference_tables():
+    """The engine's reference tables, loaded once per process (they ship with the code)."""
+    return load_tables()
+
+
+def info_from_definition(definition: Mapping) -> QuestionInfo:
+    """A `QuestionInfo` from a question definition dict (the document/bank shape)."""
+    labels = {"en": definition.get("label") or definition.get("key", "")}
+    for language, texts in (definition.get("translations") or {}).items():
+        if isinstance(texts, Mapping) and texts.get("label"):
+            labels[language] = texts["label"]
+    options = [
+        option["value"]
+        for option in definition.get("options") or []
+        if isinstance(option, Mapping) and "value" in option
+    ]
+    member_fields = {
+        field["key"]: field.get("type", "short_text")
+        for field in definition.get("member_fields") or []
+        if isinstance(field, Mapping) and "key" in field
+    }
+    return QuestionInfo(
+        key=definition["key"],
+        type=definition.get("type", ""),
+        labels=labels,
+        options=options or None,
+        member_fields=member_fields or None,
+    )
+
+
+def info_from_question(question) -> QuestionInfo:
+    """A `QuestionInfo` from a `programs.models.Question` row."""
+    return info_from_definition(
+        {
+            "key": question.key,
+            "type": question.type,
+            "label": question.label,
+            "options": question.options,
+            "member_fields": question.member_fields,
+            "translations": question.translations,
+        }
+    )
+
+
+def question_infos(questions: Iterable) -> dict[str, QuestionInfo]:
+    """`{key: QuestionInfo}` for `Question` rows or definition dicts."""
+    infos = {}
+    for question in questions:
+        info = (
+            info_from_definition(question)
+            if isinstance(question, Mapping)
+            else info_from_question(question)
+        )
+        infos[info.key] = info
+    return infos
+
+
+def _rebase(path: str, prefix: str) -> str:
+    return prefix + path[1:] if path.startswith("$") else f"{prefix}.{path}"
+
+
+def rule_errors(rule, questions: dict[str, QuestionInfo], *, prefix: str) -> list[tuple[str, str]]:
+    """Every problem in `rule` as `(document path, message)`; empty rules are valid."""
+    if rule in (None, {}):
+        return []
+    return [
+        (_rebase(error.path, prefix), error.message)
+        for error in validate_rule(rule, questions, reference_tables())
+    ]
+
+
+def estimate_errors(
+    expression, questions: dict[str, QuestionInfo], *, prefix: str
+) -> list[tuple[str, str]]:
+    """Every problem in an estimated-value expression; `{}` (no estimate) is valid."""
+    if expression in (None, {}):
+        return []
+    try:
+        compile_estimate(expression, questions, reference_tables())
+    except RuleValidationError as error:
+        return [(_rebase(e.path, prefix), e.message) for e in error.errors]
+    return []
+
+
+def example_failures(
+    rule, examples: list, questions: dict[str, QuestionInfo], *, prefix: str
+) -> list[tuple[str, str]]:
+    """Examples whose outcome differs from the expected one, as `(path, message)`.
+
+    A version without rules is open to everyone: its examples are checked against an
+    always-eligible outcome. The rule must already be valid (see `rule_errors`).
+    """
+    if not examples:
+        return []
+    if rule in (None, {}):
+        problems = []
+        for index, example in enumerate(examples):
+            if example.get("expected") != "eligible":
+                problems.append(
+                    (
+                        f"{prefix}[{index}]",
+                        f"example {example.get('name')!r}: expected {example.get('expected')}, "
+                        "but a program without rules is open to everyone (eligible)",
+                    )
+                )
+        return problems
+    compiled = compile_rule(rule, questions, reference_tables())
+    by_name = {example.get("name"): index for index, example in enumerate(examples)}
+    problems = []
+    for failure in check_examples(compiled, examples):
+        index = by_name.get(failure.name)
+        path = f"{prefix}[{index}]" if index is not None else prefix
+        problems.append((path, f"example failed: {failure}"))
+    return problems
+
+
+def evaluate(rule, answers: dict, questions: dict[str, QuestionInfo], *, as_of: date, language):
+    """Evaluate a valid rule for the preview; returns the engine's `Evaluation` or None."""
+    if rule in (None, {}):
+        return None
+    return compile_rule(rule, questions, reference_tables()).evaluate(
+        answers, as_of=as_of, language=language
+    )

@@ -1,0 +1,118 @@
+"""Reads of programs and versions that pages, commands and other apps share."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from .models import Program, ProgramCategory, ProgramVersion, Question, Screen, ScreenQuestion
+
+CATALOG_MODES = (Program.DisplayMode.PUBLIC, Program.DisplayMode.CLOSED)
+
+
+def published_version_prefetch() -> Prefetch:
+    return Prefetch(
+        "versions",
+        queryset=ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED),
+        to_attr="published_versions",
+    )
+
+
+def programs_for_catalog(*, category: str | None = None) -> list[Program]:
+    """Programs residents can browse: public or closed (shown with their message), with a
+    published version; hidden and navigator-only programs are left out. Ordered by name,
+    agency joined, so the page costs the same few queries for 3 programs or 300."""
+    programs = (
+        Program.objects.filter(
+            display_mode__in=CATALOG_MODES, versions__status=ProgramVersion.Status.PUBLISHED
+        )
+        .select_related("agency")
+        .order_by("name")
+    )
+    # Filtered in Python: JSON containment is not available on SQLite (the embedded demo),
+    # and the catalog is small enough that one query for all of it is the cheap path.
+    return [program for program in programs if not category or category in program.categories]
+
+
+def catalog_categories() -> list[tuple[str, str]]:
+    """Every category (value, label) in display order, for the filter."""
+    return list(ProgramCategory.choices)
+
+
+def program_for_detail(*, slug: str) -> Program | None:
+    """A program with a published version (any display mode: hidden ones are reachable by
+    link), or None. `program.published_version` is set."""
+    program = (
+        Program.objects.filter(slug=slug, versions__status=ProgramVersion.Status.PUBLISHED)
+        .select_related("agency")
+        .prefetch_related(published_version_prefetch())
+        .first()
+    )
+    if program is not None:
+        program.published_version = program.published_versions[0]
+    return program
+
+
+def version_with_screens(*, version_id: int) -> ProgramVersion:
+    """A version with its screens and their questions in order, in three queries."""
+    return (
+        ProgramVersion.objects.select_related("program", "program__agency")
+        .prefetch_related(
+            Prefetch("screens", queryset=Screen.objects.order_by("order", "id")),
+            Prefetch(
+                "screens__screen_questions",
+                queryset=ScreenQuestion.objects.select_related("question").order_by("order", "id"),
+            ),
+        )
+        .get(pk=version_id)
+    )
+
+
+def versions_for_export(
+    *, slugs: list[str] | None = None, which: str | None = None
+) -> tuple[list[ProgramVersion], list[str]]:
+    """For each program (all, or those named), the version to export: the published one,
+    else the latest draft; `which` ("published" or "draft") forces one kind. Returns
+    (versions ordered by slug, slugs that had none)."""
+    programs = Program.objects.select_related("agency").order_by("slug")
+    if slugs:
+        programs = programs.filter(slug__in=slugs)
+    programs = programs.prefetch_related(
+        Prefetch("versions", queryset=ProgramVersion.objects.order_by("-number"))
+    )
+    chosen, missing = [], []
+    found = set()
+    for program in programs:
+        found.add(program.slug)
+        versions = list(program.versions.all())
+        published = [v for v in versions if v.status == ProgramVersion.Status.PUBLISHED]
+        drafts = [v for v in versions if v.status == ProgramVersion.Status.DRAFT]
+        if which == "published":
+            pick = published[:1]
+        elif which == "draft":
+            pick = drafts[:1]
+        else:
+            pick = published[:1] or drafts[:1]
+        if pick:
+            chosen.append(pick[0])
+        else:
+            missing.append(program.slug)
+    missing += [slug for slug in slugs or [] if slug not in found]
+    return chosen, missing
+
+
+def programs_using_questions(questions) -> dict[int, list[str]]:
+    """`{question id: [program slugs]}` for the given questions, in one query."""
+    rows = (
+        ScreenQuestion.objects.filter(question__in=questions)
+        .values_list("question_id", "screen__version__program__slug")
+        .distinct()
+        .order_by("question_id", "screen__version__program__slug")
+    )
+    usage: dict[int, list[str]] = {}
+    for question_id, slug in rows:
+        usage.setdefault(question_id, []).append(slug)
+    return usage
+
+
+def question_by_key(*, key: str) -> Question | None:
+    return Question.objects.filter(key=key).first()

@@ -1,0 +1,363 @@
+"""Business actions on programs, versions and the question bank.
+
+Admin actions, the import command and tests all go through these functions. A published or
+archived version is frozen: every function here refuses to change one
+(`PublishedVersionIsImmutable`), and the models guard their own save/delete as well.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from agencies.models import Agency
+
+from .documents.definitions import definition_errors
+from .documents.errors import DocumentError, DocumentInvalid
+from .documents.export import FORMAT, program_document
+from .documents.validate import FROZEN, normalise_question, validate_document
+from .models import (
+    Program,
+    ProgramVersion,
+    PublishedVersionIsImmutable,
+    Question,
+    Screen,
+    ScreenQuestion,
+)
+
+logger = logging.getLogger(__name__)
+
+QUESTION_FIELDS = (
+    "type",
+    "label",
+    "help_text",
+    "options",
+    "validation",
+    "member_fields",
+    "translations",
+    "sensitive",
+)
+
+
+def _ensure_draft(version: ProgramVersion) -> None:
+    # Re-read the status: the caller's instance may be stale (published in another tab).
+    status = ProgramVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first()
+    if status != ProgramVersion.Status.DRAFT:
+        raise PublishedVersionIsImmutable(
+            f"{version.program.slug} v{version.number} is {status} and cannot be changed"
+        )
+
+
+def _next_number(program: Program) -> int:
+    # Lock the program row so two drafts created at once cannot take the same number.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    highest = program.versions.aggregate(highest=Max("number"))["highest"]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def program_version_create_draft(
+    *, program: Program, from_version: ProgramVersion | None = None
+) -> ProgramVersion:
+    """A new draft of `program`, numbered after its latest version.
+
+    With `from_version`, the draft is a full copy of it: screens in order with their
+    questions and required flags, eligibility rules, gating, estimated value and examples.
+    Without, the draft is empty. The source version is only read, never changed.
+    """
+    if from_version is not None and from_version.program_id != program.pk:
+        raise ValueError("from_version belongs to another program")
+    draft = ProgramVersion(program=program, number=_next_number(program))
+    if from_version is not None:
+        draft.eligibility_rules = from_version.eligibility_rules
+        draft.eligibility_gating = from_version.eligibility_gating
+        draft.estimated_value = from_version.estimated_value
+        draft.examples = from_version.examples
+    draft.save()
+    if from_version is not None:
+        screens = from_version.screens.order_by("order", "id").prefetch_related("screen_questions")
+        for screen in screens:
+            copy = Screen.objects.create(
+                version=draft,
+                order=screen.order,
+                key=screen.key,
+                title=screen.title,
+                description=screen.description,
+                visible_if=screen.visible_if,
+                translations=screen.translations,
+            )
+            ScreenQuestion.objects.bulk_create(
+                ScreenQuestion(
+                    screen=copy, question_id=sq.question_id, order=sq.order, required=sq.required
+                )
+                for sq in sorted(screen.screen_questions.all(), key=lambda sq: (sq.order, sq.pk))
+            )
+    return draft
+
+
+def program_version_check(*, version: ProgramVersion) -> list[DocumentError]:
+    """Every reason `version` cannot be published, validated as a whole document
+    (schema, questions, rules, estimate, and examples that must give their outcomes)."""
+    document = {"format": FORMAT, "programs": [program_document(version)]}
+    errors = validate_document(document, require_examples=True).errors
+    if not version.screens.exists():
+        errors.append(DocumentError("$.programs[0].screens", "a version needs at least one screen"))
+    return errors
+
+
+@transaction.atomic
+def program_version_publish(*, version: ProgramVersion, acting_user=None) -> ProgramVersion:
+    """Publish a draft: validate it, archive the currently published version, freeze it.
+
+    Raises `DocumentInvalid` (listing every problem, including failing examples) or
+    `PublishedVersionIsImmutable` if `version` is not a draft. Applications made under the
+    previous version keep pointing at it: archiving changes only its status.
+    """
+    version = (
+        ProgramVersion.objects.select_for_update().select_related("program").get(pk=version.pk)
+    )
+    _ensure_draft(version)
+    errors = program_version_check(version=version)
+    if errors:
+        raise DocumentInvalid(errors)
+    for previous in ProgramVersion.objects.select_for_update().filter(
+        program=version.program, status=ProgramVersion.Status.PUBLISHED
+    ):
+        previous.status = ProgramVersion.Status.ARCHIVED
+        previous.save(update_fields=["status", "updated_at"])
+    version.status = ProgramVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = acting_user
+    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    logger.info(
+        "Published %s v%s by %s", version.program.slug, version.number, acting_user or "system"
+    )
+    return version
+
+
+@transaction.atomic
+def program_version_archive(*, version: ProgramVersion, acting_user=None) -> ProgramVersion:
+    """Withdraw a published version (the program leaves the catalog until another is
+    published). Archiving a draft is refused: delete a draft you do not want instead."""
+    version = ProgramVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != ProgramVersion.Status.PUBLISHED:
+        raise PublishedVersionIsImmutable(
+            f"only a published version can be archived; this one is {version.status}"
+        )
+    version.status = ProgramVersion.Status.ARCHIVED
+    version.save(update_fields=["status", "updated_at"])
+    logger.info("Archived %s v%s by %s", version.program_id, version.number, acting_user)
+    return version
+
+
+@transaction.atomic
+def program_version_update(*, version: ProgramVersion, **fields) -> ProgramVersion:
+    """Change a draft's rules, gating, estimate or examples; refused once published."""
+    allowed = {"eligibility_rules", "eligibility_gating", "estimated_value", "examples"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
+    _ensure_draft(version)
+    for name, value in fields.items():
+        setattr(version, name, value)
+    version.save(update_fields=[*fields, "updated_at"])
+    return version
+
+
+def _question_errors(definition: dict, used_by_frozen: Question | None) -> list[DocumentError]:
+    errors = definition_errors(definition, "$")
+    if used_by_frozen is not None and used_by_frozen.type != definition["type"]:
+        errors.append(
+            DocumentError(
+                "$.type",
+                f"{used_by_frozen.key!r} is asked by published versions, so answers may exist "
+                f"as {used_by_frozen.type}; use a new key instead of changing its type",
+            )
+        )
+    return errors
+
+
+def _used_by_frozen_version(question: Question) -> bool:
+    return question.screen_uses.filter(screen__version__status__in=FROZEN).exists()
+
+
+@transaction.atomic
+def question_create(*, key: str, type: str, label: str, **fields) -> Question:
+    """Add a question to the bank; raises `DocumentInvalid` if the definition does not fit
+    its type (e.g. a single choice without options)."""
+    definition = normalise_question({"key": key, "type": type, "label": label, **fields})
+    errors = _question_errors(definition, None)
+    if errors:
+        raise DocumentInvalid(errors)
+    return Question.objects.create(**definition)
+
+
+@transaction.atomic
+def question_update(*, question: Question, **fields) -> Question:
+    """Change a bank question. Changing the type of a question that published versions ask
+    is refused, because answers stored under its key would no longer fit."""
+    unknown = set(fields) - set(QUESTION_FIELDS)
+    if unknown:
+        raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
+    definition = {
+        "key": question.key,
+        **{name: getattr(question, name) for name in QUESTION_FIELDS},
+        **fields,
+    }
+    stored = Question.objects.get(pk=question.pk)
+    frozen = stored if _used_by_frozen_version(stored) else None
+    errors = _question_errors(definition, frozen)
+    if errors:
+        raise DocumentInvalid(errors)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_save_definition(*, definition: dict) -> tuple[Question, bool]:
+    """Create or update the bank question with `definition["key"]`; returns (question,
+    created). Used by the import command, which validates the document first."""
+    normal = normalise_question(definition)
+    question = Question.objects.filter(key=normal["key"]).first()
+    if question is None:
+        return question_create(**normal), True
+    changed = {
+        name: normal[name] for name in QUESTION_FIELDS if getattr(question, name) != normal[name]
+    }
+    if changed:
+        question_update(question=question, **changed)
+    return question, False
+
+
+@transaction.atomic
+def agency_save(*, slug: str, name: str, contact_email: str = "", website: str = "") -> Agency:
+    """Create or update an agency by slug (delivery settings are left alone)."""
+    agency, created = Agency.objects.get_or_create(
+        slug=slug, defaults={"name": name, "contact_email": contact_email, "website": website}
+    )
+    if not created and (agency.name, agency.contact_email, agency.website) != (
+        name,
+        contact_email,
+        website,
+    ):
+        agency.name, agency.contact_email, agency.website = name, contact_email, website
+        agency.save(update_fields=["name", "contact_email", "website"])
+    return agency
+
+
+PROGRAM_FIELDS = {
+    "name": "name",
+    "summary": "summary",
+    "description": "description",
+    "how_to_apply": "how_to_apply",
+    "minutes": "time_to_complete_minutes",
+    "external_url": "external_url",
+    "categories": "categories",
+    "display_mode": "display_mode",
+    "closed_message": "closed_message",
+    "source": "source",
+    "translations": "translations",
+}
+PROGRAM_DEFAULTS = {
+    "description": "",
+    "how_to_apply": "",
+    "minutes": 10,
+    "external_url": "",
+    "categories": [],
+    "display_mode": Program.DisplayMode.PUBLIC,
+    "closed_message": "",
+    "source": "",
+    "translations": {},
+}
+
+
+@transaction.atomic
+def program_document_import(
+    *, data: dict, publish: bool = False, acting_user=None
+) -> tuple[list[ProgramVersion], list[DocumentError]]:
+    """Import a program document: validate everything first, then create or update the
+    agencies (by slug), the bank questions (by key) and the programs (by slug), and give
+    each program a NEW draft version; with `publish`, publish each draft.
+
+    Returns (versions, warnings). Raises `DocumentInvalid` with every error and its JSON
+    path; since this runs in one transaction, nothing is written when anything fails.
+    Published versions are never touched: changes always land in a new draft.
+    """
+    report = validate_document(data, require_examples=publish)
+    if report.errors:
+        raise DocumentInvalid(report.errors)
+    for program_data in data["programs"]:
+        for definition in program_data["questions"]:
+            question_save_definition(definition=definition)
+    versions = []
+    for index, program_data in enumerate(data["programs"]):
+        agency_data = program_data["agency"]
+        agency = agency_save(
+            slug=agency_data["slug"],
+            name=agency_data["name"],
+            contact_email=agency_data.get("contact_email", ""),
+            website=agency_data.get("website", ""),
+        )
+        values = {
+            field: program_data.get(name, PROGRAM_DEFAULTS.get(name))
+            for name, field in PROGRAM_FIELDS.items()
+        }
+        program, _created = Program.objects.update_or_create(
+            slug=program_data["slug"], defaults={"agency": agency, **values}
+        )
+        draft = program_version_create_draft(program=program)
+        eligibility = program_data["eligibility"]
+        draft.eligibility_rules = eligibility["rules"]
+        draft.eligibility_gating = eligibility["gating"]
+        draft.estimated_value = eligibility.get("estimated_value", {})
+        draft.examples = program_data["examples"]
+        draft.save()
+        questions = {
+            question.key: question
+            for question in Question.objects.filter(
+                key__in=[
+                    item["key"]
+                    for screen in program_data["screens"]
+                    for item in screen["questions"]
+                ]
+            )
+        }
+        for order, screen_data in enumerate(program_data["screens"]):
+            screen = Screen.objects.create(
+                version=draft,
+                order=order,
+                key=screen_data["key"],
+                title=screen_data["title"],
+                description=screen_data.get("description", ""),
+                visible_if=screen_data.get("visible_if", {}),
+                translations=screen_data.get("translations", {}),
+            )
+            ScreenQuestion.objects.bulk_create(
+                ScreenQuestion(
+                    screen=screen,
+                    question=questions[item["key"]],
+                    order=q_order,
+                    required=item.get("required", True),
+                )
+                for q_order, item in enumerate(screen_data["questions"])
+            )
+        if publish:
+            try:
+                draft = program_version_publish(version=draft, acting_user=acting_user)
+            except DocumentInvalid as error:
+                # Publishing validates the stored copy: re-base its paths on this document.
+                raise DocumentInvalid(
+                    [
+                        DocumentError(
+                            e.path.replace("$.programs[0]", f"$.programs[{index}]", 1), e.message
+                        )
+                        for e in error.errors
+                    ]
+                ) from error
+        versions.append(draft)
+    return versions, report.warnings
