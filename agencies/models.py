@@ -254,3 +254,14 @@ class AgencyQueueItem(models.Model):
 
     def __str__(self):
         return f"{self.agency_id}: {self.application_id}"
+
+
+# The caseworker review's models (memberships, audit trail, resident messages) live in
+# their own module; importing them here registers them with the agencies app.
+from agencies.review_models import (  # noqa: E402, F401
+    AgencyMembership,
+    AuditEvent,
+    AuditEventIsAppendOnly,
+    ProgramStatusMessage,
+    ResidentNotification,
+)
