@@ -1,0 +1,235 @@
+"""Showing answers to people and to spreadsheets: display text, masks and CSV cells.
+
+Everything here returns plain text (never markup), so templates can print it with
+autoescape on, and exporters can neutralise spreadsheet formulas themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext
+
+from programs.models import QuestionType
+
+from .spec import ADDRESS_PARTS, NAME_PARTS, as_spec, member_specs, option_label
+
+# English reads "12 March 2026"; other languages use Django's own long date format
+# ("12 de marzo de 2026" in Spanish).
+DATE_FORMATS = {"en": "j F Y"}
+MASK = "••••"
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or "en").split("-")[0]
+
+
+def format_cents(cents: int) -> str:
+    """$2,900 for whole dollars, $2,900.50 otherwise."""
+    dollars, remainder = divmod(int(cents), 100)
+    return f"${dollars:,}" if remainder == 0 else f"${dollars:,}.{remainder:02d}"
+
+
+def format_date(value: str, language: str | None = None) -> str:
+    language = _language(language)
+    day = datetime.date.fromisoformat(value)
+    with translation.override(language):
+        return formats.date_format(day, DATE_FORMATS.get(language, "DATE_FORMAT"))
+
+
+def format_phone(digits: str) -> str:
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if len(digits) == 10 else digits
+
+
+def format_name(value: dict) -> str:
+    return " ".join(value.get(part, "") for part in NAME_PARTS if value.get(part))
+
+
+def format_address(value: dict) -> str:
+    state_zip = " ".join(filter(None, [value.get("state", ""), value.get("zip", "")]))
+    parts = [value.get("street", ""), value.get("unit", ""), value.get("city", ""), state_zip]
+    return ", ".join(part for part in parts if part)
+
+
+def format_value(question, value, *, language: str | None = None) -> str:
+    """A canonical value as plain text for people: "$2,900", "12 March 2026", "Yes".
+
+    None (unanswered) gives "". Household members give a count ("3 people"); use
+    `format_member` for one person's answers.
+    """
+    spec = as_spec(question)
+    if value is None or spec.type == QuestionType.STATIC:
+        return ""
+    language = _language(language)
+    kind = spec.type
+    with translation.override(language):
+        if kind == QuestionType.CURRENCY:
+            return format_cents(value)
+        if kind == QuestionType.NUMBER:
+            return f"{value:,}" if isinstance(value, int) else f"{value:,}".rstrip("0").rstrip(".")
+        if kind == QuestionType.DATE:
+            return format_date(value, language)
+        if kind == QuestionType.YES_NO:
+            return gettext("Yes") if value else gettext("No")
+        if kind == QuestionType.SINGLE_CHOICE:
+            return _option_text(spec, value, language)
+        if kind == QuestionType.MULTIPLE_CHOICE:
+            return ", ".join(_option_text(spec, item, language) for item in value)
+        if kind == QuestionType.PHONE:
+            return format_phone(value)
+        if kind == QuestionType.NAME:
+            return format_name(value)
+        if kind == QuestionType.ADDRESS:
+            return format_address(value)
+        if kind == QuestionType.HOUSEHOLD_MEMBERS:
+            count = len(value)
+            return ngettext("%(count)d person", "%(count)d people", count) % {"count": count}
+        if kind == QuestionType.FILE:
+            return str(value.get("name", ""))
+        return str(value)
+
+
+def format_member(question, member: dict, *, language: str | None = None) -> list[tuple]:
+    """One household member as [(label, text), ...] in member-field order."""
+    return [
+        (spec.text("label", language), format_value(spec, member.get(spec.key), language=language))
+        for spec in member_specs(question)
+    ]
+
+
+def _option_text(spec, value, language) -> str:
+    for option in spec.options:
+        if str(option.get("value")) == str(value):
+            return option_label(option, language)
+    return str(value)
+
+
+def mask_value(question, value) -> str:
+    """What someone without the sensitive-answers permission sees.
+
+    Identifiers and phones keep their last 4 characters ("•••• 0100") so a caseworker
+    can still match a document; anything else is "Hidden". Unanswered gives "".
+    """
+    spec = as_spec(question)
+    if value is None or value == "":
+        return ""
+    if spec.type in (QuestionType.IDENTIFIER, QuestionType.PHONE):
+        text = str(value)
+        return f"{MASK} {text[-4:]}" if len(text) > 4 else MASK
+    return gettext("Hidden")
+
+
+def display_value(question, value, *, can_view_sensitive: bool, language: str | None = None):
+    """`format_value`, or `mask_value` for a sensitive question the viewer may not see."""
+    spec = as_spec(question)
+    if spec.sensitive and not can_view_sensitive:
+        with translation.override(_language(language)):
+            return mask_value(spec, value)
+    return format_value(spec, value, language=language)
+
+
+def initial_for_form(question, value):
+    """A canonical value turned into what `form_field_for(question)` takes as initial."""
+    spec = as_spec(question)
+    if value is None:
+        return None
+    kind = spec.type
+    if kind == QuestionType.CURRENCY:
+        dollars, cents = divmod(int(value), 100)
+        return f"{dollars:,}" if cents == 0 else f"{dollars:,}.{cents:02d}"
+    if kind == QuestionType.DATE:
+        year, month, day = value.split("-")
+        return [str(int(month)), str(int(day)), year]
+    if kind == QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if kind == QuestionType.PHONE:
+        return format_phone(value)
+    if kind == QuestionType.NAME:
+        return [value.get(part, "") for part in NAME_PARTS]
+    if kind == QuestionType.ADDRESS:
+        return [value.get(part, "") for part in ADDRESS_PARTS]
+    if kind == QuestionType.NUMBER:
+        return str(value)
+    return value
+
+
+# --- CSV export -------------------------------------------------------------------------
+
+
+def _sub_columns(spec, prefix: str) -> list[str]:
+    if spec.type == QuestionType.NAME:
+        return [f"{prefix}.{part}" for part in NAME_PARTS]
+    if spec.type == QuestionType.ADDRESS:
+        return [f"{prefix}.{part}" for part in ADDRESS_PARTS]
+    return [prefix]
+
+
+def export_columns(question, value=None, *, members: int | None = None) -> list[str]:
+    """Stable CSV column names for a question.
+
+    Scalars: one column named the key. Name: key.first/.middle/.last. Address:
+    key.street/.unit/.city/.state/.zip. Household members: "key.count", then
+    "key.<n>.<field>" (name/address member fields split further, "key.1.name.first") for
+    n = 1..number of members in `value` (or `members`). Rows differ in member count, so
+    an exporter takes the union: `export_columns(question, members=max count)`.
+    Static questions have no columns.
+    """
+    spec = as_spec(question)
+    if spec.type == QuestionType.STATIC:
+        return []
+    if spec.type != QuestionType.HOUSEHOLD_MEMBERS:
+        return _sub_columns(spec, spec.key)
+    count = members if members is not None else len(value or [])
+    columns = [f"{spec.key}.count"]
+    for number in range(1, count + 1):
+        for member_spec in member_specs(spec):
+            columns += _sub_columns(member_spec, f"{spec.key}.{number}.{member_spec.key}")
+    return columns
+
+
+def _scalar_cell(spec, value) -> str:
+    if value is None:
+        return ""
+    kind = spec.type
+    if kind == QuestionType.CURRENCY:
+        dollars, cents = divmod(int(value), 100)
+        return f"{dollars}.{cents:02d}"
+    if kind == QuestionType.YES_NO:
+        return "yes" if value else "no"
+    if kind == QuestionType.MULTIPLE_CHOICE:
+        return "; ".join(value)
+    if kind == QuestionType.FILE:
+        return str(value.get("name", ""))
+    return str(value)
+
+
+def _cells(spec, value, prefix: str) -> dict[str, str]:
+    if spec.type in (QuestionType.NAME, QuestionType.ADDRESS):
+        parts = NAME_PARTS if spec.type == QuestionType.NAME else ADDRESS_PARTS
+        return {f"{prefix}.{part}": str((value or {}).get(part, "")) for part in parts}
+    return {prefix: _scalar_cell(spec, value)}
+
+
+def export_cells(question, value, *, can_view_sensitive: bool = True) -> dict[str, str]:
+    """{column: text} for one answer, keyed as `export_columns(question, value)`.
+
+    Values are raw (machine-readable: currency "2900.00", yes_no "yes"/"no", dates
+    ISO, choices their option values joined by "; "); formula neutralising is the
+    exporter's job. A sensitive question exported without permission is masked.
+    """
+    spec = as_spec(question)
+    columns = export_columns(spec, value)
+    if spec.sensitive and not can_view_sensitive:
+        masked = mask_value(spec, value) if value not in (None, "", []) else ""
+        return dict.fromkeys(columns, masked)
+    if spec.type != QuestionType.HOUSEHOLD_MEMBERS:
+        cells = _cells(spec, value, spec.key) if columns else {}
+        return {column: cells.get(column, "") for column in columns}
+    members = value or []
+    cells = {f"{spec.key}.count": str(len(members)) if value is not None else ""}
+    for number, member in enumerate(members, start=1):
+        for member_spec in member_specs(spec):
+            prefix = f"{spec.key}.{number}.{member_spec.key}"
+            cells.update(_cells(member_spec, (member or {}).get(member_spec.key), prefix))
+    return cells
