@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from programs.demo import demo_programs_load
+
 DEMO_USERS = [
     # username, description, is_superuser
     ("admin", "superuser: everything in the admin", True),
@@ -15,6 +17,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        loaded, current = demo_programs_load()
+        self.stdout.write(
+            f"Demo programs: {len(loaded)} published now, {len(current)} already up to date."
+        )
         user_model = get_user_model()
         lines = []
         for username, description, is_superuser in DEMO_USERS:

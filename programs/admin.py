@@ -1,0 +1,450 @@
+"""The program builder: question bank, programs, versions, screens and their questions.
+
+Only drafts can be edited. A published or archived version opens read-only (Django's
+view-only mode: no change permission, so a POST is refused), its inlines cannot be added
+to or deleted, and the version itself cannot be deleted. Publishing and copying go through
+`programs.services`, whose errors are shown as messages, never as a server error.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import eligibility_glue, selectors, services
+from .admin_preview import preview_view
+from .documents.definitions import definition_errors
+from .documents.errors import DocumentInvalid
+from .documents.export import referenced_question_keys
+from .documents.validate import FROZEN
+from .models import (
+    Program,
+    ProgramVersion,
+    PublishedVersionIsImmutable,
+    Question,
+    Screen,
+    ScreenQuestion,
+)
+
+MAX_MESSAGES = 15
+
+
+def report_errors(request, errors, *, title) -> None:
+    messages.error(request, title)
+    for error in errors[:MAX_MESSAGES]:
+        messages.error(request, str(error))
+    if len(errors) > MAX_MESSAGES:
+        messages.error(request, _("…and %(count)d more.") % {"count": len(errors) - MAX_MESSAGES})
+
+
+# -- question bank -------------------------------------------------------------------------
+
+
+class QuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "key",
+            "type",
+            "label",
+            "help_text",
+            "sensitive",
+            "options",
+            "validation",
+            "member_fields",
+            "translations",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        definition = {
+            "key": cleaned.get("key"),
+            "type": cleaned.get("type"),
+            "options": cleaned.get("options") or [],
+            "validation": cleaned.get("validation") or {},
+            "member_fields": cleaned.get("member_fields") or [],
+        }
+        for error in definition_errors(definition, "$"):
+            field = error.path[2:].split(".")[0].split("[")[0] or None
+            field = field if field in self.fields else None
+            self.add_error(field, f"{error.path}: {error.message}")
+        instance = self.instance
+        if (
+            instance.pk
+            and "type" in self.changed_data
+            and instance.screen_uses.filter(screen__version__status__in=FROZEN).exists()
+        ):
+            self.add_error(
+                "type",
+                _(
+                    "Published program versions ask this question, so answers of the old type "
+                    "may exist. Create a question with a new key instead."
+                ),
+            )
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
+    list_display = ["key", "label", "type", "sensitive", "updated_at"]
+    list_filter = ["type", "sensitive"]
+    search_fields = ["key", "label"]
+    readonly_fields = ["used_by_programs", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["key", "type", "label", "help_text", "sensitive"]}),
+        (
+            _("Type settings"),
+            {"fields": ["options", "validation", "member_fields"]},
+        ),
+        (_("Other languages"), {"fields": ["translations"]}),
+        (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description=_("used by programs"))
+    def used_by_programs(self, obj):
+        if not obj.pk:
+            return "—"
+        slugs = selectors.programs_using_questions([obj]).get(obj.pk, [])
+        if not slugs:
+            return _("Not used by any program yet.")
+        return ", ".join(slugs)
+
+
+# -- programs ------------------------------------------------------------------------------
+
+
+class VersionListInline(admin.TabularInline):
+    """The program's versions, listed; they are created and changed on their own pages."""
+
+    model = ProgramVersion
+    fields = ["number", "status", "published_at", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "agency", "display_mode", "published_version"]
+    list_filter = ["display_mode", "agency"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [VersionListInline]
+    list_select_related = ["agency"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).prefetch_related(selectors.published_version_prefetch())
+        )
+
+    @admin.display(description=_("published version"))
+    def published_version(self, obj):
+        versions = getattr(obj, "published_versions", None)
+        return f"v{versions[0].number}" if versions else "—"
+
+
+# -- versions, screens, screen questions ---------------------------------------------------
+
+
+class FrozenAwareInlineMixin:
+    """Inlines of a published/archived version are shown read-only."""
+
+    def _editable(self, obj) -> bool:
+        version = obj if isinstance(obj, ProgramVersion) else getattr(obj, "version", None)
+        return version is None or version.is_editable
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
+    model = Screen
+    fields = ["order", "key", "title", "description", "visible_if", "translations"]
+    extra = 0
+    ordering = ["order", "id"]
+    show_change_link = True
+    verbose_name_plural = _("screens (open a screen to choose its questions)")
+
+
+def rule_field_errors(form, field, rule, *, prefix):
+    """Attach the engine's errors for a rule/estimate field to that form field."""
+    keys = referenced_question_keys(rule)
+    infos = eligibility_glue.question_infos(Question.objects.filter(key__in=keys))
+    check = (
+        eligibility_glue.estimate_errors
+        if field == "estimated_value"
+        else eligibility_glue.rule_errors
+    )
+    for error_path, message in check(rule, infos, prefix=prefix):
+        form.add_error(field, f"{error_path}: {message}")
+
+
+class ProgramVersionAdminForm(forms.ModelForm):
+    class Meta:
+        model = ProgramVersion
+        fields = [
+            "program",
+            "eligibility_rules",
+            "eligibility_gating",
+            "estimated_value",
+            "examples",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("eligibility_rules", "estimated_value"):
+            value = cleaned.get(field)
+            if field in self.errors or value in (None, {}):
+                continue
+            if not isinstance(value, dict):
+                self.add_error(field, _("Enter a JSON object, or {} for none."))
+                continue
+            rule_field_errors(self, field, value, prefix="$")
+        examples = cleaned.get("examples")
+        if examples not in (None, []) and not isinstance(examples, list):
+            self.add_error("examples", _("Enter a JSON list of examples, or [] for none."))
+        return cleaned
+
+
+@admin.register(ProgramVersion)
+class ProgramVersionAdmin(admin.ModelAdmin):
+    form = ProgramVersionAdminForm
+    list_display = ["program", "number", "status", "published_at", "updated_at"]
+    list_filter = ["status", "program"]
+    search_fields = ["program__name", "program__slug"]
+    list_select_related = ["program"]
+    inlines = [ScreenInline]
+    actions = ["publish_versions", "create_drafts"]
+    change_form_template = "admin/programs/programversion/change_form.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["number", "status", "published_at", "published_by", "preview_link"]
+        if obj is not None:
+            fields.append("program")
+        return fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "program",
+                "eligibility_rules",
+                "eligibility_gating",
+                "estimated_value",
+                "examples",
+            ]
+        return [
+            "program",
+            "number",
+            "status",
+            "published_at",
+            "published_by",
+            "preview_link",
+            "eligibility_rules",
+            "eligibility_gating",
+            "estimated_value",
+            "examples",
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Bulk delete must not reach frozen versions either.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not obj.is_editable for obj in objs):
+            perms_needed = {*perms_needed, _("published or archived versions")}
+        return deleted, model_count, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # Numbering (and locking against a concurrent draft) belongs to the service.
+            draft = services.program_version_create_draft(program=obj.program)
+            obj.pk, obj.number, obj.created_at = draft.pk, draft.number, draft.created_at
+            obj._state.adding = False
+        obj.save()
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:programs_programversion_preview", args=[obj.pk]),
+            _("Preview as a resident"),
+        )
+
+    # -- publish / new draft ----------------------------------------------------------------
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview),
+                name="programs_programversion_preview",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="programs_programversion_publish",
+            ),
+            path(
+                "<int:pk>/new-draft/",
+                self.admin_site.admin_view(self.new_draft_view),
+                name="programs_programversion_new_draft",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def preview(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return preview_view(request, pk)
+
+    def _publish(self, request, version) -> bool:
+        try:
+            services.program_version_publish(version=version, acting_user=request.user)
+        except DocumentInvalid as error:
+            report_errors(
+                request,
+                error.errors,
+                title=_("%(version)s was not published:") % {"version": version},
+            )
+            return False
+        except PublishedVersionIsImmutable as error:
+            messages.error(request, str(error))
+            return False
+        messages.success(
+            request,
+            _("Published %(program)s version %(number)s. The previous version was archived.")
+            % {"program": version.program.name, "number": version.number},
+        )
+        return True
+
+    def _new_draft(self, request, version):
+        draft = services.program_version_create_draft(program=version.program, from_version=version)
+        messages.success(
+            request,
+            _("Created draft version %(number)s of %(program)s from version %(source)s.")
+            % {"number": draft.number, "program": version.program.name, "source": version.number},
+        )
+        return draft
+
+    def publish_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ProgramVersion.objects.select_related("program"), pk=pk)
+        if not super().has_change_permission(request, version):
+            messages.error(request, _("You may not publish program versions."))
+        else:
+            self._publish(request, version)
+        return HttpResponseRedirect(reverse("admin:programs_programversion_change", args=[pk]))
+
+    def new_draft_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(ProgramVersion.objects.select_related("program"), pk=pk)
+        if not self.has_add_permission(request):
+            messages.error(request, _("You may not create program versions."))
+            return HttpResponseRedirect(reverse("admin:programs_programversion_change", args=[pk]))
+        draft = self._new_draft(request, version)
+        return HttpResponseRedirect(
+            reverse("admin:programs_programversion_change", args=[draft.pk])
+        )
+
+    @admin.action(description=_("Publish the selected drafts"), permissions=["change"])
+    def publish_versions(self, request, queryset):
+        for version in queryset.select_related("program").order_by("program__slug", "number"):
+            self._publish(request, version)
+
+    @admin.action(
+        description=_("Create a new draft from each selected version"), permissions=["add"]
+    )
+    def create_drafts(self, request, queryset):
+        for version in queryset.select_related("program"):
+            self._new_draft(request, version)
+
+
+class ScreenQuestionInline(FrozenAwareInlineMixin, admin.TabularInline):
+    model = ScreenQuestion
+    fields = ["order", "question", "required"]
+    autocomplete_fields = ["question"]
+    extra = 1
+    ordering = ["order", "id"]
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.version.is_editable
+
+
+@admin.register(Screen)
+class ScreenAdmin(admin.ModelAdmin):
+    """One screen of a version and its questions in order (reached from the version page)."""
+
+    list_display = ["title", "key", "version", "order", "question_count"]
+    list_filter = ["version__status", "version__program"]
+    search_fields = ["title", "key", "version__program__slug"]
+    list_select_related = ["version", "version__program"]
+    inlines = [ScreenQuestionInline]
+    fields = ["version", "order", "key", "title", "description", "visible_if", "translations"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_total=Count("screen_questions"))
+
+    @admin.display(description=_("questions"), ordering="question_total")
+    def question_count(self, obj):
+        return obj.question_total
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["queryset"] = ProgramVersion.objects.filter(
+                status=ProgramVersion.Status.DRAFT
+            ).select_related("program")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version"] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.version.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.version.is_editable:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def response_post_save_change(self, request, obj):
+        return HttpResponseRedirect(
+            reverse("admin:programs_programversion_change", args=[obj.version_id])
+        )
