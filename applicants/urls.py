@@ -1,5 +1,57 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from applicants.views import account, applications, apply, intake, results
 
 app_name = "applicants"
 
-urlpatterns = []
+urlpatterns = [
+    # The journey
+    path("apply/", intake.start, name="start"),
+    path("apply/continue/", intake.resume, name="resume"),
+    path("apply/intake/", intake.intake_resume, name="intake"),
+    path(
+        "apply/intake/<slug:step>/",
+        intake.IntakeWizard.as_view(url_name="applicants:intake_step", done_step_name="done"),
+        name="intake_step",
+    ),
+    path("apply/people/<str:key>/add/", intake.member_edit, name="member_add"),
+    path("apply/people/<str:key>/<int:index>/", intake.member_edit, name="member_change"),
+    path("apply/people/<str:key>/<int:index>/remove/", intake.member_remove, name="member_remove"),
+    path("apply/results/", results.results, name="results"),
+    path("apply/questions/", apply.questions, name="questions"),
+    path("apply/questions/<slug:step>/", apply.question_step, name="question_step"),
+    path("apply/review/", apply.review, name="review"),
+    path("apply/submitted/<str:reference>/", apply.confirmation, name="confirmation"),
+    # Following up
+    path("my/applications/", applications.my_applications, name="my_applications"),
+    path(
+        "my/applications/<str:reference>/",
+        applications.application_detail,
+        name="application_detail",
+    ),
+    path(
+        "my/applications/<str:reference>/pdf/",
+        applications.application_download,
+        name="application_pdf",
+    ),
+    # Accounts (the residents' own; the admin keeps admin:login)
+    path("account/sign-up/", account.sign_up, name="sign_up"),
+    path("account/sign-in/", account.sign_in, name="sign_in"),
+    path("account/sign-out/", account.sign_out, name="sign_out"),
+    path("account/password-reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/password-reset/sent/",
+        account.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "account/password-reset/<uidb64>/<token>/",
+        account.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/password-reset/done/",
+        account.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,65 @@
+"""Who the current resident is: a signed-in account's applicant, or a guest by session.
+
+A guest's `Applicant` row is created on their first save, and its id is kept in the
+session, so a guest's progress lives as long as their session (SESSION_COOKIE_AGE). The
+moment they sign up or sign in, that applicant is attached to (or merged into) the
+account's, so nothing entered is lost.
+"""
+
+from django.http import HttpRequest
+
+from applicants.models import Applicant
+from applicants.services import applicant_for_user_get_or_create
+
+SESSION_KEY = "applicants.applicant_id"
+
+
+def current_applicant(request: HttpRequest) -> Applicant | None:
+    """The applicant of this request, or None for a visitor who has saved nothing yet."""
+    cached = getattr(request, "_current_applicant", None)
+    if cached is not None:
+        return cached
+    applicant = None
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        applicant = Applicant.objects.filter(user=user).first()
+    else:
+        applicant_id = request.session.get(SESSION_KEY)
+        if applicant_id:
+            # A guest id only ever names a guest: once the applicant belongs to an
+            # account, only that account's session reaches it.
+            applicant = Applicant.objects.filter(pk=applicant_id, user__isnull=True).first()
+            if applicant is None:
+                request.session.pop(SESSION_KEY, None)
+    request._current_applicant = applicant
+    return applicant
+
+
+def current_applicant_or_create(request: HttpRequest) -> Applicant:
+    """The applicant of this request, creating a guest (or the account's) on first save."""
+    applicant = current_applicant(request)
+    if applicant is not None:
+        return applicant
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        applicant = applicant_for_user_get_or_create(user=user)
+    else:
+        applicant = Applicant.objects.create(preferred_language=_language(request))
+        request.session[SESSION_KEY] = applicant.pk
+    request._current_applicant = applicant
+    return applicant
+
+
+def guest_applicant_id(request: HttpRequest) -> int | None:
+    """The guest applicant id kept in this session (read before signing in)."""
+    return request.session.get(SESSION_KEY)
+
+
+def forget_guest(request: HttpRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+    if hasattr(request, "_current_applicant"):
+        del request._current_applicant
+
+
+def _language(request: HttpRequest) -> str:
+    return (getattr(request, "LANGUAGE_CODE", None) or "en").split("-")[0]

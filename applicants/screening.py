@@ -1,0 +1,79 @@
+"""The resident journey's view of the eligibility engine: screening a profile, grouping
+the results for the results page, and estimated values."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program
+
+GROUP_ORDER = ("eligible", "unknown", "ineligible")
+GROUP_TITLES = {
+    "eligible": _("Likely eligible"),
+    "unknown": _("Need more information"),
+    "ineligible": _("Likely not eligible"),
+}
+GROUP_INTROS = {
+    "eligible": _("Based on your answers, you likely qualify for these programs."),
+    "unknown": _("We need a few more answers to tell. You can still apply and answer them."),
+    "ineligible": _(
+        "Based on your answers, you likely do not qualify. The agency makes the final decision."
+    ),
+}
+MONTHLY = "monthly"
+YEARLY = "yearly"
+
+
+def answers_for_screening(answers: dict) -> dict:
+    """Optional questions left blank are stored as None; the engine sees them as missing."""
+    return {key: value for key, value in answers.items() if value is not None}
+
+
+def screen_answers(*, answers: dict, language: str | None = None, program_slugs=None) -> list:
+    """Screen a profile against every published program residents may see in the catalog."""
+    from eligibility.services import screen
+
+    screenings = screen(
+        answers=answers_for_screening(answers), program_slugs=program_slugs, language=language
+    )
+    return [s for s in screenings if s.program.display_mode == Program.DisplayMode.PUBLIC]
+
+
+@dataclass
+class Group:
+    outcome: str
+    title: str
+    intro: str
+    items: list = field(default_factory=list)
+    monthly_cents: int = 0
+    yearly_cents: int = 0
+
+
+def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[Group]:
+    groups = {
+        outcome: Group(outcome, GROUP_TITLES[outcome], GROUP_INTROS[outcome])
+        for outcome in GROUP_ORDER
+    }
+    for screening in screenings:
+        group = groups.get(screening.outcome) or groups["unknown"]
+        program = screening.program
+        group.items.append(
+            {
+                "screening": screening,
+                "slug": program.slug,
+                "name": program.text("name", language),
+                "summary": program.text("summary", language),
+                "description": program.text("description", language),
+                "reasons": [str(reason) for reason in screening.reasons],
+                "value_cents": screening.estimated_value_cents,
+                "value_period": screening.estimated_value_period,
+                "may_apply": screening.may_apply,
+                "checked": program.slug in chosen,
+            }
+        )
+        if screening.estimated_value_cents:
+            if screening.estimated_value_period == YEARLY:
+                group.yearly_cents += screening.estimated_value_cents
+            else:
+                group.monthly_cents += screening.estimated_value_cents
+    return [groups[outcome] for outcome in GROUP_ORDER if groups[outcome].items]

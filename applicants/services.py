@@ -1,0 +1,255 @@
+"""Business actions of the resident journey: profiles, accounts, submissions.
+
+Views, admin actions, tasks and commands all call these functions; none repeats their
+logic. Writes are atomic; side effects (the confirmation email, delivery) are queued on
+commit so a rolled-back submission sends nothing.
+"""
+
+import logging
+from dataclasses import asdict, is_dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import JSONField, Value
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applicants.models import Answer, Applicant, Application, Submission
+from programs.models import Program
+
+logger = logging.getLogger(__name__)
+
+
+class SubmissionNotAllowed(ValidationError):
+    """The chosen programs cannot be applied to as they stand (closed, refused, incomplete)."""
+
+
+# Profiles -----------------------------------------------------------------------------
+
+
+def applicant_for_user_get_or_create(*, user) -> Applicant:
+    """The account's applicant, created on first use."""
+    applicant, _created = Applicant.objects.get_or_create(
+        user=user, defaults={"email": user.email or ""}
+    )
+    return applicant
+
+
+def answers_save(*, applicant: Applicant, values: dict, entered_by=None) -> list[str]:
+    """Upsert the resident's answers, one row per question key; returns the keys changed.
+
+    Unchanged values keep their `updated_at`, so "answered on 12 March" stays true when a
+    resident passes through a pre-filled step again. Two queries whatever the number of
+    answers: one read, one `INSERT ... ON CONFLICT DO UPDATE`.
+    """
+    if not values:
+        return []
+    existing = dict(
+        Answer.objects.filter(applicant=applicant, question_key__in=list(values)).values_list(
+            "question_key", "value"
+        )
+    )
+    changed = [
+        Answer(applicant=applicant, question_key=key, value=_stored(value), entered_by=entered_by)
+        for key, value in values.items()
+        if key not in existing or existing[key] != value
+    ]
+    if changed:
+        Answer.objects.bulk_create(
+            changed,
+            update_conflicts=True,
+            unique_fields=["applicant", "question_key"],
+            update_fields=["value", "updated_at", "entered_by"],
+        )
+    return [answer.question_key for answer in changed]
+
+
+def _stored(value):
+    # An optional question left blank is answered with JSON null (not SQL NULL), so it is
+    # not asked again.
+    return Value(None, output_field=JSONField()) if value is None else value
+
+
+@transaction.atomic
+def applicant_attach_user(*, applicant: Applicant | None, user) -> Applicant:
+    """Make `applicant` (a guest's, possibly None) the applicant of `user`, keeping every
+    answer and submission; if the account already has one, merge the guest into it."""
+    target = Applicant.objects.select_for_update().filter(user=user).first()
+    if applicant is None or applicant.user_id == user.pk:
+        return target or applicant_for_user_get_or_create(user=user)
+    if applicant.user_id is not None:
+        # Never take over another account's applicant through a stale session value.
+        return target or applicant_for_user_get_or_create(user=user)
+    if target is None:
+        applicant.user = user
+        applicant.email = applicant.email or user.email or ""
+        applicant.save(update_fields=["user", "email", "updated_at"])
+        return applicant
+    return applicant_merge(source=applicant, target=target)
+
+
+@transaction.atomic
+def applicant_merge(*, source: Applicant, target: Applicant) -> Applicant:
+    """Fold a guest applicant into an account's: per question key the most recently
+    updated answer wins; the guest's submissions move over; the guest row is deleted."""
+    if source.pk == target.pk:
+        return target
+    target_answers = {a.question_key: a for a in target.answers.all()}
+    keep_from_source = [
+        answer
+        for answer in source.answers.all()
+        if answer.question_key not in target_answers
+        or target_answers[answer.question_key].updated_at <= answer.updated_at
+    ]
+    Answer.objects.filter(
+        applicant=target, question_key__in=[a.question_key for a in keep_from_source]
+    ).delete()
+    Answer.objects.filter(pk__in=[a.pk for a in keep_from_source]).update(applicant=target)
+    Submission.objects.filter(applicant=source).update(applicant=target)
+    source.delete()
+    return target
+
+
+def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int:
+    """Delete guests whose session has certainly expired and who never submitted.
+
+    A guest can only be reached through their session, which lives SESSION_COOKIE_AGE;
+    after that their answers are unreachable and kept for no one, so they go.
+    """
+    from django.conf import settings
+
+    now = now or timezone.now()
+    max_age = max_age or timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    cutoff = now - max_age
+    stale = (
+        Applicant.objects.filter(user__isnull=True, updated_at__lt=cutoff, submissions=None)
+        .exclude(answers__updated_at__gte=cutoff)
+        .values_list("pk", flat=True)
+    )
+    deleted, _per_model = Applicant.objects.filter(pk__in=list(stale)).delete()
+    return deleted
+
+
+# Submissions --------------------------------------------------------------------------
+
+
+def _screening_to_json(screening) -> dict:
+    return {
+        "outcome": screening.outcome,
+        "reasons": [str(reason) for reason in screening.reasons],
+        "missing": list(screening.missing),
+        "threshold": _jsonable(screening.threshold),
+        "estimated_value": {
+            "cents": screening.estimated_value_cents,
+            "period": screening.estimated_value_period,
+        },
+        "gating": screening.gating,
+        "screened_at": timezone.now().isoformat(),
+    }
+
+
+def _jsonable(value):
+    if is_dataclass(value):
+        return asdict(value)
+    return value
+
+
+def submission_create(
+    *, applicant: Applicant, programs: list[Program], submit_token: str, language: str = "en"
+) -> Submission:
+    """Submit applications to `programs` in one transaction.
+
+    Creates the `Submission` and one `Application` per program, each with a frozen copy of
+    exactly the answers that program's published version asks, the version, and the
+    eligibility result at this moment; writes the routing outbox rows; and queues the
+    confirmation email on commit. A second call with the same `submit_token` (double click,
+    back button, resent form) returns the first submission and creates nothing.
+
+    Raises `SubmissionNotAllowed` when a program has no published version, is closed,
+    refuses residents found ineligible (gating) or lacks a required answer.
+    """
+    from agencies.services import deliveries_create_for_submission
+    from applicants.selectors import applicant_answers, published_versions
+    from applicants.steps import version_missing_required, version_questions
+    from eligibility.services import screen
+
+    existing = _existing_submission(applicant=applicant, submit_token=submit_token)
+    if existing is not None:
+        return existing
+    if not programs:
+        raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    applicant=applicant, submit_token=submit_token, language=language
+                )
+        except IntegrityError:
+            # The same form arrived twice at once; the first one won.
+            existing = _existing_submission(applicant=applicant, submit_token=submit_token)
+            if existing is None:
+                raise
+            return existing
+
+        slugs = [program.slug for program in programs]
+        versions = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
+        answers = applicant_answers(applicant=applicant)
+        screenings = {
+            s.program.slug: s
+            for s in screen(answers=answers, program_slugs=slugs, language=language)
+        }
+        applications = []
+        for number, program in enumerate(programs, start=1):
+            version = versions.get(program.slug)
+            if version is None or version.program.display_mode == Program.DisplayMode.CLOSED:
+                raise SubmissionNotAllowed(
+                    _("%(program)s is not taking applications.") % {"program": program.name}
+                )
+            screening = screenings.get(program.slug)
+            if screening is not None and not screening.may_apply:
+                raise SubmissionNotAllowed(
+                    _("%(program)s only accepts residents who meet its requirements.")
+                    % {"program": program.name}
+                )
+            missing = version_missing_required(version, answers)
+            if missing:
+                raise SubmissionNotAllowed(
+                    _("%(program)s still needs an answer to: %(questions)s")
+                    % {
+                        "program": program.name,
+                        "questions": ", ".join(q.text("label", language) for q in missing),
+                    }
+                )
+            asked = version_questions(version, answers)
+            applications.append(
+                Application(
+                    submission=submission,
+                    program=version.program,
+                    program_version=version,
+                    reference=f"{submission.reference}-{number}",
+                    answers={q.key: answers[q.key] for q in asked if q.key in answers},
+                    eligibility=_screening_to_json(screening) if screening else {},
+                )
+            )
+        Application.objects.bulk_create(applications)
+        deliveries_create_for_submission(submission=submission)
+        transaction.on_commit(lambda: _queue_confirmation_email(submission.pk))
+    logger.info("submission %s: %d applications", submission.reference, len(applications))
+    return submission
+
+
+def _existing_submission(*, applicant: Applicant, submit_token: str) -> Submission | None:
+    existing = Submission.objects.filter(submit_token=submit_token).first()
+    if existing is not None and existing.applicant_id != applicant.pk:
+        # A token is a secret of one review page; another applicant presenting it is not
+        # a resubmission of theirs.
+        raise SubmissionNotAllowed(_("This form has expired. Please review and submit again."))
+    return existing
+
+
+def _queue_confirmation_email(submission_id: int) -> None:
+    from applicants.tasks import submission_confirmation_email
+
+    submission_confirmation_email.delay(submission_id)

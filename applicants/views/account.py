@@ -1,0 +1,112 @@
+"""Resident accounts: sign up (keeping everything entered as a guest), sign in
+(continuing or merging), sign out, and password reset by email.
+
+These pages are the residents' own; the admin keeps its login at admin:login.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applicants import identity
+from applicants.forms import SignInForm, SignUpForm
+from applicants.models import Applicant
+from applicants.services import applicant_attach_user
+
+REDIRECT_FIELD = "next"
+
+
+def _next_url(request, default: str) -> str:
+    target = request.POST.get(REDIRECT_FIELD) or request.GET.get(REDIRECT_FIELD)
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _login_keeping_guest(request, user) -> None:
+    """Sign `user` in and attach the session's guest applicant to their account."""
+    guest_id = identity.guest_applicant_id(request)
+    guest = Applicant.objects.filter(pk=guest_id, user__isnull=True).first() if guest_id else None
+    applicant_attach_user(applicant=guest, user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    identity.forget_guest(request)
+
+
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request, reverse("applicants:my_applications")))
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        _login_keeping_guest(request, user)
+        messages.success(request, _("Your account is ready. Everything you entered is saved."))
+        return redirect(_next_url(request, reverse("applicants:my_applications")))
+    return render(
+        request,
+        "registration/sign_up.html",
+        {
+            "form": form,
+            "next": _next_url(request, ""),
+            "has_progress": bool(identity.current_applicant(request)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    form = SignInForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        _login_keeping_guest(request, form.user)
+        messages.success(request, _("You are signed in."))
+        return redirect(_next_url(request, reverse("applicants:resume")))
+    return render(
+        request,
+        "registration/sign_in.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def sign_out(request):
+    logout(request)  # flushes the session, guest progress included
+    messages.success(request, _("You are signed out."))
+    return redirect("home")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("applicants:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("applicants:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"

@@ -1,0 +1,50 @@
+"""Screener results: every published public program, grouped by the engine's outcome,
+with its reasons, what it provides, an estimated value, and a box to apply."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from applicants import identity
+from applicants.forms import ChooseProgramsForm
+from applicants.screening import screen_answers, screening_groups
+from applicants.selectors import applicant_answers
+from applicants.views.common import language_of
+
+CHOSEN = "applicants.chosen"
+CHOSEN_AT = "applicants.chosen_at"
+PLAN = "applicants.plan"
+
+
+@require_http_methods(["GET", "POST"])
+def results(request):
+    language = language_of(request)
+    applicant = identity.current_applicant(request)
+    answers = applicant_answers(applicant=applicant)
+    screenings = screen_answers(answers=answers, language=language)
+    choices = [
+        (s.program.slug, s.program.text("name", language)) for s in screenings if s.may_apply
+    ]
+    form = ChooseProgramsForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["programs"])
+        # Catalog order, whatever order the boxes were posted in.
+        request.session[CHOSEN] = [s.program.slug for s in screenings if s.program.slug in chosen]
+        request.session[CHOSEN_AT] = timezone.now().isoformat()
+        request.session.pop(PLAN, None)
+        return redirect("applicants:questions")
+    if request.method == "POST":
+        messages.error(request, _("Choose at least one program to apply to."))
+    previously_chosen = set(request.POST.getlist("programs") or request.session.get(CHOSEN, []))
+    return render(
+        request,
+        "applicants/results.html",
+        {
+            "form": form,
+            "groups": screening_groups(screenings, language=language, chosen=previously_chosen),
+            "has_answers": bool(answers),
+        },
+        status=400 if form.errors else 200,
+    )
