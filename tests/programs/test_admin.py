@@ -1,0 +1,289 @@
+"""The program builder in the admin, driven as a logged-in staff user would."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from programs.models import ProgramVersion, Screen
+from programs.services import program_version_create_draft, program_version_publish
+from tests.factories import (
+    ProgramFactory,
+    QuestionFactory,
+    ScreenFactory,
+    ScreenQuestionFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(username="builder", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def version_form(program, **overrides):
+    data = {
+        "program": str(program.pk),
+        "eligibility_rules": "{}",
+        "estimated_value": "{}",
+        "examples": "[]",
+        **management("screens"),
+    }
+    data.update(overrides)
+    return data
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_build_publish_and_copy_a_program_through_the_admin(staff_client):
+    program = ProgramFactory(slug="rent-help", name="Rent Help")
+    size = QuestionFactory(key="household.size", type="number", label="People at home")
+    income = QuestionFactory(key="income.monthly_gross", type="currency", label="Monthly income")
+
+    # 1. Create a draft with one screen.
+    response = staff_client.post(
+        reverse("admin:programs_programversion_add"),
+        version_form(
+            program,
+            eligibility_rules='{"lte": [{"answer": "income.monthly_gross"}, {"dollars": 2000}]}',
+            eligibility_gating="on",
+            examples=(
+                '[{"name": "low", "answers": {"income.monthly_gross": 100000}, '
+                '"expected": "eligible"}]'
+            ),
+            **{
+                **management("screens", total=1),
+                "screens-0-order": "0",
+                "screens-0-key": "household",
+                "screens-0-title": "Your household",
+                "screens-0-description": "",
+                "screens-0-visible_if": "{}",
+                "screens-0-translations": '{"es": {"title": "Su hogar"}}',
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft = ProgramVersion.objects.get(program=program)
+    assert (draft.number, draft.status, draft.eligibility_gating) == (1, "draft", True)
+    screen = draft.screens.get()
+
+    # 2. Add the screen's questions, in order, on the screen page.
+    response = staff_client.post(
+        reverse("admin:programs_screen_change", args=[screen.pk]),
+        {
+            "order": "0",
+            "key": "household",
+            "title": "Your household",
+            "description": "",
+            "visible_if": "{}",
+            "translations": '{"es": {"title": "Su hogar"}}',
+            **management("screen_questions", total=2),
+            "screen_questions-0-order": "0",
+            "screen_questions-0-question": str(size.pk),
+            "screen_questions-0-required": "on",
+            "screen_questions-1-order": "1",
+            "screen_questions-1-question": str(income.pk),
+            "screen_questions-1-required": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [sq.question.key for sq in screen.screen_questions.order_by("order")] == [
+        "household.size",
+        "income.monthly_gross",
+    ]
+
+    # 3. Publish.
+    response = staff_client.post(reverse("admin:programs_programversion_publish", args=[draft.pk]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == ProgramVersion.Status.PUBLISHED
+    assert any("Published Rent Help version 1" in m for m in messages_of(response))
+
+    # 4. A new draft from the published version.
+    response = staff_client.post(
+        reverse("admin:programs_programversion_new_draft", args=[draft.pk])
+    )
+    second = ProgramVersion.objects.get(program=program, number=2)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:programs_programversion_change", args=[second.pk])
+    assert second.status == ProgramVersion.Status.DRAFT
+    assert [sq.question.key for sq in second.screens.get().screen_questions.order_by("order")] == [
+        "household.size",
+        "income.monthly_gross",
+    ]
+    assert second.eligibility_rules == draft.eligibility_rules
+
+
+@pytest.fixture
+def published_version():
+    program = ProgramFactory(slug="frozen", name="Frozen")
+    draft = program_version_create_draft(program=program)
+    screen = ScreenFactory(version=draft, key="one", title="Original title")
+    ScreenQuestionFactory(screen=screen, question=QuestionFactory(key="a.question"))
+    return program_version_publish(version=draft)
+
+
+def test_published_version_is_read_only_in_the_admin(staff_client, published_version):
+    change_url = reverse("admin:programs_programversion_change", args=[published_version.pk])
+    page = staff_client.get(change_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="eligibility_rules"' not in html  # view-only: no inputs
+    assert "Publish</button>" not in html
+    assert "Create new draft from this version" in html
+
+    response = staff_client.post(
+        change_url,
+        version_form(published_version.program, eligibility_rules='{"is_answered": "a.question"}'),
+    )
+    assert response.status_code == 403
+    published_version.refresh_from_db()
+    assert published_version.eligibility_rules == {}
+
+    screen = published_version.screens.get()
+    response = staff_client.post(
+        reverse("admin:programs_screen_change", args=[screen.pk]),
+        {"order": "0", "key": "one", "title": "Changed", **management("screen_questions")},
+    )
+    assert response.status_code == 403
+    assert Screen.objects.get(pk=screen.pk).title == "Original title"
+
+    response = staff_client.post(
+        reverse("admin:programs_programversion_delete", args=[published_version.pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 403
+    assert ProgramVersion.objects.filter(pk=published_version.pk).exists()
+
+
+def test_bulk_delete_of_a_published_version_is_refused(staff_client, published_version):
+    response = staff_client.post(
+        reverse("admin:programs_programversion_changelist"),
+        {"action": "delete_selected", "_selected_action": [published_version.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302, 403)
+    assert ProgramVersion.objects.filter(pk=published_version.pk).exists()
+
+
+def test_publishing_twice_shows_an_error_message_not_a_500(staff_client, published_version):
+    response = staff_client.post(
+        reverse("admin:programs_programversion_publish", args=[published_version.pk]),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any("cannot be changed" in m for m in messages_of(response))
+
+
+def test_publish_errors_are_listed_as_messages(staff_client):
+    program = ProgramFactory(name="Broken")
+    draft = program_version_create_draft(program=program)
+    screen = ScreenFactory(version=draft, key="one")
+    ScreenQuestionFactory(
+        screen=screen, question=QuestionFactory(key="income.monthly_gross", type="currency")
+    )
+    draft.eligibility_rules = {"lte": [{"answer": "income.monthly_gross"}, {"dollars": 10}]}
+    draft.examples = [
+        {"name": "rich", "answers": {"income.monthly_gross": 999999}, "expected": "eligible"}
+    ]
+    draft.save()
+    response = staff_client.post(
+        reverse("admin:programs_programversion_changelist"),
+        {"action": "publish_versions", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    messages = messages_of(response)
+    assert any("was not published" in m for m in messages)
+    assert any(
+        "$.programs[0].examples[0]" in m and "rich: expected eligible, got ineligible" in m
+        for m in messages
+    )
+    draft.refresh_from_db()
+    assert draft.status == ProgramVersion.Status.DRAFT
+
+
+def test_invalid_rule_in_the_version_form_is_a_field_error(staff_client):
+    program = ProgramFactory()
+    draft = program_version_create_draft(program=program)
+    response = staff_client.post(
+        reverse("admin:programs_programversion_change", args=[draft.pk]),
+        version_form(
+            program, eligibility_rules='{"gte": [{"answer": "missing.key"}, {"value": 1}]}'
+        ),
+    )
+    assert response.status_code == 200
+    assert "$.gte[0].answer: unknown question &#x27;missing.key&#x27;" in response.content.decode()
+
+
+def test_preview_renders_a_draft_screen_with_bank_form_fields(staff_client):
+    program = ProgramFactory(name="Preview Me")
+    draft = program_version_create_draft(program=program)
+    screen = ScreenFactory(version=draft, key="one", title="First screen", order=0)
+    ScreenQuestionFactory(
+        screen=screen,
+        question=QuestionFactory(key="household.size", type="number", label="How many people?"),
+    )
+    url = reverse("admin:programs_programversion_preview", args=[draft.pk])
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        "First screen" in html and "How many people?" in html and 'for="id_household__size"' in html
+    )
+    response = staff_client.post(url + "?step=1", {"household__size": "abc"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    response = staff_client.post(url + "?step=1", {"household__size": "3"})
+    assert "These answers are valid." in response.content.decode()
+
+
+def test_preview_is_admin_only(client):
+    draft = program_version_create_draft(program=ProgramFactory())
+    response = client.get(reverse("admin:programs_programversion_preview", args=[draft.pk]))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_question_admin_lists_programs_using_it_and_searches(staff_client, published_version):
+    question = published_version.screens.get().screen_questions.get().question
+    page = staff_client.get(reverse("admin:programs_question_change", args=[question.pk]))
+    assert "frozen" in page.content.decode()
+    results = staff_client.get(reverse("admin:programs_question_changelist"), {"q": "a.question"})
+    assert "a.question" in results.content.decode()
+
+
+def test_question_admin_refuses_type_change_under_published_versions(
+    staff_client, published_version
+):
+    question = published_version.screens.get().screen_questions.get().question
+    response = staff_client.post(
+        reverse("admin:programs_question_change", args=[question.pk]),
+        {
+            "key": question.key,
+            "type": "number",
+            "label": question.label,
+            "help_text": "",
+            "options": "[]",
+            "validation": "{}",
+            "member_fields": "[]",
+            "translations": "{}",
+        },
+    )
+    assert response.status_code == 200
+    assert "Create a question with a new key instead." in response.content.decode()
+    question.refresh_from_db()
+    assert question.type == "short_text"
