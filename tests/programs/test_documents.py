@@ -272,3 +272,17 @@ def test_export_unknown_slug_exits_2(capsys):
     code = run_cli("export_programs", "no-such-program")
     assert code == 2
     assert "no matching version for: no-such-program" in capsys.readouterr().err
+
+
+def test_the_example_in_the_format_docs_is_valid_and_publishes():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "program-format.md").read_text()
+    example = (
+        text.split("## A complete example", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    )
+    data = json.loads(example)
+    (version,), warnings = program_document_import(data=data, publish=True)
+    assert version.status == ProgramVersion.Status.PUBLISHED
+    assert warnings == []
+    assert export_document([version]) == data
