@@ -67,7 +67,7 @@ class IntakeStep:
     def description(self, language: str | None = None) -> str:
         return self.screen.text("description", language)
 
-    def keys(self) -> list[str]:
+    def question_keys(self) -> list[str]:
         return [q.key for q in self.questions]
 
 
@@ -205,7 +205,7 @@ def _unique(key: str, used: set[str]) -> str:
 
 
 def intake_keys(steps: list[IntakeStep]) -> set[str]:
-    return {key for step in steps for key in step.keys()}  # noqa: SIM118 (a method, not a dict)
+    return {key for step in steps for key in step.question_keys()}
 
 
 def first_unanswered_step(steps: list[IntakeStep], answers: dict) -> IntakeStep | None:

@@ -49,7 +49,7 @@ def _login_keeping_guest(request, user) -> None:
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect(_next_url(request, reverse("applicants:my_applications")))
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         _login_keeping_guest(request, user)
@@ -72,7 +72,7 @@ def sign_up(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
-    form = SignInForm(request.POST or None, request=request)
+    form = SignInForm(request.POST if request.method == "POST" else None, request=request)
     if request.method == "POST" and form.is_valid():
         _login_keeping_guest(request, form.user)
         messages.success(request, _("You are signed in."))

@@ -115,7 +115,7 @@ def question_step(request, step):
     editing = request.GET.get("edit") == "1" or not missing
     asked = visible if editing else missing
     form = AnswersForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         questions=[
             (item.question, item.required) for item in asked if not is_household(item.question)
         ],

@@ -102,7 +102,18 @@ class IntakeWizard(NamedUrlSessionWizardView):
     def get_form_list(self):
         form_list = OrderedDict((step.key, AnswersForm) for step in self.intake)
         form_list[REVIEW_STEP] = ReviewForm
+        # formtools clears these after each valid step; our list does not depend on them.
+        self._resolved_form_list = form_list
+        self._cache_signature = None
         return form_list
+
+    def post(self, *args, **kwargs):
+        # The step in the URL is the one being answered, even in a fresh wizard session
+        # (another tab, a resumed visit) where formtools would assume the first step.
+        step = kwargs.get("step")
+        if step in self.get_form_list() and not self.request.POST.get("wizard_goto_step"):
+            self.storage.current_step = step
+        return super().post(*args, **kwargs)
 
     def get_form_kwargs(self, step=None):
         intake_step = self.steps_by_key.get(step)
@@ -280,7 +291,12 @@ def member_edit(request, key, index=None):
     if index is not None and not 0 <= index < len(members):
         raise Http404
     member = members[index] if index is not None else None
-    form = _member_form(question, data=request.POST or None, member=member, language=language)
+    form = _member_form(
+        question,
+        data=request.POST if request.method == "POST" else None,
+        member=member,
+        language=language,
+    )
     if request.method == "POST" and form.is_valid():
         updated = list(members)
         if index is None:
@@ -320,7 +336,7 @@ def member_remove(request, key, index):
         raise Http404
     from programs.question_types import format_member
 
-    form = RemoveMemberForm(request.POST or None)
+    form = RemoveMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         del members[index]
         _save_members(request, question, members)

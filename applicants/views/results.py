@@ -27,7 +27,7 @@ def results(request):
     choices = [
         (s.program.slug, s.program.text("name", language)) for s in screenings if s.may_apply
     ]
-    form = ChooseProgramsForm(request.POST or None, choices=choices)
+    form = ChooseProgramsForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         chosen = set(form.cleaned_data["programs"])
         # Catalog order, whatever order the boxes were posted in.
