@@ -155,6 +155,12 @@ class ProgramAdmin(admin.ModelAdmin):
             super().get_queryset(request).prefetch_related(selectors.published_version_prefetch())
         )
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting the program would cascade into its frozen versions.
+        if obj is not None and obj.versions.filter(status__in=FROZEN).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description=_("published version"))
     def published_version(self, obj):
         versions = getattr(obj, "published_versions", None)

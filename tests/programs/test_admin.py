@@ -287,3 +287,12 @@ def test_question_admin_refuses_type_change_under_published_versions(
     assert "Create a question with a new key instead." in response.content.decode()
     question.refresh_from_db()
     assert question.type == "short_text"
+
+
+def test_a_program_with_a_published_version_cannot_be_deleted(staff_client, published_version):
+    program = published_version.program
+    response = staff_client.post(
+        reverse("admin:programs_program_delete", args=[program.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert ProgramVersion.objects.filter(pk=published_version.pk).exists()
