@@ -1,7 +1,9 @@
 """A real Celery worker process, consuming from the real Redis broker and writing to the
 test database, for integration tests of anything that runs in tasks."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -61,6 +63,30 @@ class WorkerProcess:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"worker not ready after {timeout}s; see {self.log_path}")
+
+    def pids(self) -> list[int]:
+        """The worker's main process and its pool processes, children first."""
+        if not self.process:
+            return []
+
+        def children(pid: int) -> list[int]:
+            try:
+                listed = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            except OSError:
+                return []
+            return [grandchild for child in map(int, listed) for grandchild in children(child)] + [
+                int(child) for child in listed
+            ]
+
+        return [*children(self.process.pid), self.process.pid]
+
+    def kill_hard(self) -> None:
+        """SIGKILL the main process and every pool process at once, as a crashed machine
+        or the OOM killer would: nothing gets to ack, reject or clean up."""
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
 
     def stop(self, kill: bool = False) -> None:
         if self.process and self.process.poll() is None:
