@@ -1,0 +1,503 @@
+"""Benchmark the eligibility engine against rule-engine, json-logic and hand-written Python.
+
+    python bench/bench_engine.py [--applicants N] [--programs N] [--sample N] [--seed N]
+
+Workload: generated programs of ~10 conditions (comparisons, poverty-guideline and median-income
+table limits, household aggregates, nested all/any/not) and generated applicants (seeded, about
+one in five with some answers left blank). Every engine gets the same rules, translated from the
+engine's JSON by the translators below, and the same answer dicts.
+
+* "engine": ``CompiledRule.evaluate`` with explanations (reasons, missing, threshold) in English.
+* "hand-written": generated Python in the plain style a developer would write for one program:
+  read the answers, return "unknown" if any is blank, then one boolean expression. It produces
+  no explanation, so it is the practical speed limit.
+* "rule-engine" (PyPI rule-engine) and "json-logic" (PyPI panzi-json-logic): each rule is
+  translated once (and for rule-engine parsed once into a ``Rule``), then interpreted per
+  applicant. They are two orders of magnitude slower, so they run on the first ``--sample``
+  applicants only; their rate is still evaluations per second.
+
+Whole-year age has no built-in in either library, so both get a one-line ``age`` helper (a
+json-logic custom operation, a rule-engine ``$age`` builtin). Table limits are precomputed with
+the engine's own exact arithmetic into a list indexed by household size (see ``limit_list``).
+
+All engines must agree on every applicant whose answers are complete; the script exits with an
+error otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import rule_engine
+from json_logic import jsonLogic
+from json_logic.builtins import BUILTINS
+from rule_engine import builtins as rule_engine_builtins
+
+from eligibility.engine import QuestionInfo, compile_rule, load_tables
+from eligibility.engine.tables import PERIODS, TableLimit
+from eligibility.engine.values import age_on
+
+AS_OF = date(2025, 6, 1)
+MAX_TABLE_SIZE = 20  # generated households have at most 8 people; limits go to 20
+STATES = ["WA", "OR", "ID", "CA"]
+BENEFITS = ["SNAP", "TANF", "SSI", "WIC"]
+RELATIONSHIPS = ["self", "spouse", "child", "parent", "other"]
+
+QUESTIONS = {
+    q.key: q
+    for q in [
+        QuestionInfo("income_monthly", "currency", {"en": "Your household's monthly income"}),
+        QuestionInfo("household_size", "number", {"en": "Your household size"}),
+        QuestionInfo("birth_date", "date", {"en": "Your date of birth"}),
+        QuestionInfo("state", "single_choice", {"en": "Your state"}, options=STATES),
+        QuestionInfo("veteran", "yes_no", {"en": "Whether you are a veteran"}),
+        QuestionInfo("disabled", "yes_no", {"en": "Whether you have a disability"}),
+        QuestionInfo("rent", "currency", {"en": "Your monthly rent"}),
+        QuestionInfo("utility_bill", "currency", {"en": "Your monthly utility bill"}),
+        QuestionInfo("benefits", "multiple_choice", {"en": "Benefits you get"}, options=BENEFITS),
+        QuestionInfo(
+            "members",
+            "household_members",
+            {"en": "Your household"},
+            member_fields={
+                "name": "name",
+                "birth_date": "date",
+                "relationship": "single_choice",
+                "income_monthly": "currency",
+            },
+        ),
+    ]
+}
+TABLES = load_tables()
+
+
+# -- generated programs ----------------------------------------------------------------------
+
+
+def table_operand(rng: random.Random) -> dict:
+    table_id, year = rng.choice(
+        [("hhs_poverty_guidelines", 2025), ("hhs_poverty_guidelines", 2026)] * 3
+        + [("wa_state_median_income", 2024)]
+    )
+    size = rng.choice([{"answer": "household_size"}, {"count": "members"}])
+    return {
+        "table": table_id,
+        "year": year,
+        "household_size": size,
+        "percent": rng.choice([100, 130, 138, 150, 185, 200, 250]),
+        "period": "monthly",
+        "rounding": rng.choice(["up_dollar", "down_dollar", "nearest_dollar", "cent"]),
+    }
+
+
+def leaf(rng: random.Random) -> dict:
+    choice = rng.randrange(11)
+    if choice <= 1:
+        op = rng.choice(["lte", "lt"])
+        return {op: [{"answer": "income_monthly"}, table_operand(rng)]}
+    if choice == 2:
+        return {
+            rng.choice(["gte", "lt"]): [{"age": "birth_date"}, {"value": rng.choice([18, 60, 65])}]
+        }
+    if choice == 3:
+        return {rng.choice(["in", "not_in"]): [{"answer": "state"}, rng.sample(STATES, 2)]}
+    if choice == 4:
+        return {
+            "eq": [{"answer": rng.choice(["veteran", "disabled"])}, {"value": rng.random() < 0.5}]
+        }
+    if choice == 5:
+        where = {"in": [{"member": "relationship"}, rng.sample(RELATIONSHIPS, 2)]}
+        total = {"sum": "members", "field": "income_monthly", "where": where}
+        return {"lte": [total, {"dollars": rng.randrange(1000, 6000)}]}
+    if choice == 6:
+        where = {"lt": [{"member_age": "birth_date"}, {"value": 18}]}
+        return {"gte": [{"count": "members", "where": where}, {"value": rng.randrange(1, 3)}]}
+    if choice == 7:
+        answer = rng.choice(["rent", "utility_bill"])
+        return {
+            rng.choice(["gte", "gt"]): [{"answer": answer}, {"dollars": rng.randrange(50, 900)}]
+        }
+    if choice == 8:
+        return {"in": [{"answer": "benefits"}, rng.sample(BENEFITS, 2)]}
+    if choice == 9:
+        low = rng.randrange(18, 50)
+        return {"between": [{"age": "birth_date"}, {"value": low}, {"value": low + 30}]}
+    return {"lte": [{"answer": "household_size"}, {"value": rng.randrange(2, 8)}]}
+
+
+def program(rng: random.Random, conditions: int = 10) -> dict:
+    """An ``all`` of about ``conditions`` leaves, with nested any/all/not groups."""
+    parts: list[dict] = []
+    remaining = conditions
+    while remaining > 0:
+        kind = rng.random()
+        if kind < 0.55 or remaining < 3:
+            parts.append(leaf(rng))
+            remaining -= 1
+        elif kind < 0.8:
+            parts.append({"any": [leaf(rng) for _ in range(3)]})
+            remaining -= 3
+        elif kind < 0.9:
+            parts.append({"any": [{"all": [leaf(rng), leaf(rng)]}, leaf(rng)]})
+            remaining -= 3
+        else:
+            parts.append({"not": leaf(rng)})
+            remaining -= 1
+    return {"all": parts}
+
+
+def applicant(rng: random.Random) -> dict:
+    def birth(young: bool) -> str:
+        year = rng.randrange(2008, 2024) if young else rng.randrange(1935, 2006)
+        return date(year, rng.randrange(1, 13), rng.randrange(1, 29)).isoformat()
+
+    members = [
+        {
+            "name": "Applicant",
+            "birth_date": birth(False),
+            "relationship": "self",
+            "income_monthly": rng.randrange(0, 500000),
+        }
+    ]
+    for _ in range(rng.randrange(0, 6)):
+        young = rng.random() < 0.5
+        members.append(
+            {
+                "name": "Member",
+                "birth_date": birth(young),
+                "relationship": "child" if young else rng.choice(RELATIONSHIPS[1:]),
+                "income_monthly": 0 if young else rng.randrange(0, 300000),
+            }
+        )
+    answers = {
+        "income_monthly": sum(m["income_monthly"] for m in members),
+        "household_size": len(members) + rng.choice([0, 0, 0, 1]),
+        "birth_date": members[0]["birth_date"],
+        "state": rng.choice(STATES),
+        "veteran": rng.random() < 0.2,
+        "disabled": rng.random() < 0.2,
+        "rent": rng.randrange(0, 300000),
+        "utility_bill": rng.randrange(0, 60000),
+        "benefits": rng.sample(BENEFITS, rng.randrange(1, 3)),
+        "members": members,
+    }
+    if rng.random() < 0.2:  # a partly filled form
+        for key in rng.sample(sorted(answers), rng.randrange(1, 4)):
+            answers[key] = rng.choice([None, "", []])
+    return answers
+
+
+def complete(answers: dict) -> bool:
+    return all(answers.get(key) not in (None, "", []) for key in QUESTIONS)
+
+
+# -- translations ----------------------------------------------------------------------------
+
+
+def limit_list(node: dict) -> list[int]:
+    """The table operand as data: limits in cents indexed by household size (index 0 unused).
+
+    Both libraries can index a list but have no exact percent/period/rounding arithmetic, so the
+    limits are precomputed once per rule with the engine's own exact arithmetic.
+    """
+    table = TABLES.get(node["table"], node["year"])
+    limit = TableLimit(
+        table,
+        percent=node["percent"],
+        period=node.get("period", PERIODS[0]),
+        rounding=node.get("rounding", "cent"),
+    )
+    return [0] + [limit(size) for size in range(1, MAX_TABLE_SIZE + 1)]
+
+
+PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+class HandWritten:
+    """Plain Python for one program, as a developer would write it by hand."""
+
+    def __init__(self, rule: dict, name: str) -> None:
+        self.constants: dict[str, object] = {}
+        self.keys: set[str] = set()
+        expression = self.condition(rule, "a")
+        keys = ", ".join(repr(k) for k in sorted(self.keys))
+        self.source = (
+            f"def {name}(a, as_of):\n"
+            f"    for key in ({keys},):\n"
+            f"        if a.get(key) in (None, '', []):\n"
+            f"            return 'unknown'\n"
+            f"    if {expression}:\n"
+            f"        return 'eligible'\n"
+            f"    return 'ineligible'\n"
+        )
+        namespace = {"age": lambda iso, as_of: age_on(date.fromisoformat(iso), as_of)}
+        namespace.update(self.constants)
+        exec(compile(self.source, f"<{name}>", "exec"), namespace)  # noqa: S102
+        self.function = namespace[name]
+
+    def condition(self, node: dict, scope: str) -> str:
+        ((op, args),) = node.items()
+        if op in ("all", "any"):
+            joiner = " and " if op == "all" else " or "
+            return "(" + joiner.join(self.condition(c, scope) for c in args) + ")"
+        if op == "not":
+            return f"(not {self.condition(args, scope)})"
+        if op in PY_OPS:
+            left, right = (self.operand(a, scope) for a in args)
+            return f"{left} {PY_OPS[op]} {right}"
+        if op == "between":
+            value, low, high = (self.operand(a, scope) for a in args)
+            return f"{low} <= {value} <= {high}"
+        value = self.operand(args[0], scope)
+        choices = repr(set(args[1]))
+        if args[0].get("answer") == "benefits":
+            test = f"any(b in {choices} for b in {value})"
+        else:
+            test = f"{value} in {choices}"
+        return test if op == "in" else f"not {test}"
+
+    def operand(self, node: dict, scope: str) -> str:
+        if "value" in node:
+            return repr(node["value"])
+        if "dollars" in node:
+            return repr(node["dollars"] * 100)
+        if "answer" in node:
+            self.keys.add(node["answer"])
+            return f"a[{node['answer']!r}]"
+        if "age" in node:
+            self.keys.add(node["age"])
+            return f"age(a[{node['age']!r}], as_of)"
+        if "member" in node:
+            return f"m[{node['member']!r}]"
+        if "member_age" in node:
+            return f"age(m[{node['member_age']!r}], as_of)"
+        if "count" in node or "sum" in node:
+            self.keys.add("members")
+            where = f" if {self.condition(node['where'], 'm')}" if "where" in node else ""
+            if "count" in node:
+                return f"sum(1 for m in a['members']{where})"
+            return f"sum(m[{node['field']!r}] for m in a['members']{where})"
+        name = f"LIMITS_{len(self.constants)}"
+        self.constants[name] = limit_list(node)
+        return f"{name}[{self.operand(node['household_size'], scope)}]"
+
+
+def to_rule_engine(node: dict) -> str:
+    ((op, args),) = node.items()
+    if op in ("all", "any"):
+        joiner = " and " if op == "all" else " or "
+        return "(" + joiner.join(to_rule_engine(c) for c in args) + ")"
+    if op == "not":
+        return f"(not {to_rule_engine(args)})"
+    if op in PY_OPS:
+        return f"({rule_engine_operand(args[0])} {PY_OPS[op]} {rule_engine_operand(args[1])})"
+    if op == "between":
+        value, low, high = (rule_engine_operand(a) for a in args)
+        return f"({low} <= {value} and {value} <= {high})"
+    value, choices = rule_engine_operand(args[0]), repr(list(args[1]))
+    if args[0].get("answer") == "benefits":
+        test = f"$any([b in {choices} for b in {value}])"
+    else:
+        test = f"{value} in {choices}"
+    return f"({test})" if op == "in" else f"(not {test})"
+
+
+def rule_engine_operand(node: dict) -> str:
+    if "value" in node:
+        value = node["value"]
+        return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+    if "dollars" in node:
+        return repr(node["dollars"] * 100)
+    if "answer" in node:
+        return node["answer"]
+    if "age" in node:
+        return f"$age({node['age']})"
+    if "member" in node:
+        return f"m[{node['member']!r}]"
+    if "member_age" in node:
+        return f"$age(m[{node['member_age']!r}])"
+    if "count" in node or "sum" in node:
+        where = f" if {to_rule_engine(node['where'])}" if "where" in node else ""
+        if "count" in node:
+            return f"[m for m in members{where}].length"
+        return f"$sum([m[{node['field']!r}] for m in members{where}])"
+    # The limit list is written into the rule text as an array literal indexed by the size.
+    return f"{limit_list(node)!r}[{rule_engine_operand(node['household_size'])}]"
+
+
+def to_json_logic(node: dict, tables: dict[str, list[int]]) -> dict:
+    ((op, args),) = node.items()
+    ops = {"eq": "===", "ne": "!==", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+    if op in ("all", "any"):
+        return {"and" if op == "all" else "or": [to_json_logic(c, tables) for c in args]}
+    if op == "not":
+        return {"!": to_json_logic(args, tables)}
+    if op in ops:
+        return {ops[op]: [json_logic_operand(a, tables) for a in args]}
+    if op == "between":
+        value, low, high = (json_logic_operand(a, tables) for a in args)
+        return {"<=": [low, value, high]}
+    value = json_logic_operand(args[0], tables)
+    if args[0].get("answer") == "benefits":
+        test = {"some": [value, {"in": [{"var": ""}, list(args[1])]}]}
+    else:
+        test = {"in": [value, list(args[1])]}
+    return test if op == "in" else {"!": test}
+
+
+def json_logic_operand(node: dict, tables: dict[str, list[int]]):
+    if "value" in node:
+        return node["value"]
+    if "dollars" in node:
+        return node["dollars"] * 100
+    if "answer" in node:
+        return {"var": node["answer"]}
+    if "age" in node:
+        return {"age": [{"var": node["age"]}]}
+    if "member" in node:
+        return {"var": node["member"]}
+    if "member_age" in node:
+        return {"age": [{"var": node["member_age"]}]}
+    if "count" in node or "sum" in node:
+        items = {"var": "members"}
+        if "where" in node:
+            items = {"filter": [items, to_json_logic(node["where"], tables)]}
+        step = 1 if "count" in node else {"var": f"current.{node['field']}"}
+        return {"reduce": [items, {"+": [{"var": "accumulator"}, step]}, 0]}
+    # The limit list goes into the data under "tables"; var indexes it by the computed size.
+    name = f"t{len(tables)}"
+    tables[name] = limit_list(node)
+    size = json_logic_operand(node["household_size"], tables)
+    return {"var": {"cat": [f"tables.{name}.", size]}}
+
+
+# -- running ---------------------------------------------------------------------------------
+
+
+def timed(function, applicants, programs, repeat=1) -> tuple[float, list[list[str]]]:
+    """Best of ``repeat`` runs (the machine is shared, so the minimum is the least noisy)."""
+    best = float("inf")
+    for _ in range(repeat):
+        outcomes = []
+        start = time.perf_counter()
+        for answers in applicants:
+            outcomes.append([function(p, answers) for p in programs])
+        best = min(best, time.perf_counter() - start)
+    return best, outcomes
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applicants", type=int, default=10_000)
+    parser.add_argument("--programs", type=int, default=50)
+    parser.add_argument("--sample", type=int, default=1000, help="applicants for the slow engines")
+    parser.add_argument("--seed", type=int, default=20250601)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the fast engines (best)")
+    options = parser.parse_args()
+
+    rng = random.Random(options.seed)
+    rules = [program(rng) for _ in range(options.programs)]
+    applicants = [applicant(rng) for _ in range(options.applicants)]
+    sample = applicants[: options.sample]
+
+    compiled = [compile_rule(rule, QUESTIONS, TABLES) for rule in rules]
+    hand = [HandWritten(rule, f"program_{i}").function for i, rule in enumerate(rules)]
+
+    context = rule_engine.Context(default_value=None, mapping_attribute_lookup=False)
+    context.builtins = rule_engine_builtins.Builtins.from_defaults(
+        values={"age": lambda iso: age_on(date.fromisoformat(iso), AS_OF)}
+    )
+    rule_engine_rules = [rule_engine.Rule(to_rule_engine(rule), context=context) for rule in rules]
+    logic_tables: dict[str, list[int]] = {}
+    logic_rules = [to_json_logic(rule, logic_tables) for rule in rules]
+    logic_ops = {**BUILTINS, "age": lambda data, iso: age_on(date.fromisoformat(iso), AS_OF)}
+
+    def run_engine(rule, answers):
+        result = rule.evaluate(answers, as_of=AS_OF)
+        result.reasons  # noqa: B018 - explanations are part of the measured work
+        return result.outcome
+
+    def run_hand(function, answers):
+        return function(answers, AS_OF)
+
+    def run_rule_engine(rule, answers):
+        try:
+            return "eligible" if rule.matches(answers) else "ineligible"
+        except rule_engine.EngineError:
+            return "unknown"
+        except TypeError:
+            return "unknown"
+
+    def run_json_logic(rule, answers):
+        try:
+            data = {**answers, "tables": logic_tables}
+            return "eligible" if jsonLogic(rule, data, logic_ops) else "ineligible"
+        except (TypeError, ValueError):
+            return "unknown"
+
+    results = {}
+    results["engine (with explanations)"] = (
+        len(applicants),
+        *timed(run_engine, applicants, compiled, options.repeat),
+    )
+    results["hand-written Python"] = (
+        len(applicants),
+        *timed(run_hand, applicants, hand, options.repeat),
+    )
+    results["rule-engine"] = (len(sample), *timed(run_rule_engine, sample, rule_engine_rules))
+    results["json-logic"] = (len(sample), *timed(run_json_logic, sample, logic_rules))
+
+    # Agreement on complete applicants (the slow engines on their sample only).
+    disagreements = 0
+    reference = results["engine (with explanations)"][2]
+    for name, (count, _, outcomes) in results.items():
+        for index in range(count):
+            if not complete(applicants[index]):
+                continue
+            if outcomes[index] != reference[index]:
+                disagreements += 1
+                if disagreements <= 5:
+                    print(
+                        f"DISAGREE {name} applicant {index}: "
+                        f"{outcomes[index]} vs {reference[index]}",
+                        file=sys.stderr,
+                    )
+    if disagreements:
+        print(f"FAIL: {disagreements} applicants where engines disagree", file=sys.stderr)
+        return 1
+
+    rates = {name: count * len(rules) / seconds for name, (count, seconds, _) in results.items()}
+    fastest_interpreted = max(rates["rule-engine"], rates["json-logic"])
+    complete_count = sum(complete(a) for a in applicants)
+    print(
+        f"{len(rules)} programs, {len(applicants)} applicants ({complete_count} complete), "
+        f"slow engines on {len(sample)} applicants\n"
+    )
+    print("| engine | applicants | evaluations/s | µs per evaluation |")
+    print("|---|---:|---:|---:|")
+    for name, rate in rates.items():
+        print(f"| {name} | {results[name][0]:,} | {rate:,.0f} | {1e6 / rate:,.2f} |")
+    ours = rates["engine (with explanations)"]
+    per_applicant_ms = 1000 * len(rules) / ours
+    print()
+    print("| measure | value |")
+    print("|---|---:|")
+    print(f"| engine / fastest interpreted engine | {ours / fastest_interpreted:,.1f}x faster |")
+    print(f"| hand-written / engine | {rates['hand-written Python'] / ours:,.2f}x |")
+    print(
+        f"| one applicant against all {len(rules)} programs, with explanations | "
+        f"{per_applicant_ms:.3f} ms |"
+    )
+    print(f"| all complete applicants agree across engines | yes ({disagreements} disagreements) |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

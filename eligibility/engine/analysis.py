@@ -1,0 +1,448 @@
+"""Rule JSON -> checked nodes (``nodes.py``), collecting every error with its JSON path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from .nodes import (
+    AgeOf,
+    Aggregate,
+    AllNode,
+    Answered,
+    AnswerRef,
+    AnyNode,
+    Compare,
+    Condition,
+    Literal,
+    MemberAge,
+    MemberField,
+    NotNode,
+    Operand,
+    TableRef,
+)
+from .questions import KIND_BY_TYPE, QuestionInfo
+from .tables import PERIODS, TableLimit, TableSet
+from .values import ROUNDINGS
+
+COMPARISON_OPS = ("eq", "ne", "lt", "lte", "gt", "gte")
+ORDERED_OPS = ("lt", "lte", "gt", "gte")
+CONDITION_OPS = ("all", "any", "not", *COMPARISON_OPS, "in", "not_in", "between", "is_answered")
+OPERAND_KEYS = {
+    "answer": set(),
+    "value": set(),
+    "dollars": set(),
+    "age": set(),
+    "member": set(),
+    "member_age": set(),
+    "count": {"where"},
+    "sum": {"field", "where"},
+    "table": {"year", "household_size", "percent", "period", "rounding"},
+}
+EQUALITY_KINDS = ("number", "money", "date", "bool", "text")
+ORDERED_KINDS = ("number", "money", "date")
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """One problem in a rule: where it is (a JSON path such as ``$.all[1].lte[0].answer``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class RuleValidationError(ValueError):
+    """Raised by ``compile_rule`` / ``compile_estimate`` for an invalid rule; holds the errors."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors) or "invalid rule")
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def exact_number(value: object) -> Fraction | None:
+    """A literal number (or numeric string) as an exact Fraction; floats go through their repr."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float | str):
+        try:
+            return Fraction(str(value))
+        except ValueError:
+            return None
+    return None
+
+
+class Analyzer:
+    """Walks rule JSON once, building nodes and collecting ``RuleError``s."""
+
+    def __init__(self, questions: dict[str, QuestionInfo], tables: TableSet) -> None:
+        self.questions = questions
+        self.tables = tables
+        self.errors: list[RuleError] = []
+
+    def error(self, path: str, message: str) -> None:
+        self.errors.append(RuleError(path, message))
+
+    # -- conditions ---------------------------------------------------------------------------
+
+    def condition(self, node: object, path: str, members: dict[str, str] | None = None):
+        """Parse one condition node; ``members`` is the member-field map inside a ``where``."""
+        if not isinstance(node, dict):
+            self.error(path, 'expected a condition object such as {"all": [...]}')
+            return None
+        ops = [key for key in node if key != "reason"]
+        if len(ops) != 1:
+            self.error(path, f"a condition needs exactly one operator, found {sorted(ops)}")
+            return None
+        op = ops[0]
+        if op not in CONDITION_OPS:
+            self.error(path, f"unknown operator {op!r}; expected one of {', '.join(CONDITION_OPS)}")
+            return None
+        reason = self.reason(node.get("reason"), f"{path}.reason")
+        args = node[op]
+        here = f"{path}.{op}"
+        if op in ("all", "any"):
+            if not isinstance(args, list) or not args:
+                self.error(here, f"{op} needs a non-empty list of conditions")
+                return None
+            children = [self.condition(c, f"{here}[{i}]", members) for i, c in enumerate(args)]
+            if any(child is None for child in children):
+                return None
+            cls = AllNode if op == "all" else AnyNode
+            return cls(path=path, reason=reason, children=children)
+        if op == "not":
+            child = self.condition(args, here, members)
+            return None if child is None else NotNode(path=path, reason=reason, child=child)
+        if op == "is_answered":
+            return self.answered(args, here, path, reason, members)
+        return self.comparison(op, args, here, path, reason, members)
+
+    def reason(self, reason: object, path: str) -> dict | None:
+        """A reason override: {"en", "es"} for any outcome, or {"met": {...}, "not_met": {...}}."""
+        if reason is None:
+            return None
+        if isinstance(reason, dict) and set(reason) <= {"met", "not_met"} and reason:
+            return {
+                key: self.language_text(value, f"{path}.{key}") for key, value in reason.items()
+            }
+        text = self.language_text(reason, path)
+        return {"met": text, "not_met": text}
+
+    def language_text(self, value: object, path: str) -> dict[str, str]:
+        if (
+            not isinstance(value, dict)
+            or not isinstance(value.get("en"), str)
+            or not all(isinstance(v, str) for v in value.values())
+        ):
+            self.error(path, 'expected {"en": "...", "es": "..."} (en required)')
+            return {"en": ""}
+        return dict(value)
+
+    def answered(self, key, here, path, reason, members):
+        if members is not None:
+            self.error(here, "is_answered is not available inside a member condition")
+            return None
+        question = self.question(key, here, allow_static=False)
+        if question is None:
+            return None
+        return Answered(path=path, reason=reason, question=question)
+
+    def comparison(self, op, args, here, path, reason, members):
+        arity = 3 if op == "between" else 2
+        if not isinstance(args, list) or len(args) != arity:
+            self.error(here, f"{op} needs a list of exactly {arity} items")
+            return None
+        if op in ("in", "not_in"):
+            return self.membership(op, args, here, path, reason, members)
+        operands = [self.operand(arg, f"{here}[{i}]", members) for i, arg in enumerate(args)]
+        if any(operand is None for operand in operands):
+            return None
+        kinds = {o.kind for o in operands if not (isinstance(o, Literal) and o.kind == "literal")}
+        if len(kinds) > 1:
+            self.error(here, f"cannot compare {' with '.join(sorted(kinds))}")
+            return None
+        if not kinds:
+            self.error(here, "a comparison needs at least one answer or typed value")
+            return None
+        kind = kinds.pop()
+        allowed = EQUALITY_KINDS if op in ("eq", "ne") else ORDERED_KINDS
+        if kind not in allowed:
+            self.error(here, f"{op} cannot compare {kind} values; it works on {', '.join(allowed)}")
+            return None
+        for index, operand in enumerate(operands):
+            if isinstance(operand, Literal) and operand.kind == "literal":
+                coerced = self.coerce_literal(operand.value, kind, f"{here}[{index}].value")
+                if coerced is None:
+                    return None
+                operand.value, operand.kind = coerced, kind
+        return Compare(path=path, reason=reason, op=op, operands=operands, kind=kind)
+
+    def coerce_literal(self, value: object, kind: str, path: str):
+        """A {"value": ...} literal as the kind it is compared with, or None after an error."""
+        if kind == "date" and isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                self.error(path, f"{value!r} is not a date in YYYY-MM-DD form")
+                return None
+        if kind == "money":
+            self.error(path, 'write money as {"dollars": 2694}, not as a plain value')
+            return None
+        valid = {
+            "number": is_number(value),
+            "bool": isinstance(value, bool),
+            "text": isinstance(value, str),
+        }.get(kind, False)
+        if not valid:
+            self.error(path, f"{value!r} cannot be compared with a {kind} value")
+            return None
+        return value
+
+    def membership(self, op, args, here, path, reason, members):
+        operand = self.operand(args[0], f"{here}[0]", members)
+        if operand is None:
+            return None
+        literals = args[1]
+        if not isinstance(literals, list) or not literals:
+            self.error(f"{here}[1]", f"{op} needs a non-empty list of values to look in")
+            return None
+        if operand.kind not in ("text", "number", "choices"):
+            self.error(
+                f"{here}[0]", f"{op} works on text, number or choice answers, not {operand.kind}"
+            )
+            return None
+        numeric = operand.kind == "number"
+        errors_before = len(self.errors)
+        options = getattr(getattr(operand, "question", None), "options", None)
+        for index, literal in enumerate(literals):
+            item_path = f"{here}[1][{index}]"
+            if numeric and not is_number(literal):
+                self.error(item_path, f"{literal!r} is not a number")
+            elif not numeric and not isinstance(literal, str):
+                self.error(item_path, f"{literal!r} is not text")
+            elif options and literal not in options:
+                self.error(item_path, f"{literal!r} is not one of the question's options")
+        if len(self.errors) > errors_before:
+            return None
+        return Compare(
+            path=path,
+            reason=reason,
+            op=op,
+            operands=[operand],
+            choices=list(literals),
+            kind=operand.kind,
+        )
+
+    # -- operands -----------------------------------------------------------------------------
+
+    def operand(self, node: object, path: str, members: dict[str, str] | None) -> Operand | None:
+        if not isinstance(node, dict):
+            self.error(path, 'expected an operand object such as {"answer": "key"}')
+            return None
+        heads = [key for key in node if key in OPERAND_KEYS]
+        if len(heads) != 1:
+            self.error(path, f"an operand needs exactly one of {', '.join(OPERAND_KEYS)}")
+            return None
+        head = heads[0]
+        extra = set(node) - {head, "label"} - OPERAND_KEYS[head]
+        if extra:
+            self.error(path, f"unexpected keys for {head}: {', '.join(sorted(extra))}")
+            return None
+        label = None
+        if "label" in node:
+            label = self.language_text(node["label"], f"{path}.label")
+        here = f"{path}.{head}"
+        in_member = members is not None
+        if head in ("member", "member_age") and not in_member:
+            self.error(here, f"{head} can only be used inside a count or sum 'where' condition")
+            return None
+        if in_member and head in ("answer", "age", "count", "sum", "table"):
+            self.error(here, f"{head} cannot be used inside a member condition")
+            return None
+        value = node[head]
+        if head == "value":
+            if isinstance(value, list | dict) or value is None:
+                self.error(here, "a value must be a number, text or true/false")
+                return None
+            kind = "bool" if isinstance(value, bool) else "literal"
+            return Literal(kind=kind, path=path, label=label, value=value)
+        if head == "dollars":
+            amount = exact_number(value)
+            if amount is None or (amount * 100).denominator != 1:
+                self.error(here, "dollars must be a number with at most two decimal places")
+                return None
+            return Literal(kind="money", path=path, label=label, value=int(amount * 100))
+        if head == "answer":
+            question = self.question(value, here)
+            if question is None:
+                return None
+            kind = question.kind
+            if kind in ("members", "other", "none"):
+                self.error(
+                    here,
+                    f"a {question.type} answer cannot be compared; use count, sum or is_answered",
+                )
+                return None
+            return AnswerRef(kind=kind, path=path, label=label, question=question)
+        if head == "age":
+            question = self.question(value, here)
+            if question is None:
+                return None
+            if question.type != "date":
+                self.error(here, f"age needs a date question; {question.key} is {question.type}")
+                return None
+            return AgeOf(kind="number", path=path, label=label, question=question)
+        if head in ("member", "member_age"):
+            field_type = members.get(value) if isinstance(value, str) else None  # type: ignore[union-attr]
+            if field_type is None:
+                self.error(here, f"unknown member field {value!r}")
+                return None
+            if head == "member_age":
+                if field_type != "date":
+                    self.error(here, f"member_age needs a date field; {value} is {field_type}")
+                    return None
+                return MemberAge(kind="number", path=path, label=label, field=value)
+            kind = KIND_BY_TYPE.get(field_type, "none")
+            if kind in ("members", "other", "none"):
+                self.error(here, f"member field {value} ({field_type}) cannot be compared")
+                return None
+            return MemberField(kind=kind, path=path, label=label, field=value)
+        if head in ("count", "sum"):
+            return self.aggregate(head, node, path, label)
+        return self.table(node, path, label)
+
+    def question(
+        self, key: object, path: str, *, allow_static: bool = False
+    ) -> QuestionInfo | None:
+        if not isinstance(key, str):
+            self.error(path, "expected a question key (text)")
+            return None
+        question = self.questions.get(key)
+        if question is None:
+            self.error(path, f"unknown question {key!r}")
+            return None
+        if question.type == "static" and not allow_static:
+            self.error(path, f"{key} is static text and has no answer")
+            return None
+        return question
+
+    def aggregate(self, head: str, node: dict, path: str, label) -> Operand | None:
+        here = f"{path}.{head}"
+        question = self.question(node[head], here)
+        if question is None:
+            return None
+        if question.type != "household_members":
+            self.error(
+                here,
+                f"{head} needs a household_members question; {question.key} is {question.type}",
+            )
+            return None
+        fields = question.member_fields or {}
+        kind, field = "number", None
+        if head == "sum":
+            field = node.get("field")
+            field_type = fields.get(field) if isinstance(field, str) else None
+            if field_type is None:
+                self.error(f"{path}.field", f"unknown member field {field!r}")
+                return None
+            if field_type not in ("number", "currency"):
+                self.error(
+                    f"{path}.field",
+                    f"sum needs a number or currency field; {field} is {field_type}",
+                )
+                return None
+            kind = "money" if field_type == "currency" else "number"
+        where = None
+        if "where" in node:
+            where = self.condition(node["where"], f"{path}.where", fields)
+            if where is None:
+                return None
+        return Aggregate(
+            kind=kind,
+            path=path,
+            label=label,
+            function=head,
+            question=question,
+            field=field,
+            where=where,
+        )
+
+    def table(self, node: dict, path: str, label) -> Operand | None:
+        table_id, year = node["table"], node.get("year")
+        if table_id not in self.tables.ids():
+            self.error(f"{path}.table", f"unknown table {table_id!r}")
+            return None
+        if not isinstance(year, int) or isinstance(year, bool):
+            self.error(f"{path}.year", "year must be a whole number such as 2026")
+            return None
+        table = self.tables.get(table_id, year)
+        if table is None:
+            years = ", ".join(str(y) for y in self.tables.years(table_id))
+            self.error(f"{path}.year", f"no {table_id} table for {year}; available: {years}")
+            return None
+        ok = True
+        percent = exact_number(node.get("percent", 100))
+        if percent is None or percent <= 0:
+            self.error(f"{path}.percent", "percent must be a positive number")
+            ok = False
+        period = node.get("period", table.period)
+        if period not in PERIODS:
+            self.error(f"{path}.period", f"period must be one of {', '.join(PERIODS)}")
+            ok = False
+        rounding = node.get("rounding", "cent")
+        if rounding not in ROUNDINGS:
+            self.error(f"{path}.rounding", f"rounding must be one of {', '.join(ROUNDINGS)}")
+            ok = False
+        if "household_size" not in node:
+            self.error(path, "table needs household_size")
+            return None
+        size = self.operand(node["household_size"], f"{path}.household_size", None)
+        if size is None:
+            return None
+        if size.kind == "literal" and is_number(size.value):  # type: ignore[attr-defined]
+            size.kind = "number"
+        if size.kind != "number":
+            self.error(
+                f"{path}.household_size", f"household_size must be a number, not {size.kind}"
+            )
+            return None
+        if not ok:
+            return None
+        limit = TableLimit(table, percent=percent, period=period, rounding=rounding)
+        return TableRef(
+            kind="money",
+            path=path,
+            label=label,
+            table=table,
+            size=size,
+            percent=percent,
+            period=period,
+            rounding=rounding,
+            limit=limit,
+        )
+
+
+def parse_rule(rule: object, questions: dict[str, QuestionInfo], tables: TableSet):
+    """Parse and check a rule. Returns ``(node or None, errors)``."""
+    analyzer = Analyzer(questions, tables)
+    node = analyzer.condition(rule, "$")
+    return (node if not analyzer.errors else None), analyzer.errors
+
+
+def validate_rule(
+    rule: object, questions: dict[str, QuestionInfo], tables: TableSet
+) -> list[RuleError]:
+    """Every problem in ``rule`` as ``RuleError(path, message)``; an empty list means valid."""
+    return parse_rule(rule, questions, tables)[1]
+
+
+__all__ = ["Condition", "RuleError", "RuleValidationError", "parse_rule", "validate_rule"]

@@ -1,0 +1,355 @@
+"""Generate plain Python source for a checked rule and compile it once.
+
+The generated function ``_rule(A, as_of)`` returns ``(truth, deciders, slots)``:
+
+* ``truth`` is True (eligible), False (ineligible) or None (unknown), using the three-valued
+  rules in docs/eligibility-rules.md;
+* ``deciders`` is a tuple of explanation item indices: an ``int`` is a leaf comparison, a
+  ``(group_index, inner_deciders)`` pair is an ``all``/``any``/``not`` carrying its own reason;
+* ``slots`` holds every leaf operand value, so sentences can be written later without
+  re-evaluating anything.
+
+``all`` evaluates every branch (an ineligible result names *every* failing condition, and an
+unknown one needs every missing key); ``any`` stops at its first eligible branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .nodes import (
+    AgeOf,
+    Aggregate,
+    AllNode,
+    Answered,
+    AnswerRef,
+    AnyNode,
+    Compare,
+    Condition,
+    Literal,
+    MemberAge,
+    MemberField,
+    NotNode,
+    Operand,
+    TableRef,
+)
+from .values import EMPTY, age_on, to_date
+
+SWAPPED = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne": "ne"}
+PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+
+
+@dataclass(eq=False)
+class LeafItem:
+    """A leaf condition as the explanations see it."""
+
+    node: Condition
+    polarity: bool  # True when an odd number of ``not`` sit above it
+    slots: list[int] = field(default_factory=list)  # one per operand
+    size_slots: dict[int, int] = field(default_factory=dict)  # operand index -> household size
+
+
+@dataclass(eq=False)
+class GroupItem:
+    """An all/any/not node with its own ``reason``: its sentence replaces its children's."""
+
+    node: Condition
+    polarity: bool
+
+
+class Generator:
+    """Emits source lines; one instance per compiled rule or estimate."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.functions: list[str] = []
+        self.namespace: dict[str, object] = {
+            "_E": EMPTY,
+            "_OK": frozenset({int, float, bool}),
+            "_age": age_on,
+            "_date": to_date,
+        }
+        self.items: list[LeafItem | GroupItem] = []
+        self.answer_vars: dict[str, str] = {}
+        self.answer_questions: dict[str, object] = {}
+        self.slot_exprs: list[str] = []
+        self.table_sizes: dict[int, str] = {}
+        self.hoisted_vars: dict[str, str] = {}
+        self.constants: set[str] = set()
+        self.counter = 0
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def fresh(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def const(self, value: object) -> str:
+        """An expression for a value fixed at compile time (never None)."""
+        if isinstance(value, bool | int | str):
+            expr = repr(value)
+        else:
+            expr = self.fresh("_k")
+            self.namespace[expr] = value
+        self.constants.add(expr)
+        return expr
+
+    def emit(self, indent: int, line: str, out: list[str] | None = None) -> None:
+        (self.lines if out is None else out).append("    " * indent + line)
+
+    def answer(self, question) -> str:
+        """The local holding a normalised top-level answer (loaded once at function start)."""
+        var = self.answer_vars.get(question.key)
+        if var is None:
+            var = self.answer_vars[question.key] = f"a{len(self.answer_vars)}"
+            self.answer_questions[question.key] = question
+        return var
+
+    def hoisted(self, expression: str, question) -> str:
+        """A value that depends only on one answer (an age, a household count), computed once
+        at the top of the function so every condition using it shares it."""
+        var = self.hoisted_vars.get(expression)
+        if var is None:
+            var = self.hoisted_vars[expression] = f"h{len(self.hoisted_vars)}"
+        return var
+
+    def answer_loads(self) -> list[str]:
+        """Normalise each answer once: unanswered (None, "", []) becomes None."""
+        lines = []
+        for key, var in self.answer_vars.items():
+            kind = self.answer_questions[key].kind
+            lines.append(f"    {var} = A.get({key!r})")
+            if kind == "date":
+                lines.append(f"    {var} = _date({var}) if {var} else None")
+            elif kind in ("text", "choices", "members"):
+                lines.append(f"    if not {var}: {var} = None")  # "" and [] are falsy
+            elif kind in ("number", "money", "bool"):
+                # 0 and False are answers: test the type before comparing with "" and [].
+                lines.append(f"    if {var}.__class__ not in _OK and {var} in _E: {var} = None")
+            else:
+                lines.append(f"    if {var} in _E: {var} = None")
+        for expression, var in self.hoisted_vars.items():
+            source = expression[expression.index("(") + 1 :].split(",")[0].rstrip(")")
+            lines.append(f"    {var} = None if {source} is None else {expression}")
+        return lines
+
+    # -- operands -----------------------------------------------------------------------------
+
+    def operand(self, op: Operand, indent: int, out: list[str] | None, member: str | None) -> str:
+        """Emit code computing ``op``; returns an expression (a name or a constant)."""
+        if isinstance(op, Literal):
+            return self.const(op.value)
+        if isinstance(op, AnswerRef):
+            return self.answer(op.question)
+        if isinstance(op, AgeOf):
+            return self.hoisted(f"_age({self.answer(op.question)}, as_of)", op.question)
+        if isinstance(op, MemberField | MemberAge):
+            var = self.fresh("f")
+            self.emit(indent, f"{var} = {member}.get({op.field!r})", out)
+            if isinstance(op, MemberAge):
+                self.emit(
+                    indent, f"{var} = None if {var} in _E else _age(_date({var}), as_of)", out
+                )
+            elif op.kind == "date":
+                self.emit(indent, f"{var} = None if {var} in _E else _date({var})", out)
+            else:
+                self.emit(indent, f"if {var} in _E: {var} = None", out)
+            return var
+        if isinstance(op, Aggregate):
+            if op.function == "count" and op.where is None:
+                return self.hoisted(f"len({self.answer(op.question)})", op.question)
+            source, var = self.answer(op.question), self.fresh("x")
+            function = self.aggregate_function(op)
+            self.emit(
+                indent, f"{var} = None if {source} is None else {function}({source}, as_of)", out
+            )
+            return var
+        if isinstance(op, TableRef):
+            size = self.operand(op.size, indent, out, member)
+            if isinstance(op.size, Literal):  # a fixed household size: a fixed limit
+                self.table_sizes[id(op)] = size
+                return self.const(op.limit(op.size.value))
+            self.table_sizes[id(op)] = size
+            return self.table_lookup(op, size, indent, out)
+        raise TypeError(f"unexpected operand {op!r}")
+
+    def table_lookup(self, op: TableRef, size: str, indent: int, out) -> str:
+        limit, by_size, var = self.fresh("_t"), self.fresh("_td"), self.fresh("x")
+        self.namespace[limit] = op.limit
+        self.namespace[by_size] = op.limit.by_size  # type: ignore[union-attr]
+        self.emit(indent, f"{var} = None if {size} is None else {by_size}.get({size})", out)
+        self.emit(indent, f"if {var} is None and {size} is not None: {var} = {limit}({size})", out)
+        return var
+
+    def aggregate_function(self, op: Aggregate) -> str:
+        """A module-level function looping over household members once."""
+        name = self.fresh("_g")
+        out: list[str] = [f"def {name}(ms, as_of):"]
+        if op.function == "count" and op.where is None:
+            out.append("    return len(ms)")
+            self.functions.append("\n".join(out))
+            return name
+        out.append("    n = 0")
+        out.append("    for m in ms:")
+        body = 2
+        if op.where is not None:
+            truth, _ = self.condition(op.where, body, out, member="m", track=False, polarity=False)
+            self.emit(body, f"if {truth} is None: return None", out)
+            self.emit(body, f"if {truth}:", out)
+            body += 1
+        if op.function == "count":
+            self.emit(body, "n += 1", out)
+        else:
+            self.emit(body, f"v = m.get({op.field!r})", out)
+            self.emit(body, "if v in _E: return None", out)
+            self.emit(body, "n += v", out)
+        out.append("    return n")
+        self.functions.append("\n".join(out))
+        return name
+
+    # -- conditions ---------------------------------------------------------------------------
+
+    def condition(
+        self, node: Condition, indent: int, out, *, member: str | None, track: bool, polarity: bool
+    ) -> tuple[str, str]:
+        """Emit code for ``node``; returns (truth variable, deciders expression)."""
+        if isinstance(node, AllNode | AnyNode):
+            truth, deciders = self.group(node, indent, out, member, track, polarity)
+        elif isinstance(node, NotNode):
+            inner, deciders = self.condition(
+                node.child, indent, out, member=member, track=track, polarity=not polarity
+            )
+            truth = self.fresh("t")
+            self.emit(indent, f"{truth} = None if {inner} is None else not {inner}", out)
+        else:
+            return self.leaf(node, indent, out, member, track, polarity)
+        if track and node.reason is not None:
+            self.items.append(GroupItem(node=node, polarity=polarity))
+            grouped = self.fresh("d")
+            self.emit(indent, f"{grouped} = (({len(self.items) - 1}, {deciders}),)", out)
+            deciders = grouped
+        return truth, deciders
+
+    def leaf(self, node, indent, out, member, track, polarity) -> tuple[str, str]:
+        truth = self.fresh("t")
+        item = LeafItem(node=node, polarity=polarity)
+        if isinstance(node, Answered):
+            self.emit(indent, f"{truth} = {self.answer(node.question)} is not None", out)
+        else:
+            values = []
+            for index, op in enumerate(node.operands):
+                expr = self.operand(op, indent, out, member)
+                if track and not isinstance(op, Literal):
+                    item.slots.append(self.slot(expr))
+                    if isinstance(op, TableRef):
+                        item.size_slots[index] = self.slot(self.table_sizes[id(op)])
+                else:
+                    item.slots.append(-1)
+                values.append((expr, expr in self.constants))
+            self.emit(indent, f"{truth} = {self.truth_expr(node, values)}", out)
+        if not track:
+            return truth, "()"
+        self.items.append(item)
+        return truth, f"({len(self.items) - 1},)"
+
+    def slot(self, expr: str) -> int:
+        """Index of ``expr`` in the returned values tuple (each name is kept once)."""
+        if expr not in self.slot_exprs:
+            self.slot_exprs.append(expr)
+        return self.slot_exprs.index(expr)
+
+    def truth_expr(self, node: Compare, values: list[tuple[str, bool]]) -> str:
+        unknown = " or ".join(f"{expr} is None" for expr, literal in values if not literal)
+        exprs = [expr for expr, _ in values]
+        if node.op in PY_OPS:
+            test = f"{exprs[0]} {PY_OPS[node.op]} {exprs[1]}"
+        elif node.op == "between":
+            test = f"{exprs[1]} <= {exprs[0]} <= {exprs[2]}"
+        else:
+            choices = self.const(frozenset(node.choices or ()))
+            if node.kind == "choices":
+                test = f"not {choices}.isdisjoint({exprs[0]})"
+            else:
+                test = f"{exprs[0]} in {choices}"
+            if node.op == "not_in":
+                test = f"not ({test})"
+        if not unknown:
+            return f"({test})"
+        return f"None if {unknown} else ({test})"
+
+    def group(self, node, indent, out, member, track, polarity) -> tuple[str, str]:
+        truth = self.fresh("t")
+        deciders = self.fresh("d") if track else "()"
+        results: list[tuple[str, str]] = []
+        if isinstance(node, AllNode):
+            for child in node.children:
+                results.append(
+                    self.condition(
+                        child, indent, out, member=member, track=track, polarity=polarity
+                    )
+                )
+            truths = [t for t, _ in results]
+            for value, word in (("False", "if"), ("None", "elif")):
+                self.emit(indent, f"{word} {' or '.join(f'{t} is {value}' for t in truths)}:", out)
+                self.emit(indent + 1, f"{truth} = {value}", out)
+                if track:
+                    # Only the branches with this outcome explain it; few do, so append.
+                    self.emit(indent + 1, f"{deciders} = ()", out)
+                    for t, d in results:
+                        self.emit(indent + 1, f"if {t} is {value}: {deciders} += {d}", out)
+            self.emit(indent, "else:", out)
+            self.emit(indent + 1, f"{truth} = True", out)
+            if track:
+                self.emit(indent + 1, f"{deciders} = {' + '.join(d for _, d in results)}", out)
+            return truth, deciders
+        # any: stop at the first eligible branch; later branches run only while none is True.
+        self.emit(indent, f"{truth} = False", out)
+        level = indent
+        for position, child in enumerate(node.children):
+            if position:
+                self.emit(indent, f"if {truth} is not True:", out)
+                level = indent + 1
+            child_truth, child_deciders = self.condition(
+                child, level, out, member=member, track=track, polarity=polarity
+            )
+            results.append((child_truth, child_deciders))
+            self.emit(level, f"if {child_truth} is True:", out)
+            self.emit(level + 1, f"{truth} = True", out)
+            if track:
+                self.emit(level + 1, f"{deciders} = {child_deciders}", out)
+            self.emit(level, f"elif {child_truth} is None:", out)
+            self.emit(level + 1, f"{truth} = None", out)
+        if track:
+            self.emit(indent, f"if {truth} is False:", out)
+            self.emit(indent + 1, f"{deciders} = {' + '.join(d for _, d in results)}", out)
+            self.emit(indent, f"elif {truth} is None:", out)
+            parts = " + ".join(f"({d} if {t} is None else ())" for t, d in results)
+            self.emit(indent + 1, f"{deciders} = {parts}", out)
+        return truth, deciders
+
+    # -- whole rule ---------------------------------------------------------------------------
+
+    def rule_source(self, root: Condition) -> str:
+        truth, deciders = self.condition(root, 1, None, member=None, track=True, polarity=False)
+        body = self.lines
+        slots = "".join(f"{expr}, " for expr in self.slot_exprs)
+        head = ["def _rule(A, as_of):", *self.answer_loads()]
+        # Values computed inside an ``any`` branch may be skipped: bind them all up front.
+        computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
+        if computed:
+            head.append(f"    {' = '.join(computed)} = None")
+        tail = f"    return {truth}, {deciders}, ({slots})"
+        return "\n\n".join([*self.functions, "\n".join([*head, *body, tail])]) + "\n"
+
+    def operand_source(self, op: Operand) -> str:
+        """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""
+        expr = self.operand(op, 1, None, None)
+        head = ["def _operand(A, as_of):", *self.answer_loads()]
+        return "\n\n".join([*self.functions, "\n".join([*head, *self.lines, f"    return {expr}"])])
+
+
+def build(source: str, namespace: dict[str, object], name: str, filename: str):
+    """Compile generated source once and return the named function."""
+    code = compile(source, filename, "exec")
+    exec(code, namespace)  # noqa: S102 - source generated from a validated rule tree, no user text
+    return namespace[name]

@@ -1,0 +1,312 @@
+"""Plain-language reasons, missing keys and thresholds from a compiled rule's deciders.
+
+Only the deciding conditions are explained (see codegen.py for how they are chosen). A decider's
+own truth is the outcome flipped once per ``not`` above it, so the generated code need not
+return per-leaf truths.
+"""
+
+from __future__ import annotations
+
+from .codegen import SWAPPED, GroupItem, LeafItem
+from .messages import (
+    ANSWERED,
+    CHOICES_COMPARISONS,
+    COMPARISONS,
+    DATE_COMPARISONS,
+    NEED_ANSWER,
+    OTHER_ANSWER,
+    SUBJECTS,
+    VALUE_FORMATTERS,
+    format_list,
+    format_money,
+    format_value,
+    household_phrase,
+    lower_first,
+    subject_from_label,
+)
+from .nodes import AgeOf, Aggregate, Answered, AnswerRef, Literal, Operand, TableRef
+from .values import household_size
+
+ORDERED = ("lt", "lte", "gt", "gte")
+SENTENCE_NEGATION = {
+    "lt": "gte",
+    "lte": "gt",
+    "gt": "lte",
+    "gte": "lt",
+    "in": "not_in",
+    "not_in": "in",
+}
+NEGATED = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt", "eq": "ne", "ne": "eq"}
+
+
+def operand_subject(op: Operand, language: str, *, mid_sentence: bool = False) -> str:
+    """What an operand is, as a sentence subject ('Your household's monthly income')."""
+    if op.label:
+        text = op.label.get(language) or op.label["en"]
+        return lower_first(text) if mid_sentence else text
+    if isinstance(op, AnswerRef):
+        return subject_from_label(op.question.label(language), language, mid_sentence=mid_sentence)
+    templates = SUBJECTS[language]
+    if isinstance(op, AgeOf):
+        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        text = templates["age"].format(label=label)
+    elif isinstance(op, Aggregate):
+        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        name = op.function + ("_where" if op.where is not None else "")
+        text = templates[name].format(label=label, field=(op.field or "").replace("_", " "))
+    elif isinstance(op, TableRef):
+        text = templates["table"].format(title=op.table.title)
+    else:
+        text = templates["literal"]
+    return lower_first(text) if mid_sentence else text
+
+
+def _split(template: str) -> list[str]:
+    """Literal pieces around the {value} and {other} fields, in that order."""
+    pieces = []
+    rest = template
+    for field in ("{value}", "{other}"):
+        if field in rest:
+            before, rest = rest.split(field, 1)
+            pieces.append(before.replace("{{", "{").replace("}}", "}"))
+    pieces.append(rest.replace("{{", "{").replace("}}", "}"))
+    return pieces
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+class LeafExplainer:
+    """Writes the sentence for one leaf.
+
+    ``formatter(language, held)`` builds, once, a function from the slots tuple to the sentence,
+    with every part that does not depend on the resident's values already filled in.
+    """
+
+    def __init__(self, item: LeafItem) -> None:
+        self.item = item
+        node = item.node
+        self.answered = isinstance(node, Answered)
+        self.op = getattr(node, "op", "is_answered")
+        self.operands = getattr(node, "operands", [])
+        self.order = [0, 1]
+        # Literal first ("100 <= income") reads badly: explain it as "income >= 100".
+        if (
+            len(self.operands) == 2
+            and isinstance(self.operands[0], Literal)
+            and not isinstance(self.operands[1], Literal)
+        ):
+            self.order = [1, 0]
+            self.op = SWAPPED[self.op]
+        self.formatters: dict[tuple[str, bool], object] = {}
+        self.can_threshold = (
+            not self.answered
+            and self.op in NEGATED
+            and node.kind in ("money", "number")
+            and self.operands[self.order[0]].key is not None
+        )
+
+    def formatter(self, language: str, held: bool):
+        function = self.formatters.get((language, held))
+        if function is None:
+            function = self.formatters[(language, held)] = self.build(language, held)
+        return function
+
+    def build(self, language: str, held: bool):
+        node = self.item.node
+        if node.reason is not None:
+            text = node.reason["met" if held else "not_met"]
+            sentence = text.get(language) or text["en"]
+            return lambda slots: sentence
+        if self.answered:
+            subject = subject_from_label(node.question.label(language), language, mid_sentence=True)
+            sentence = ANSWERED[language][held].format(subject=subject)
+            return lambda slots: sentence
+        kind = node.kind
+        templates = COMPARISONS[language]
+        if kind == "date" and self.op in ORDERED:
+            templates = DATE_COMPARISONS[language]
+        elif kind == "choices":
+            templates = CHOICES_COMPARISONS[language]
+        first = self.order[0]
+        fixed = {"subject": _escape(operand_subject(self.operands[first], language))}
+        if node.op == "between":
+            fixed["low"] = _escape(self.literal_text(1, language))
+            fixed["high"] = _escape(self.literal_text(2, language))
+        elif node.op in ("in", "not_in"):
+            choices = [format_value(choice, "text", language) for choice in node.choices]
+            fixed["other"] = _escape(format_list(choices, language))
+        other_index = self.order[1] if len(self.operands) == 2 else None
+        other_operand = self.operands[other_index] if other_index is not None else None
+        if isinstance(other_operand, Literal):
+            fixed["other"] = _escape(self.literal_text(other_index, language))
+            other_operand = None
+        # Fill the fixed parts now; only {value} (and maybe {other}) remain.
+        # Under an odd number of ``not``s, "not (income > $100)" reads better as the
+        # equivalent "income <= $100" sentence with the truth flipped.
+        op = self.op
+        if (
+            self.item.polarity
+            and op in SENTENCE_NEGATION
+            and (SENTENCE_NEGATION[op], True) in templates
+        ):
+            op, held = SENTENCE_NEGATION[op], not held
+        template = templates[(op, held)].format(
+            value="{value}", other=fixed.pop("other", "{other}"), **fixed
+        )
+        value_slot = self.item.slots[first]
+        formatter = VALUE_FORMATTERS[kind]
+        parts = _split(template)
+        if other_operand is None:
+            if len(parts) == 1:  # "{subject} is {other}." with a literal: no value shown
+                sentence_text = parts[0]
+                return lambda slots: sentence_text
+            before, after = parts
+
+            def sentence(slots):
+                value = slots[value_slot]
+                return before + ("?" if value is None else formatter(value, language)) + after
+
+            return sentence
+        other_slot = self.item.slots[other_index]
+        if isinstance(other_operand, TableRef):
+            size_slot = self.item.size_slots[other_index]
+
+            phrases: dict[tuple, str] = {}  # few distinct (limit, size) pairs per rule
+
+            def other(slots):
+                limit = slots[other_slot]
+                if limit is None:
+                    return "?"
+                key = (limit, slots[size_slot])
+                phrase = phrases.get(key)
+                if phrase is None:
+                    phrase = household_phrase(format_money(limit), household_size(key[1]), language)
+                    if len(phrases) < 512:
+                        phrases[key] = phrase
+                return phrase
+        else:
+            other_subject = operand_subject(other_operand, language, mid_sentence=True)
+            pattern = OTHER_ANSWER[language]
+
+            def other(slots):
+                value = slots[other_slot]
+                shown = "?" if value is None else formatter(value, language)
+                return pattern.format(subject=other_subject, value=shown)
+
+        if len(parts) == 2:  # "{subject} is {other}.": no value shown
+            head, tail = parts
+            return lambda slots: head + other(slots) + tail
+        head, middle, tail = parts
+
+        def sentence_with_other(slots):
+            value = slots[value_slot]
+            shown = "?" if value is None else formatter(value, language)
+            return head + shown + middle + other(slots) + tail
+
+        return sentence_with_other
+
+    def literal_text(self, index: int, language: str) -> str:
+        return format_value(self.operands[index].value, self.item.node.kind, language)
+
+    def missing(self, slots: tuple) -> list[str]:
+        if self.answered:
+            return []
+        return [
+            op.key
+            for index, op in enumerate(self.operands)
+            if not isinstance(op, Literal) and slots[self.item.slots[index]] is None and op.key
+        ]
+
+    def threshold(self, slots: tuple, language: str) -> dict | None:
+        """The value the resident's answer must meet, when this leaf alone decides."""
+        if not self.can_threshold:
+            return None
+        subject_index, other_index = self.order
+        subject, other = self.operands[subject_index], self.operands[other_index]
+        value = other.value if isinstance(other, Literal) else slots[self.item.slots[other_index]]
+        if value is None:
+            return None
+        op = NEGATED[self.op] if self.item.polarity else self.op
+        return {
+            "key": subject.key,
+            "op": op,
+            "value": value,
+            "formatted": format_value(value, self.item.node.kind, language),
+        }
+
+
+class Explainer:
+    """Turns ``(truth, deciders, slots)`` into reasons, missing keys and a threshold."""
+
+    def __init__(self, items: list, questions: dict) -> None:
+        self.questions = questions
+        self.leaves = [
+            LeafExplainer(item) if isinstance(item, LeafItem) else None for item in items
+        ]
+        self.items = items
+        self.by_outcome: dict[tuple[str, bool], list] = {}
+        self.has_groups = any(isinstance(item, GroupItem) for item in items)
+
+    def flatten(self, deciders: tuple) -> list[int]:
+        leaves: list[int] = []
+        for entry in deciders:
+            if entry.__class__ is int:
+                leaves.append(entry)
+            else:
+                leaves.extend(self.flatten(entry[1]))
+        return leaves
+
+    def formatters(self, language: str, truth: bool) -> list:
+        """Per item: the sentence function for this outcome (a leaf's truth flips under not)."""
+        key = (language, truth)
+        found = self.by_outcome.get(key)
+        if found is None:
+            found = self.by_outcome[key] = [
+                leaf.formatter(language, truth != leaf.item.polarity) if leaf else None
+                for leaf in self.leaves
+            ]
+        return found
+
+    def reasons(self, truth: bool, deciders: tuple, slots: tuple, language: str) -> list[str]:
+        formatters = self.formatters(language, truth)
+        if not self.has_groups:  # every decider is a leaf index
+            return [formatters[index](slots) for index in deciders]
+        sentences = []
+        for entry in deciders:
+            if entry.__class__ is int:
+                sentences.append(formatters[entry](slots))
+            else:
+                group: GroupItem = self.items[entry[0]]
+                held = truth != group.polarity
+                text = group.node.reason["met" if held else "not_met"]
+                sentences.append(text.get(language) or text["en"])
+        return sentences
+
+    def missing(self, deciders: tuple, slots: tuple) -> list[str]:
+        keys: set[str] = set()
+        for index in self.flatten(deciders):
+            keys.update(self.leaves[index].missing(slots))
+        return sorted(keys)
+
+    def need_sentences(self, missing: list[str], language: str) -> list[str]:
+        template = NEED_ANSWER[language]
+        return [
+            template.format(
+                subject=subject_from_label(
+                    self.questions[key].label(language), language, mid_sentence=True
+                )
+            )
+            for key in missing
+        ]
+
+    def threshold(self, deciders: tuple, slots: tuple, language: str) -> dict | None:
+        if len(deciders) != 1:
+            return None  # each entry holds at least one leaf
+        if deciders[0].__class__ is int:
+            return self.leaves[deciders[0]].threshold(slots, language)
+        leaves = self.flatten(deciders)
+        if len(leaves) != 1:
+            return None
+        return self.leaves[leaves[0]].threshold(slots, language)

@@ -1,0 +1,82 @@
+"""compile_rule: rule JSON -> a compiled, explainable eligibility check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import count
+
+from .analysis import RuleValidationError, parse_rule
+from .codegen import Generator, build
+from .explain import Explainer
+from .messages import language_or_default
+from .questions import QuestionInfo
+from .tables import TableSet
+
+_serial = count(1)
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The result of checking one resident against one rule.
+
+    ``reasons`` has one plain-language sentence per deciding condition; ``missing`` lists the
+    question keys that would decide an ``unknown`` result; ``threshold`` is set when a single
+    numeric comparison decides: ``{"key", "op", "value", "formatted"}``.
+    """
+
+    outcome: str
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    threshold: dict | None = None
+
+
+class CompiledRule:
+    """A rule compiled to one plain Python function, plus what is needed to explain it."""
+
+    def __init__(self, rule: object, questions: dict[str, QuestionInfo], tables: TableSet) -> None:
+        root, errors = parse_rule(rule, questions, tables)
+        if errors:
+            raise RuleValidationError(errors)
+        generator = Generator()
+        self.source = generator.rule_source(root)
+        self.rule = rule
+        self._function = build(
+            self.source, generator.namespace, "_rule", f"<eligibility-rule-{next(_serial)}>"
+        )
+        self._explainer = Explainer(generator.items, questions)
+
+    def truth(self, answers: dict, *, as_of: date | str) -> bool | None:
+        """Only the three-valued result: True, False or None (no explanation)."""
+        if not isinstance(as_of, date):
+            as_of = date.fromisoformat(as_of)
+        return self._function(answers, as_of)[0]
+
+    def evaluate(self, answers: dict, *, as_of: date | str, language: str = "en") -> Evaluation:
+        """Check ``answers`` as of ``as_of`` and explain the result in ``language`` (en/es)."""
+        if as_of.__class__ is not date:
+            as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+        truth, deciders, slots = self._function(answers, as_of)
+        explainer = self._explainer
+        if language not in ("en", "es"):
+            language = language_or_default(language)
+        # Only a single decider can give a threshold; skip the call otherwise.
+        threshold = explainer.threshold(deciders, slots, language) if len(deciders) == 1 else None
+        if truth is None:
+            missing = explainer.missing(deciders, slots)
+            return Evaluation(
+                "unknown", explainer.need_sentences(missing, language), missing, threshold
+            )
+        return Evaluation(
+            "eligible" if truth else "ineligible",
+            explainer.reasons(truth, deciders, slots, language),
+            [],
+            threshold,
+        )
+
+
+def compile_rule(
+    rule: object, questions: dict[str, QuestionInfo], tables: TableSet
+) -> CompiledRule:
+    """Validate ``rule`` and compile it; raises ``RuleValidationError`` listing every error."""
+    return CompiledRule(rule, questions, tables)
