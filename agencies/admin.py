@@ -5,6 +5,7 @@ Delivery rows are read-only here: staff act on them only through the audited act
 """
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -51,6 +52,11 @@ class AgencyAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AgencyChannelInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("channels")
@@ -209,3 +215,7 @@ class DeliveryAdmin(admin.ModelAdmin):
                 % {"count": n}
             ),
         )
+
+
+# The caseworker review (applications, audit trail, dashboards) registers its own admins.
+from agencies import admin_review  # noqa: E402, F401

@@ -1,0 +1,96 @@
+"""Forms of the caseworker review pages in the admin."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agencies.selectors import assignable_users
+from agencies.workflow import (
+    NOTE_REQUIRED,
+    InvalidStatusTransition,
+    Status,
+    allowed_transitions,
+    check_transition,
+)
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Required for a denial or a request for more information."),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in Status.choices
+            if value in allowed_transitions(application.status)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status:
+            try:
+                check_transition(
+                    current=self.application.status, requested=status, note=cleaned.get("note")
+                )
+            except InvalidStatusTransition as error:
+                field = "note" if status in NOTE_REQUIRED else "status"
+                self.add_error(field, str(error))
+        return cleaned
+
+
+class BulkStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Recorded on every changed application; required for denials."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") in NOTE_REQUIRED and not (cleaned.get("note") or "").strip():
+            self.add_error(
+                "note",
+                _("Moving applications to %(status)s needs a note saying why.")
+                % {"status": Status(cleaned["status"]).label},
+            )
+        return cleaned
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=None,
+        required=False,
+        empty_label=_("Nobody (unassigned)"),
+    )
+
+    def __init__(self, *args, application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = assignable_users(application=application)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Add a note"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Seen by staff only, kept in the application's history."),
+    )
+
+
+class CsvUploadForm(forms.Form):
+    csv_file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: reference, status, note (first row names them). Status is a code "
+            "such as in_review or its label. Nothing changes until you confirm the preview."
+        ),
+    )
