@@ -170,6 +170,7 @@ def submission_create(
     refuses residents found ineligible (gating) or lacks a required answer.
     """
     from agencies.services import deliveries_create_for_submission
+    from applicants.screening import answers_for_screening
     from applicants.selectors import applicant_answers, published_versions
     from applicants.steps import version_missing_required, version_questions
     from eligibility.services import screen
@@ -195,18 +196,22 @@ def submission_create(
 
         slugs = [program.slug for program in programs]
         versions = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
-        answers = applicant_answers(applicant=applicant)
-        screenings = {
-            s.program.slug: s
-            for s in screen(answers=answers, program_slugs=slugs, language=language)
-        }
-        applications = []
-        for number, program in enumerate(programs, start=1):
+        for program in programs:
             version = versions.get(program.slug)
             if version is None or version.program.display_mode == Program.DisplayMode.CLOSED:
                 raise SubmissionNotAllowed(
                     _("%(program)s is not taking applications.") % {"program": program.name}
                 )
+        answers = applicant_answers(applicant=applicant)
+        screenings = {
+            s.program.slug: s
+            for s in screen(
+                answers=answers_for_screening(answers), program_slugs=slugs, language=language
+            )
+        }
+        applications = []
+        for number, program in enumerate(programs, start=1):
+            version = versions[program.slug]
             screening = screenings.get(program.slug)
             if screening is not None and not screening.may_apply:
                 raise SubmissionNotAllowed(

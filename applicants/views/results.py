@@ -18,6 +18,23 @@ CHOSEN_AT = "applicants.chosen_at"
 PLAN = "applicants.plan"
 
 
+RECORDED = "applicants.screening_recorded"
+
+
+def _record_screening(request, applicant, screenings) -> None:
+    """Keep what the resident was shown for the city's reach figures: once per distinct
+    set of results in a session, so reloading the page does not count twice."""
+    if applicant is None or not screenings:
+        return
+    signature = ",".join(f"{s.program.slug}:{s.outcome}" for s in screenings)
+    if request.session.get(RECORDED) == signature:
+        return
+    from eligibility.services import screening_record
+
+    screening_record(applicant=applicant, results=screenings)
+    request.session[RECORDED] = signature
+
+
 @require_http_methods(["GET", "POST"])
 def results(request):
     language = language_of(request)
@@ -37,6 +54,8 @@ def results(request):
         return redirect("applicants:questions")
     if request.method == "POST":
         messages.error(request, _("Choose at least one program to apply to."))
+    else:
+        _record_screening(request, applicant, screenings)
     previously_chosen = set(request.POST.getlist("programs") or request.session.get(CHOSEN, []))
     return render(
         request,

@@ -1,0 +1,173 @@
+"""Resident journey benchmark: server time per request of the intake steps and the
+screener results page with 50 published programs, against a bare Django view in the
+same run (the ratio is what to watch; absolute times depend on the machine).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/civiportal \
+    .venv/bin/python bench/bench_journey.py [--programs 50] [--requests 200]
+
+It works in a scratch database (<name>_bench_journey, created and dropped here). The 50
+programs are the six demo programs (real rules, screens and questions) copied under new
+slugs. Requests go through Django's full stack in process (middleware, sessions, CSRF
+off as for the test client, templates), measured from the client call to the response:
+the time the server spends, without network or browser.
+"""
+
+import argparse
+import copy
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from django.http import HttpResponse  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+# This module doubles as the benchmark's URLconf: the portal plus one bare view.
+urlpatterns = [path("bench/bare/", bare), path("", include("civiportal.urls"))]
+
+INTAKE = {
+    "about-you": {
+        "applicant__name_0": "Ana",
+        "applicant__name_2": "Díaz",
+        "applicant__birth_date_0": "4",
+        "applicant__birth_date_1": "12",
+        "applicant__birth_date_2": "1990",
+    },
+    "contact": {
+        "contact__email": "ana@example.org",
+        "home__address_0": "100 Pine St",
+        "home__address_2": "Seattle",
+        "home__address_3": "WA",
+        "home__address_4": "98101",
+    },
+    "household": {"household__size": "3"},
+    "household-members": {},
+    "income": {"income__monthly_gross": "2,100"},
+}
+
+
+def scratch_database(url: str) -> tuple[str, str]:
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        sys.exit("bench_journey needs DATABASE_URL pointing at PostgreSQL.")
+    name = parsed.path.lstrip("/") + "_bench_journey"
+    return name, urlunparse(parsed._replace(path="/" + name))
+
+
+def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def fifty_programs(count: int) -> dict:
+    demo = json.loads((ROOT / "programs" / "demo" / "programs.json").read_text())
+    programs = []
+    for n in range(count):
+        program = copy.deepcopy(demo["programs"][n % len(demo["programs"])])
+        program["slug"] = f"{program['slug']}-{n}"
+        program["name"] = f"{program['name']} {n}"
+        programs.append(program)
+    return {**demo, "programs": programs}
+
+
+def timed(call, repeat: int) -> list[float]:
+    samples = []
+    for _n in range(repeat):
+        start = time.perf_counter()
+        response = call()
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code in (200, 302), response.status_code
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programs", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civiportal")
+    name, url = scratch_database(base_url)
+    admin_url = urlunparse(urlparse(base_url)._replace(path="/postgres"))
+    recreate_database(admin_url, name)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civiportal.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)  # submissions are not part of this run
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connections
+        from django.test import Client
+        from django.test.utils import setup_test_environment
+
+        settings.ROOT_URLCONF = "bench.bench_journey"
+        settings.DEBUG = False
+        setup_test_environment()
+        call_command("migrate", verbosity=0)
+        from programs.services import program_document_import
+
+        program_document_import(data=fifty_programs(args.programs), publish=True)
+
+        client = Client()
+        for step, values in INTAKE.items():
+            data = {f"{step}-{k}": v for k, v in values.items()}
+            data["intake_wizard-current_step"] = step
+            assert client.post(f"/apply/intake/{step}/", data).status_code == 302, step
+        rows = []
+        bare_ms = timed(lambda: client.get("/bench/bare/"), args.requests)
+        rows.append(("bare Django view (same middleware)", bare_ms))
+        for step in INTAKE:
+            rows.append(
+                (
+                    f"intake step GET {step}",
+                    timed(lambda s=step: client.get(f"/apply/intake/{s}/"), args.requests),
+                )
+            )
+        income = {f"income-{k}": v for k, v in INTAKE["income"].items()}
+        income["intake_wizard-current_step"] = "income"
+        rows.append(
+            (
+                "intake step POST income",
+                timed(lambda: client.post("/apply/intake/income/", income), args.requests),
+            )
+        )
+        rows.append(
+            ("intake review GET", timed(lambda: client.get("/apply/intake/review/"), args.requests))
+        )
+        rows.append(
+            ("results page GET", timed(lambda: client.get("/apply/results/"), args.requests))
+        )
+
+        bare_median = statistics.median(bare_ms)
+        print(f"{args.programs} published programs, {args.requests} requests each")
+        print(f"{'request':40} {'median ms':>10} {'p95 ms':>8} {'x bare':>8}")
+        for label, samples in rows:
+            median = statistics.median(samples)
+            p95 = sorted(samples)[int(0.95 * (len(samples) - 1))]
+            print(f"{label:40} {median:10.2f} {p95:8.2f} {median / bare_median:8.1f}")
+        for connection in connections.all():
+            connection.close()
+    finally:
+        recreate_database(admin_url, name, drop_only=True)
+
+
+if __name__ == "__main__":
+    main()

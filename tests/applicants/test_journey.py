@@ -1,0 +1,274 @@
+"""End to end with the Django test client: intake → results → choose → missing questions
+→ review → submit → confirmation → my applications."""
+
+import io
+import re
+
+import pytest
+from django.core import mail
+
+from applicants.models import Application, Submission
+from applicants.screening import answers_for_screening
+from applicants.selectors import applicant_answers
+from applicants.steps import version_questions
+from eligibility.services import screen
+from tests.applicants.conftest import INTAKE_POSTS, complete_intake, step_data
+from tests.applicants.test_intake import programs_sharing_questions
+from tests.factories import ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Valid answers to the demo programs' own questions, as form data.
+PROGRAM_ANSWERS = {
+    "food.expedited_need": "no",
+    "housing.tenure": "rent",
+    "housing.utility_account": "1234567",
+    "utilities.electric_bill_monthly": "80",
+    "utilities.water_bill_monthly": "30",
+    "transit.has_orca_card": "no",
+    "child_care.reason": "work",
+    "child_care.provider_name": "Little Sprouts",
+    "energy.heating_source": "electric",
+    "energy.shutoff_notice": "no",
+    "recreation.activities": "swim",
+}
+FORM_RE = re.compile(r'<form method="post" action="" novalidate>(.*?)</form>', re.S)
+NAME_RE = re.compile(r'name="([a-z0-9_]+)"')
+
+
+def asked_keys(html: str) -> set[str]:
+    """The question keys a step's form asks (inputs named key__with__parts[_n])."""
+    form = FORM_RE.search(html).group(1)
+    names = set(NAME_RE.findall(form)) - {"csrfmiddlewaretoken"}
+    return {re.sub(r"_\d$", "", name).replace("__", ".") for name in names}
+
+
+def results_by_outcome(html: str) -> dict[str, str]:
+    outcomes = {}
+    for outcome, body in re.findall(
+        r'<section class="result-group result-(\w+)"(.*?)</section>', html, re.S
+    ):
+        for slug in re.findall(r'id="program-([\w-]+)"', body):
+            outcomes[slug] = outcome
+    return outcomes
+
+
+def choose_and_answer(client, slugs, answered_before):
+    response = client.post("/apply/results/", {"programs": slugs})
+    assert response.headers["Location"] == "/apply/questions/"
+    response = client.get("/apply/questions/")
+    asked_everywhere = set()
+    while response.headers.get("Location", "").startswith("/apply/questions/"):
+        url = response.headers["Location"]
+        html = client.get(url).content.decode()
+        asked = asked_keys(html)
+        assert asked, url
+        assert not asked & answered_before, f"asked again: {asked & answered_before}"
+        assert not asked & asked_everywhere, "a question was asked twice"
+        asked_everywhere |= asked
+        data = {
+            key.replace(".", "__"): PROGRAM_ANSWERS[key] for key in asked if key in PROGRAM_ANSWERS
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.headers["Location"] == "/apply/review/"
+    return asked_everywhere
+
+
+def submit(client):
+    html = client.get("/apply/review/").content.decode()
+    token = re.search(r'name="submit_token" value="([^"]+)"', html).group(1)
+    return client.post("/apply/review/", {"submit_token": token}), token
+
+
+def test_guest_journey_from_intake_to_three_frozen_applications(
+    client, demo_programs, django_capture_on_commit_callbacks
+):
+    complete_intake(client)
+    profile = applicant_answers(applicant=Submission.applicant.field.related_model.objects.get())
+    answered_before = set(profile)
+
+    # Results match the engine, grouped by outcome.
+    html = client.get("/apply/results/").content.decode()
+    expected = {
+        s.program.slug: s for s in screen(answers=answers_for_screening(profile), language="en")
+    }
+    assert results_by_outcome(html) == {slug: s.outcome for slug, s in expected.items()}
+    for screening in expected.values():
+        for reason in screening.reasons:
+            assert str(reason) in html.replace("&#x27;", "'").replace("&quot;", '"')
+    chosen = [slug for slug, s in expected.items() if s.may_apply][:3]
+    assert len(chosen) == 3
+
+    asked = choose_and_answer(client, chosen, answered_before)
+    assert asked  # each of the chosen programs has questions of its own
+
+    review = client.get("/apply/review/").content.decode()
+    assert "Answered on" in review and "Goes to:" in review
+    assert review.count("ana@example.org") == 1  # every answer shown once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response, _token = submit(client)
+    submission = Submission.objects.get()
+    assert response.headers["Location"] == f"/apply/submitted/{submission.reference}/"
+    applications = list(submission.applications.select_related("program_version"))
+    assert sorted(a.program.slug for a in applications) == sorted(chosen)
+    profile = applicant_answers(applicant=submission.applicant)
+    for application in applications:
+        asked_by_version = {q.key for q in version_questions(application.program_version, profile)}
+        assert set(application.answers) == asked_by_version & set(profile)
+        assert application.answers["contact.email"] == "ana@example.org"
+        assert application.reference.startswith(submission.reference + "-")
+        assert application.eligibility["outcome"] == expected[application.program.slug].outcome
+
+    confirmation = client.get(response.headers["Location"]).content.decode()
+    for application in applications:
+        assert application.reference in confirmation
+    assert len(mail.outbox) == 1 and submission.reference in mail.outbox[0].body
+    assert mail.outbox[0].to == ["ana@example.org"]
+
+    # Editing the profile later leaves what the agencies received unchanged.
+    frozen = {a.pk: a.answers for a in applications}
+    contact = {**INTAKE_POSTS["contact"], "contact__email": "changed@example.org"}
+    assert client.post("/apply/intake/contact/", step_data("contact", contact)).status_code == 302
+    assert (
+        applicant_answers(applicant=submission.applicant)["contact.email"] == "changed@example.org"
+    )
+    for application in Application.objects.all():
+        assert application.answers == frozen[application.pk]
+
+    listing = client.get("/my/applications/").content.decode()
+    for application in applications:
+        assert application.reference in listing
+    assert "Submitted" in listing
+
+
+def test_double_submit_creates_one_submission(
+    client, demo_programs, django_capture_on_commit_callbacks
+):
+    complete_intake(client)
+    choose_and_answer(client, ["basic-food"], set())
+    with django_capture_on_commit_callbacks(execute=True):
+        first, token = submit(client)
+        again = client.post("/apply/review/", {"submit_token": token})
+    assert Submission.objects.count() == 1 and Application.objects.count() == 1
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(mail.outbox) == 1
+
+
+def test_review_in_spanish_and_confirmation_email_in_the_residents_language(client, demo_programs):
+    complete_intake(client)
+    choose_and_answer(client, ["basic-food"], set())
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    response, _token = submit(client)
+    assert Submission.objects.get().language == "es"
+    assert '<html lang="es">' in client.get(response.headers["Location"]).content.decode()
+
+
+def test_gating_program_found_ineligible_cannot_be_chosen(client, demo_programs):
+    complete_intake(client, overrides={"income": {"income__monthly_gross": "90,000"}})
+    profile = applicant_answers(applicant=Submission.applicant.field.related_model.objects.get())
+    refused = [
+        s.program.slug for s in screen(answers=answers_for_screening(profile)) if not s.may_apply
+    ]
+    assert refused  # basic-food is gating and this income is far above its limit
+    html = client.get("/apply/results/").content.decode()
+    assert f'value="{refused[0]}"' not in html
+    response = client.post("/apply/results/", {"programs": [refused[0]]})
+    assert response.status_code == 400
+    assert "applicants.chosen" not in client.session
+
+
+def test_someone_elses_application_and_submission_are_404(client, demo_programs):
+    other = ApplicationFactory()
+    complete_intake(client)
+    for url in (
+        f"/my/applications/{other.reference}/",
+        f"/my/applications/{other.reference}/pdf/",
+        f"/apply/submitted/{other.submission.reference}/",
+    ):
+        assert client.get(url).status_code == 404
+    assert other.reference not in client.get("/my/applications/").content.decode()
+
+
+def test_own_application_prints_and_downloads_as_pdf(client, demo_programs):
+    from pypdf import PdfReader
+
+    complete_intake(client)
+    choose_and_answer(client, ["basic-food"], set())
+    submit(client)
+    application = Application.objects.get()
+    html = client.get(f"/my/applications/{application.reference}/").content.decode()
+    assert "Ana Díaz" in html and application.reference in html
+    response = client.get(f"/my/applications/{application.reference}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert application.reference in text and "Basic Food" in text
+
+
+@pytest.mark.parametrize("programs", [3, 30])
+def test_results_page_queries_do_not_grow_with_programs(
+    client, programs, django_assert_max_num_queries
+):
+    programs_sharing_questions(programs)
+    client.post(
+        "/apply/intake/about/",
+        {"about-t__name": "Ana", "about-t__size": "2", "intake_wizard-current_step": "about"},
+    )
+    client.get("/apply/results/")  # warm per-process caches as a running server would
+    with django_assert_max_num_queries(15):
+        response = client.get("/apply/results/")
+    assert response.status_code == 200
+    assert len(results_by_outcome(response.content.decode())) == programs
+
+
+def test_results_are_recorded_once_for_the_citys_reach_figures(client, demo_programs):
+    from eligibility.models import ScreeningRecord
+
+    complete_intake(client)
+    client.get("/apply/results/")
+    client.get("/apply/results/")
+    record = ScreeningRecord.objects.get()
+    assert set(record.outcomes) == set(demo_programs)
+
+
+def test_submission_service_returns_the_first_submission_for_a_repeated_token(
+    demo_programs, monkeypatch
+):
+    from applicants.services import answers_save, submission_create
+    from tests.factories import ApplicantFactory
+
+    applicant = ApplicantFactory()
+    answers_save(
+        applicant=applicant,
+        values={
+            "applicant.name": {"first": "Ana", "last": "Díaz"},
+            "applicant.birth_date": "1990-04-12",
+            "contact.email": "ana@example.org",
+            "home.address": {"street": "1 Pine", "city": "Seattle", "state": "WA", "zip": "98101"},
+            "household.size": 2,
+            "household.members": [],
+            "income.monthly_gross": 100000,
+            "food.expedited_need": False,
+        },
+    )
+    program = demo_programs["basic-food"].program
+    first = submission_create(applicant=applicant, programs=[program], submit_token="t-1")
+    again = submission_create(applicant=applicant, programs=[program], submit_token="t-1")
+    assert again.pk == first.pk
+    assert Submission.objects.count() == 1 and Application.objects.count() == 1
+
+    # Two requests racing past the first check: the unique token decides, in a savepoint.
+    from applicants import services
+
+    real = services._existing_submission
+    calls = []
+
+    def first_check_misses(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "_existing_submission", first_check_misses)
+    raced = submission_create(applicant=applicant, programs=[program], submit_token="t-1")
+    assert raced.pk == first.pk and len(calls) == 2
+    assert Submission.objects.count() == 1 and Application.objects.count() == 1
