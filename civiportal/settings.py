@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-from kombu import Queue
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,13 +171,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 # Delivery to agencies (agencies/tasks.py, docs/operations.md). Queues are split by
 # channel kind so slow agency webhooks cannot hold up the internal queue or emails; a
 # worker started without -Q consumes every queue listed here.
+# Every queue is bound to one direct exchange under its own routing key (queues sharing a
+# key would each get a copy of every message).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_DEFAULT_EXCHANGE = "civiportal"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "celery"
+_DELIVERY_QUEUES = ["deliveries.internal", "deliveries.webhook", "deliveries.email"]
+_QUEUE_NAMES = ["celery", "routing", *_DELIVERY_QUEUES]
 CELERY_TASK_QUEUES = [
-    Queue("celery"),
-    Queue("routing"),
-    Queue("deliveries.internal"),
-    Queue("deliveries.webhook"),
-    Queue("deliveries.email"),
+    Queue(name, Exchange("civiportal", type="direct"), routing_key=name) for name in _QUEUE_NAMES
 ]
 CELERY_TASK_ROUTES = {
     "agencies.tasks.route_submission": {"queue": "routing"},
@@ -205,6 +207,17 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "routing", "expires": DELIVERY_SWEEP_INTERVAL_SECONDS},
     },
 }
+
+# A shared cache (rate limits, compiled data) across web processes when CACHE_URL is set.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+SCREENING_API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SCREENING_API_RATE_LIMIT", "60"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from eligibility import views
 
 app_name = "eligibility"
 
-urlpatterns = []
+urlpatterns = [
+    path("api/v1/screen", views.screen_api, name="screen"),
+    path("api/v1/openapi.json", views.openapi, name="openapi"),
+]

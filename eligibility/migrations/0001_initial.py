@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applicants', '0001_initial'),
+        ("applicants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ScreeningRecord',
+            name="ScreeningRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcomes', models.JSONField(default=dict, verbose_name='outcomes')),
-                ('likely_eligible_count', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('applicant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='screenings', to='applicants.applicant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("outcomes", models.JSONField(default=dict, verbose_name="outcomes")),
+                ("likely_eligible_count", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="screenings",
+                        to="applicants.applicant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'screening record',
-                'ordering': ['-created_at'],
+                "verbose_name": "screening record",
+                "ordering": ["-created_at"],
             },
         ),
     ]

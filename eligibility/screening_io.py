@@ -1,0 +1,134 @@
+"""Reading a screening request and writing its result: shared by the API and the CLI so
+both accept the same input, report the same errors and print the same JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from eligibility.services import ProgramScreening
+from programs.models import Question
+from programs.question_types import clean_value, error_paths
+
+REQUEST_FIELDS = {"answers", "programs", "as_of", "language"}
+MAX_ANSWERS = 500
+
+
+class ScreeningInputError(Exception):
+    """Bad input; `errors` is a list of {"path": JSON path, "message": text}."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__("; ".join(f"{e['path']}: {e['message']}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ScreeningRequest:
+    answers: dict
+    program_slugs: list[str] | None
+    as_of: date | None
+    language: str
+
+
+def answer_path(key: str, sub: str = "") -> str:
+    return f"$.answers[{json.dumps(key)}]" + (f".{sub}" if sub else "")
+
+
+def parse_json(body: bytes | str) -> object:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScreeningInputError([{"path": "$", "message": f"not valid JSON: {error}"}]) from None
+
+
+def parse_screening_request(payload: object) -> ScreeningRequest:
+    """Validate a request document; every problem is reported at once with its path."""
+    if not isinstance(payload, dict):
+        raise ScreeningInputError([{"path": "$", "message": "expected a JSON object"}])
+    errors = [
+        {"path": f"$.{name}", "message": "unknown field"}
+        for name in sorted(set(payload) - REQUEST_FIELDS)
+    ]
+    raw_answers = payload.get("answers")
+    answers = {}
+    if not isinstance(raw_answers, dict):
+        errors.append({"path": "$.answers", "message": "required: an object of answers by key"})
+    elif len(raw_answers) > MAX_ANSWERS:
+        errors.append({"path": "$.answers", "message": f"at most {MAX_ANSWERS} answers"})
+    else:
+        questions = {q.key: q for q in Question.objects.filter(key__in=list(raw_answers))}
+        for key, raw in raw_answers.items():
+            question = questions.get(key)
+            if question is None:
+                errors.append({"path": answer_path(key), "message": "unknown question key"})
+                continue
+            try:
+                value = clean_value(question, raw)
+            except ValidationError as error:
+                for sub, messages in error_paths(question, error, prefix="").items():
+                    errors.extend(
+                        {"path": answer_path(key, sub), "message": message} for message in messages
+                    )
+                continue
+            if value is not None:
+                answers[key] = value
+    program_slugs = payload.get("programs")
+    if program_slugs is not None and not (
+        isinstance(program_slugs, list) and all(isinstance(s, str) for s in program_slugs)
+    ):
+        errors.append({"path": "$.programs", "message": "expected a list of program slugs"})
+        program_slugs = None
+    as_of = None
+    if payload.get("as_of") is not None:
+        try:
+            as_of = date.fromisoformat(payload["as_of"])
+        except (TypeError, ValueError):
+            errors.append({"path": "$.as_of", "message": "expected a date as YYYY-MM-DD"})
+    language = payload.get("language") or "en"
+    if language not in dict(settings.LANGUAGES):
+        codes = ", ".join(code for code, _name in settings.LANGUAGES)
+        errors.append({"path": "$.language", "message": f"expected one of: {codes}"})
+    if errors:
+        raise ScreeningInputError(errors)
+    return ScreeningRequest(
+        answers=answers, program_slugs=program_slugs, as_of=as_of, language=language
+    )
+
+
+def unknown_programs_error(slugs: list[str], requested: list[str]) -> ScreeningInputError:
+    return ScreeningInputError(
+        [
+            {"path": f"$.programs[{requested.index(slug)}]", "message": f"unknown program {slug!r}"}
+            for slug in slugs
+        ]
+    )
+
+
+def result_json(result: ProgramScreening, *, language: str) -> dict:
+    estimated = None
+    if result.estimated_value_cents is not None:
+        estimated = {
+            "amount_cents": result.estimated_value_cents,
+            "period": result.estimated_value_period,
+            "is_estimate": True,
+        }
+    return {
+        "slug": result.program.slug,
+        "name": result.program.text("name", language),
+        "agency": result.program.agency.name,
+        "outcome": result.outcome,
+        "reasons": result.reasons,
+        "missing": result.missing,
+        "threshold": result.threshold,
+        "estimated_value": estimated,
+        "gating": result.gating,
+        "may_apply": result.may_apply,
+    }
+
+
+def results_json(results: list[ProgramScreening], *, language: str) -> dict:
+    return {"results": [result_json(result, language=language) for result in results]}
