@@ -346,3 +346,31 @@ def test_agency_admin_validates_webhook_channels(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert AgencyChannel.objects.get().webhook_url == "https://agency.example.gov/civiportal"
+
+
+def test_each_message_lands_in_exactly_one_queue(settings):
+    """Queues bound under one routing key would each get a copy of every message."""
+    import redis
+
+    from agencies.tasks import deliver, route_submission
+    from civiportal.celery import app as celery_app
+
+    queues = ["celery", "routing", "deliveries.internal", "deliveries.webhook", "deliveries.email"]
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        celery_app.control.purge()
+        deliver.apply_async(args=[0], queue=services.delivery_queue(kind="webhook"))
+        route_submission.delay(0)
+        lengths = {name: client.llen(name) for name in queues}
+    finally:
+        celery_app.control.purge()
+        celery_app.conf.task_always_eager = was_eager
+    assert lengths == {
+        "celery": 0,
+        "routing": 1,
+        "deliveries.internal": 0,
+        "deliveries.webhook": 1,
+        "deliveries.email": 0,
+    }
