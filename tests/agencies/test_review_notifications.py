@@ -1,0 +1,95 @@
+"""Residents are told about each status change, by email, in the language they applied in."""
+
+import pytest
+
+from agencies import review_services as services
+from agencies.review_models import ProgramStatusMessage, ResidentNotification
+from agencies.review_tasks import send_status_email
+from agencies.workflow import Status
+from tests.agencies import review_support
+from tests.agencies.review_support import make_application
+
+world = review_support.world
+
+
+@pytest.fixture
+def messages(world):
+    return ProgramStatusMessage.objects.create(
+        program=world.program_a,
+        status=Status.IN_REVIEW,
+        message="A caseworker at the Housing Agency is reviewing your rent help request.",
+        translations={"es": "Un trabajador social está revisando su solicitud de ayuda."},
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected", "unexpected"),
+    [
+        ("es", "Un trabajador social está revisando", "A caseworker at the Housing"),
+        ("en", "A caseworker at the Housing Agency", "Un trabajador social"),
+    ],
+)
+def test_status_change_emails_the_resident_in_their_language(
+    world, messages, mailoutbox, django_capture_on_commit_callbacks, language, expected, unexpected
+):
+    app = make_application(
+        world.program_a, world.version_a, language=language, email=f"{language}@example.org"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_set_status(
+            application=app, status=Status.IN_REVIEW, note="internal", acting_user=None
+        )
+    assert len(mailoutbox) == 1
+    email = mailoutbox[0]
+    assert email.to == [f"{language}@example.org"]
+    assert app.reference in email.subject
+    assert expected in email.body
+    assert unexpected not in email.body
+    assert "internal" not in email.body  # caseworker notes stay internal
+    notification = ResidentNotification.objects.get(application=app)
+    assert notification.language == language
+    assert notification.sent_at is not None
+
+
+def test_no_email_before_the_transaction_commits(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.application_set_status(
+            application=world.app_a, status=Status.IN_REVIEW, note="", acting_user=None
+        )
+    assert mailoutbox == []
+    assert len(callbacks) == 1
+
+
+def test_fallback_message_when_the_program_wrote_none(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_set_status(
+            application=world.app_a, status=Status.WITHDRAWN, note="", acting_user=None
+        )
+    assert "Your application was withdrawn." in mailoutbox[0].body
+
+
+def test_sending_twice_sends_one_email(world, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_set_status(
+            application=world.app_a, status=Status.IN_REVIEW, note="", acting_user=None
+        )
+    notification = ResidentNotification.objects.get()
+    assert send_status_email(notification.pk) == "already done"
+    assert send_status_email(notification.pk + 1000) == "gone"
+    assert len(mailoutbox) == 1
+
+
+def test_resident_without_email_is_skipped_not_failed(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    app = make_application(world.program_a, world.version_a, email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_set_status(
+            application=app, status=Status.IN_REVIEW, note="", acting_user=None
+        )
+    assert mailoutbox == []
+    assert ResidentNotification.objects.get(application=app).skipped_reason == "no email address"
