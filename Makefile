@@ -50,6 +50,7 @@ bench: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 bench: export CELERY_BROKER_URL ?= $(TEST_BROKER_URL)
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_routing.py
 	$(BIN)/python bench/bench_journey.py
 
 worker: $(INSTALLED)
