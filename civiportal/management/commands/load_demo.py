@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agencies.demo import demo_staff_create
 from programs.demo import demo_programs_load
 
 DEMO_USERS = [
@@ -32,6 +33,9 @@ class Command(BaseCommand):
             user.is_superuser = is_superuser
             user.set_password(password)
             user.save()
+            lines.append(f"  {username:<14} {password:<14} {description}")
+        # Role groups and caseworker/supervisor accounts for two agencies (agencies.demo).
+        for username, password, description in demo_staff_create():
             lines.append(f"  {username:<14} {password:<14} {description}")
         self.stdout.write("Demo users (passwords are new on every run):")
         self.stdout.write("\n".join(lines))
