@@ -112,3 +112,17 @@ def test_guest_purge_deletes_only_expired_guests_without_submissions(settings):
     remaining = set(Applicant.objects.values_list("pk", flat=True))
     assert expired.pk not in remaining
     assert {submitted.pk, account.pk, fresh.pk} <= remaining
+
+
+def test_purge_command_reports_what_it_deleted(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.SESSION_COOKIE_AGE = 60
+    guest = ApplicantFactory(email="")
+    Applicant.objects.filter(pk=guest.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    call_command("purge_guest_applicants", stdout=out)
+    assert "Deleted 1 rows" in out.getvalue()
+    assert not Applicant.objects.filter(pk=guest.pk).exists()
