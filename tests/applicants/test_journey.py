@@ -272,3 +272,55 @@ def test_submission_service_returns_the_first_submission_for_a_repeated_token(
     raced = submission_create(applicant=applicant, programs=[program], submit_token="t-1")
     assert raced.pk == first.pk and len(calls) == 2
     assert Submission.objects.count() == 1 and Application.objects.count() == 1
+
+
+def test_screens_hidden_by_their_condition_are_not_asked_nor_frozen(client, demo_programs):
+    from django.utils import timezone
+
+    from programs.models import Program, ProgramVersion
+    from tests.factories import (
+        ProgramVersionFactory,
+        QuestionFactory,
+        ScreenFactory,
+        ScreenQuestionFactory,
+    )
+
+    tenure = QuestionFactory(key="housing.tenure")
+    landlord = QuestionFactory(key="housing.landlord_name", type="short_text")
+    version = ProgramVersionFactory(program__slug="rent-help", program__name="Rent Help")
+    ScreenQuestionFactory(
+        screen=ScreenFactory(version=version, key="home", order=0), question=tenure
+    )
+    renters = ScreenFactory(
+        version=version,
+        key="landlord",
+        order=1,
+        visible_if={"eq": [{"answer": "housing.tenure"}, {"value": "rent"}]},
+    )
+    ScreenQuestionFactory(screen=renters, question=landlord)
+    ProgramVersion.objects.filter(pk=version.pk).update(
+        status=ProgramVersion.Status.PUBLISHED, published_at=timezone.now()
+    )
+    assert Program.objects.get(slug="rent-help").display_mode == "public"
+
+    complete_intake(client)
+    client.post("/apply/results/", {"programs": ["rent-help"]})
+    response = client.get("/apply/questions/")
+    assert response.headers["Location"] == "/apply/questions/home/"
+    response = client.post("/apply/questions/home/", {"housing__tenure": "own"})
+    assert response.headers["Location"] == "/apply/review/"  # the landlord screen is hidden
+    assert "landlord" not in client.get("/apply/review/").content.decode().lower()
+    submit(client)
+    assert "housing.landlord_name" not in Application.objects.get().answers
+
+    # Answered "rent": the landlord screen applies and is asked.
+    client.post("/apply/results/", {"programs": ["rent-help"]})
+    client.post("/apply/questions/home/?edit=1", {"housing__tenure": "rent"})
+    assert client.get("/apply/questions/").headers["Location"] == "/apply/questions/landlord/"
+
+
+def test_intake_step_in_spanish_uses_the_translated_question(client, demo_programs):
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    html = client.get("/apply/intake/about-you/").content.decode()
+    assert '<html lang="es">' in html
+    assert "Su nombre completo" in html
