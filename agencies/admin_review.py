@@ -12,7 +12,12 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models.fields.json import KT
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,8 +37,10 @@ from agencies.review_forms import (
 from agencies.review_models import (
     AgencyMembership,
     AuditEvent,
+    CityReach,
     ProgramStatusMessage,
     ResidentNotification,
+    ReviewDashboard,
 )
 from agencies.workflow import (
     WAITING_ON_AGENCY,
@@ -682,3 +689,43 @@ class ResidentNotificationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _IndexLinkAdmin(admin.ModelAdmin):
+    """An admin index entry that only leads to one of the pages above."""
+
+    permission = ""
+    target = ""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.permission)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.go), name=name)]
+
+    def go(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse(self.target))
+
+
+@admin.register(ReviewDashboard)
+class ReviewDashboardAdmin(_IndexLinkAdmin):
+    permission = DASHBOARD_PERMISSION
+    target = "admin:applicants_application_dashboard"
+
+
+@admin.register(CityReach)
+class CityReachAdmin(_IndexLinkAdmin):
+    permission = REACH_PERMISSION
+    target = "admin:applicants_application_reach"

@@ -262,6 +262,8 @@ from agencies.review_models import (  # noqa: E402, F401
     AgencyMembership,
     AuditEvent,
     AuditEventIsAppendOnly,
+    CityReach,
     ProgramStatusMessage,
     ResidentNotification,
+    ReviewDashboard,
 )

@@ -207,3 +207,23 @@ class ResidentNotification(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.status}"
+
+
+class ReviewDashboard(Application):
+    """No data of its own: gives the supervisor dashboard an entry in the admin index."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("review dashboard")
+        verbose_name_plural = _("review dashboard")
+
+
+class CityReach(Application):
+    """No data of its own: gives the city-wide reach report an entry in the admin index."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        verbose_name = _("city-wide reach")
+        verbose_name_plural = _("city-wide reach")

@@ -44,11 +44,11 @@ def test_list_query_count_is_bounded_with_1000_applications(
 ):
     bulk_applications(world, 1000)
     client.force_login(world.caseworker_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse(CHANGELIST))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 50
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse(CHANGELIST), {"status__exact": "submitted", "q": "Bulk"})
     assert response.status_code == 200
     assert response.context["cl"].result_list[0].status == Status.SUBMITTED
