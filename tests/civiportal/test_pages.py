@@ -33,3 +33,11 @@ def test_set_language_rejects_foreign_redirects(client):
     response = client.post("/i18n/setlang/", {"language": "es", "next": "https://evil.example/"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_header_links_to_programs_applications_and_sign_in_on_every_page(client):
+    html = client.get("/").content.decode()
+    assert 'href="/programs/"' in html
+    assert "My applications" in html
+    assert "Sign in" in html and "Sign out" not in html
