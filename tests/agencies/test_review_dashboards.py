@@ -81,3 +81,17 @@ def test_reach_report_counts_residents_not_people(world, client):
     assert response.status_code == 200
     for personal in (world.app_a.reference, "Díaz", eligible_a.email):
         assert personal not in response.text
+
+
+def test_the_admin_index_leads_each_role_to_its_page(world, client):
+    client.force_login(world.city_admin)
+    index = client.get(reverse("admin:index"))
+    assert reverse("admin:agencies_cityreach_changelist") in index.text
+    assert reverse("admin:agencies_reviewdashboard_changelist") not in index.text
+    response = client.get(reverse("admin:agencies_cityreach_changelist"))
+    assert response["Location"] == reverse("admin:applicants_application_reach")
+    assert client.get(reverse("admin:agencies_reviewdashboard_changelist")).status_code == 403
+    client.force_login(world.supervisor_a)
+    index = client.get(reverse("admin:index"))
+    assert reverse("admin:agencies_reviewdashboard_changelist") in index.text
+    assert reverse("admin:agencies_cityreach_changelist") not in index.text
