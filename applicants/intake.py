@@ -62,6 +62,10 @@ class IntakeStep:
         return self.questions[0].question if self.is_household else None
 
     def title(self, language: str | None = None) -> str:
+        # The people step shares its screen with the household size; its own question's
+        # label tells the two steps apart in the step list.
+        if self.is_household:
+            return self.household_question.text("label", language)
         return self.screen.text("title", language)
 
     def description(self, language: str | None = None) -> str:
