@@ -17,3 +17,11 @@ def submission_confirmation_email(submission_id: int) -> bool:
     if submission is None:
         return False
     return submission_confirmation_send(submission=submission)
+
+
+@shared_task
+def purge_guest_applicants() -> int:
+    """Run daily by beat: delete guests whose sessions have expired (see the service)."""
+    from applicants.services import guest_applicants_purge
+
+    return guest_applicants_purge()

@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DELIVERY_SWEEP_INTERVAL_SECONDS,
         "options": {"queue": "routing", "expires": DELIVERY_SWEEP_INTERVAL_SECONDS},
     },
+    "purge-expired-guests": {
+        "task": "applicants.tasks.purge_guest_applicants",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # A shared cache (rate limits, compiled data) across web processes when CACHE_URL is set.

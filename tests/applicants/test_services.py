@@ -126,3 +126,24 @@ def test_purge_command_reports_what_it_deleted(settings):
     call_command("purge_guest_applicants", stdout=out)
     assert "Deleted 1 rows" in out.getvalue()
     assert not Applicant.objects.filter(pk=guest.pk).exists()
+
+
+def test_expired_guests_are_purged_by_the_daily_beat_task(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applicants.models import Applicant
+    from applicants.tasks import purge_guest_applicants
+
+    assert settings.CELERY_BEAT_SCHEDULE["purge-expired-guests"]["task"] == (
+        "applicants.tasks.purge_guest_applicants"
+    )
+    stale = Applicant.objects.create()
+    fresh = Applicant.objects.create()
+    Applicant.objects.filter(pk=stale.pk).update(
+        updated_at=timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE + 60)
+    )
+    assert purge_guest_applicants.delay().get() >= 1
+    assert not Applicant.objects.filter(pk=stale.pk).exists()
+    assert Applicant.objects.filter(pk=fresh.pk).exists()
