@@ -258,6 +258,7 @@ class AgencyQueueItem(models.Model):
 
 # The caseworker review's models (memberships, audit trail, resident messages) live in
 # their own module; importing them here registers them with the agencies app.
+from agencies.export_models import AgencyApiKey, BatchExport, ExportPreset  # noqa: E402, F401
 from agencies.review_models import (  # noqa: E402, F401
     AgencyMembership,
     AuditEvent,

@@ -1,7 +1,6 @@
-"""A resident's own application as a PDF, rendered by WeasyPrint from the same data as
-the printable page (templates/applicants/pdf/application.html)."""
-
-from django.template.loader import render_to_string
+"""A resident's own application as a PDF: the agencies' PDF renderer and template
+(`agencies.exports.pdf_export`, templates/exports/application_pdf.html), for the resident,
+who sees every answer they gave, sensitive ones included, and no staff notes."""
 
 from applicants.models import Application
 
@@ -44,15 +43,14 @@ def application_rows(application: Application, *, language: str | None = None) -
 def application_pdf(
     application: Application, *, language: str | None = None, base_url: str = ""
 ) -> bytes:
-    """Render `application` as PDF bytes."""
-    from weasyprint import HTML
+    """Render `application` as PDF bytes for its resident."""
+    # Imported here: the renderer lives with the other exports in `agencies`, which
+    # itself depends on `applicants`.
+    from agencies.exports.pdf_export import PdfOptions, render_application_pdf
 
-    html = render_to_string(
-        "applicants/pdf/application.html",
-        {
-            "application": application,
-            "program": application.program.text("name", language),
-            "groups": application_rows(application, language=language),
-        },
+    return render_application_pdf(
+        application,
+        options=PdfOptions(
+            can_view_sensitive=True, staff=False, language=language, base_url=base_url
+        ),
     )
-    return HTML(string=html, base_url=base_url or None).write_pdf()

@@ -1,0 +1,203 @@
+"""One application as a PDF, rendered by WeasyPrint from `templates/exports/application_pdf.html`.
+
+The same template and context builder serve the resident's own download (`applicants.pdf`)
+and the agency's copy (admin, batch zip, command line): the audience only decides whether
+sensitive answers are shown and whether staff notes appear in the status history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from agencies.review_models import AuditEvent
+from agencies.workflow import Status
+from applicants.models import Application
+from programs.models import QuestionType
+from programs.question_types import display_value, format_value
+from programs.question_types.spec import member_specs
+
+OUTCOME_LABELS = {
+    "eligible": translation.gettext_lazy("Likely eligible"),
+    "ineligible": translation.gettext_lazy("Likely not eligible"),
+    "unknown": translation.gettext_lazy("Not enough information to tell"),
+}
+
+
+@dataclass
+class PdfOptions:
+    """Who the PDF is for. `staff=True` adds who changed each status and their notes."""
+
+    can_view_sensitive: bool = False
+    staff: bool = False
+    language: str | None = None
+    base_url: str = ""
+
+
+@dataclass
+class _Row:
+    label: str
+    text: str
+    masked: bool = False
+    member_headers: list[str] = field(default_factory=list)
+    member_rows: list[list[str]] = field(default_factory=list)
+
+
+def _screens(application: Application):
+    from agencies.selectors import application_screens
+
+    return application_screens(application=application)
+
+
+def _answer_groups(application: Application, screens, options: PdfOptions) -> list[dict]:
+    answers = application.answers or {}
+    language = options.language
+    groups, shown = [], set()
+    for screen in screens:
+        rows = []
+        for screen_question in screen.screen_questions.all():
+            question = screen_question.question
+            if question.type == QuestionType.STATIC or question.key in shown:
+                continue
+            shown.add(question.key)
+            value = answers.get(question.key)
+            masked = question.sensitive and not options.can_view_sensitive
+            row = _Row(
+                label=question.text("label", language),
+                text=""
+                if value is None
+                else display_value(
+                    question, value, can_view_sensitive=not masked, language=language
+                ),
+                masked=masked and value is not None,
+            )
+            if question.type == QuestionType.HOUSEHOLD_MEMBERS and not masked:
+                specs = member_specs(question)
+                row.member_headers = [spec.text("label", language) for spec in specs]
+                row.member_rows = [
+                    [
+                        format_value(spec, (member or {}).get(spec.key), language=language)
+                        for spec in specs
+                    ]
+                    for member in (value if isinstance(value, list) else [])
+                ]
+            rows.append(row)
+        if rows:
+            groups.append({"title": screen.text("title", language), "rows": rows})
+    # Answers kept from a question the version no longer shows on a screen: still part of
+    # what the agency received, so still printed (raw, as they were stored).
+    other = [
+        _Row(label=key, text=_raw_text(value))
+        for key, value in sorted(answers.items())
+        if key not in shown
+    ]
+    if other:
+        groups.append({"title": translation.gettext("Other answers"), "rows": other})
+    return groups
+
+
+def _raw_text(value) -> str:
+    if isinstance(value, dict) and {"path", "name"} <= value.keys():
+        return str(value["name"])
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list):
+        return "; ".join(_raw_text(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def _status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+def _history(application: Application, options: PdfOptions) -> list[dict]:
+    """Every status the application went through, oldest first, from the audit trail."""
+    events = (
+        AuditEvent.objects.filter(
+            application_id=application.pk, action=AuditEvent.Action.STATUS_CHANGED
+        )
+        .order_by("created_at", "pk")
+        .only("created_at", "after", "actor_repr", "note")
+    )
+    rows = [
+        {
+            "when": application.submitted_at,
+            "status": _status_label(Status.SUBMITTED),
+            "who": "",
+            "note": "",
+        }
+    ]
+    for event in events:
+        rows.append(
+            {
+                "when": event.created_at,
+                "status": _status_label((event.after or {}).get("status", "")),
+                "who": event.actor_repr if options.staff else "",
+                "note": event.note if options.staff else "",
+            }
+        )
+    return rows
+
+
+def _eligibility(application: Application) -> dict:
+    data = application.eligibility or {}
+    reasons = []
+    for reason in data.get("reasons") or []:
+        if isinstance(reason, dict):
+            reasons.append(str(reason.get("text") or reason.get("message") or ""))
+        else:
+            reasons.append(str(reason))
+    outcome = data.get("outcome") or ""
+    return {
+        "outcome": outcome,
+        "label": OUTCOME_LABELS.get(outcome, outcome),
+        "reasons": [r for r in reasons if r],
+        "missing": list(data.get("missing") or []),
+    }
+
+
+def application_pdf_context(application: Application, *, options: PdfOptions, screens=None) -> dict:
+    """Everything the PDF template prints, as plain text (the template escapes it).
+
+    `screens` (the version's screens with their questions) may be passed by a batch that
+    renders many applications of the same version, to fetch them once.
+    """
+    language = options.language
+    program = application.program
+    return {
+        "application": application,
+        "agency": program.agency.name,
+        "program": program.text("name", language),
+        "status": _status_label(application.status),
+        "submitted_at": timezone.localtime(application.submitted_at),
+        "groups": _answer_groups(
+            application, _screens(application) if screens is None else screens, options
+        ),
+        "eligibility": _eligibility(application),
+        "history": _history(application, options),
+        "staff": options.staff,
+        "generated_at": timezone.localtime(),
+        "LANGUAGE_CODE": (language or translation.get_language() or "en"),
+    }
+
+
+def render_application_html(application: Application, *, options: PdfOptions, screens=None):
+    with translation.override(options.language or translation.get_language()):
+        return render_to_string(
+            "exports/application_pdf.html",
+            application_pdf_context(application, options=options, screens=screens),
+        )
+
+
+def render_application_pdf(application: Application, *, options: PdfOptions, screens=None) -> bytes:
+    """`application` as PDF bytes, for the audience described by `options`."""
+    from weasyprint import HTML
+
+    html = render_application_html(application, options=options, screens=screens)
+    return HTML(string=html, base_url=options.base_url or None).write_pdf()
+
+
+def pdf_filename(application: Application) -> str:
+    return f"{application.program.slug}-{application.reference}.pdf"
