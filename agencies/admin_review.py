@@ -49,7 +49,7 @@ from agencies.workflow import (
     allowed_transitions,
 )
 from applicants.models import Application
-from programs.models import QuestionType
+from programs.models import Question, QuestionType
 from programs.question_types import display_value, format_member
 
 SENSITIVE_PERMISSION = "programs.view_sensitive_answers"
@@ -355,11 +355,27 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                     ]
                 rows.append(row)
             groups.append({"title": screen.text("title"), "rows": rows})
-        other = [
-            {"key": key, "label": key, "text": str(value), "answered": True}
-            for key, value in sorted(answers.items())
+        # Answers frozen for questions not on any screen (e.g. shared profile keys): still
+        # shown, and still masked when the bank marks the question sensitive.
+        other_keys = [
+            key
+            for key, value in answers.items()
             if key not in shown and not selectors.is_file_answer(value)
         ]
+        bank = {q.key: q for q in Question.objects.filter(key__in=other_keys)}
+        other = []
+        for key in sorted(other_keys):
+            question = bank.get(key)
+            if question is None:
+                text = gettext("Hidden") if not can_sensitive else str(answers[key])
+                label = key
+            else:
+                masked = question.sensitive and key not in revealed
+                text = display_value(
+                    question, answers[key], can_view_sensitive=not masked, language=language
+                )
+                label = question.text("label")
+            other.append({"key": key, "label": label, "text": text, "answered": True})
         return groups, other
 
     def _render_detail(self, request, application, *, revealed=(), forms=None, status=200):

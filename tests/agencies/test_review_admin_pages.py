@@ -275,3 +275,17 @@ def test_csv_upload_file_errors_are_specific(world, client):
         response = client.post(url, {"csv_file": SimpleUploadedFile("x.csv", content)})
         assert response.status_code == 400
         assert message in response.text, message
+
+
+def test_answers_outside_the_screens_are_still_masked(world, client):
+    from tests.factories import QuestionFactory
+
+    QuestionFactory(key="applicant.alien_number", type="identifier", sensitive=True)
+    Application.objects.filter(pk=world.app_a.pk).update(
+        answers={**world.app_a.answers, "applicant.alien_number": "A99887766", "x.unknown": "zz"}
+    )
+    client.force_login(world.caseworker_a)
+    text = client.get(reverse("admin:applicants_application_change", args=[world.app_a.pk])).text
+    assert "A99887766" not in text
+    assert "7766" in text
+    assert "zz" in text  # unknown keys are shown to those who may see sensitive answers
