@@ -219,3 +219,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 # The caseworker review (applications, audit trail, dashboards) registers its own admins.
 from agencies import admin_review  # noqa: E402, F401
+
+# isort: split
+# Exports (CSV, PDF, batches, presets, API keys) register theirs.
+from agencies import admin_exports  # noqa: E402, F401
