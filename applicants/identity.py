@@ -15,7 +15,14 @@ SESSION_KEY = "applicants.applicant_id"
 
 
 def current_applicant(request: HttpRequest) -> Applicant | None:
-    """The applicant of this request, or None for a visitor who has saved nothing yet."""
+    """The applicant of this request, or None for a visitor who has saved nothing yet.
+
+    A community navigator acting for a client gets the client's applicant: the middleware
+    (`applicants.partner_acting`) has checked on this very request that they still may.
+    """
+    acting = getattr(request, "acting", None)
+    if acting is not None:
+        return acting.applicant
     cached = getattr(request, "_current_applicant", None)
     if cached is not None:
         return cached

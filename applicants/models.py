@@ -57,6 +57,15 @@ class Answer(models.Model):
         related_name="+",
         help_text=_("Who typed it, when not the resident (e.g. a navigator)."),
     )
+    partner_organization = models.ForeignKey(
+        "applicants.PartnerOrganization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered for organisation"),
+        help_text=_("The partner organisation the navigator who typed it works for."),
+    )
 
     class Meta:
         verbose_name = _("answer")
@@ -80,6 +89,23 @@ class Submission(models.Model):
     submit_token = models.CharField(max_length=64, unique=True)
     language = models.CharField(max_length=10, default="en")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # Set when a community navigator submitted on the resident's behalf: agencies see who.
+    entered_by_navigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by navigator"),
+    )
+    partner_organization = models.ForeignKey(
+        "applicants.PartnerOrganization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("partner organisation"),
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -138,3 +164,15 @@ class Application(models.Model):
 
     def __str__(self):
         return self.reference
+
+
+# Community navigators' models (partner organisations, clients, link codes, access trail)
+# live in their own module; importing them here registers them with the applicants app.
+from applicants.partner_models import (  # noqa: E402, F401
+    ClientRelationship,
+    LinkCode,
+    NavigatorMembership,
+    PartnerAccessEvent,
+    PartnerAccessEventIsAppendOnly,
+    PartnerOrganization,
+)

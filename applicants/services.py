@@ -36,8 +36,13 @@ def applicant_for_user_get_or_create(*, user) -> Applicant:
     return applicant
 
 
-def answers_save(*, applicant: Applicant, values: dict, entered_by=None) -> list[str]:
+def answers_save(
+    *, applicant: Applicant, values: dict, entered_by=None, partner_organization=None
+) -> list[str]:
     """Upsert the resident's answers, one row per question key; returns the keys changed.
+
+    `entered_by` (and `partner_organization`) name who typed them when it was not the
+    resident: a community navigator and the organisation they work for.
 
     Unchanged values keep their `updated_at`, so "answered on 12 March" stays true when a
     resident passes through a pre-filled step again. Two queries whatever the number of
@@ -51,7 +56,13 @@ def answers_save(*, applicant: Applicant, values: dict, entered_by=None) -> list
         )
     )
     changed = [
-        Answer(applicant=applicant, question_key=key, value=_stored(value), entered_by=entered_by)
+        Answer(
+            applicant=applicant,
+            question_key=key,
+            value=_stored(value),
+            entered_by=entered_by,
+            partner_organization=partner_organization,
+        )
         for key, value in values.items()
         if key not in existing or existing[key] != value
     ]
@@ -60,7 +71,7 @@ def answers_save(*, applicant: Applicant, values: dict, entered_by=None) -> list
             changed,
             update_conflicts=True,
             unique_fields=["applicant", "question_key"],
-            update_fields=["value", "updated_at", "entered_by"],
+            update_fields=["value", "updated_at", "entered_by", "partner_organization"],
         )
     return [answer.question_key for answer in changed]
 
@@ -118,6 +129,9 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     after that their answers are unreachable and kept for no one, so they go.
     """
     from django.conf import settings
+    from django.db.models import Exists, OuterRef
+
+    from applicants.models import ClientRelationship
 
     now = now or timezone.now()
     max_age = max_age or timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -125,6 +139,13 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     stale = (
         Applicant.objects.filter(user__isnull=True, updated_at__lt=cutoff, submissions=None)
         .exclude(answers__updated_at__gte=cutoff)
+        # A navigator's client has no account and no session, but an organisation keeps
+        # their record: never a forgotten guest while the relationship lasts.
+        .exclude(
+            Exists(
+                ClientRelationship.objects.filter(applicant=OuterRef("pk"), revoked_at__isnull=True)
+            )
+        )
         .values_list("pk", flat=True)
     )
     deleted, _per_model = Applicant.objects.filter(pk__in=list(stale)).delete()
@@ -156,7 +177,13 @@ def _jsonable(value):
 
 
 def submission_create(
-    *, applicant: Applicant, programs: list[Program], submit_token: str, language: str = "en"
+    *,
+    applicant: Applicant,
+    programs: list[Program],
+    submit_token: str,
+    language: str = "en",
+    entered_by=None,
+    partner_organization=None,
 ) -> Submission:
     """Submit applications to `programs` in one transaction.
 
@@ -165,6 +192,9 @@ def submission_create(
     eligibility result at this moment; writes the routing outbox rows; and queues the
     confirmation email on commit. A second call with the same `submit_token` (double click,
     back button, resent form) returns the first submission and creates nothing.
+
+    `entered_by` and `partner_organization` record the community navigator (and their
+    organisation) who submitted on the resident's behalf, for the agencies to see.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer.
@@ -185,7 +215,11 @@ def submission_create(
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
-                    applicant=applicant, submit_token=submit_token, language=language
+                    applicant=applicant,
+                    submit_token=submit_token,
+                    language=language,
+                    entered_by_navigator=entered_by,
+                    partner_organization=partner_organization,
                 )
         except IntegrityError:
             # The same form arrived twice at once; the first one won.

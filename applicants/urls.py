@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applicants.views import account, applications, apply, intake, results
+from applicants.views import account, applications, apply, intake, navigator, results
 
 app_name = "applicants"
 
@@ -33,6 +33,20 @@ urlpatterns = [
         "my/applications/<str:reference>/pdf/",
         applications.application_download,
         name="application_pdf",
+    ),
+    # Community navigators (applicants/views/navigator.py)
+    path("navigator/", navigator.dashboard, name="navigator_dashboard"),
+    path("navigator/clients/add/", navigator.client_add, name="navigator_client_add"),
+    path("navigator/clients/link/", navigator.client_link, name="navigator_client_link"),
+    path("navigator/clients/<int:pk>/", navigator.client_detail, name="navigator_client"),
+    path("navigator/clients/<int:pk>/act/", navigator.client_act, name="navigator_client_act"),
+    path("navigator/stop-acting/", navigator.acting_stop, name="navigator_stop_acting"),
+    path("navigator/figures/", navigator.figures, name="navigator_figures"),
+    path("my/helpers/", navigator.resident_helpers, name="resident_helpers"),
+    path(
+        "my/helpers/<int:pk>/revoke/",
+        navigator.resident_helpers_revoke,
+        name="resident_helpers_revoke",
     ),
     # Accounts (the residents' own; the admin keeps admin:login)
     path("account/sign-up/", account.sign_up, name="sign_up"),

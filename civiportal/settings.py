@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A community navigator acting for a client: checked on every request.
+    "applicants.partner_acting.ActingForClientMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -31,7 +31,7 @@ from applicants.selectors import (
 from applicants.services import SubmissionNotAllowed, answers_save, submission_create
 from applicants.steps import merged_steps, version_missing_required
 from applicants.views.common import household_blocks, is_household, language_of
-from applicants.views.intake import entered_by
+from applicants.views.intake import entry_by
 from applicants.views.results import CHOSEN, CHOSEN_AT, PLAN
 
 SUBMIT_TOKEN = "applicants.submit_token"  # noqa: S105 (a session key)
@@ -128,7 +128,7 @@ def question_step(request, step):
         for item in asked:
             if is_household(item.question) and item.key not in journey.answers:
                 values[item.key] = []
-        answers_save(applicant=applicant, values=values, entered_by=entered_by(request, applicant))
+        answers_save(applicant=applicant, values=values, **entry_by(request, applicant))
         journey.answers.update(values)
         if request.GET.get("return") == "review":
             return redirect("applicants:review")
@@ -272,6 +272,7 @@ def _submit(request, journey):
             programs=journey.programs,
             submit_token=token,
             language=journey.language,
+            **entry_by(request, applicant),
         )
     except SubmissionNotAllowed as error:
         for message in error.messages:

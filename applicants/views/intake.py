@@ -36,6 +36,16 @@ def entered_by(request, applicant):
     return None
 
 
+def entry_by(request, applicant) -> dict:
+    """`answers_save`/`submission_create` keywords naming who typed it: the navigator and
+    their organisation when acting for this client, else nobody but the resident."""
+    acting = getattr(request, "acting", None)
+    organization = (
+        acting.organization if acting is not None and acting.applicant.pk == applicant.pk else None
+    )
+    return {"entered_by": entered_by(request, applicant), "partner_organization": organization}
+
+
 @require_GET
 def start(request):
     steps = intake_steps()
@@ -145,9 +155,7 @@ class IntakeWizard(NamedUrlSessionWizardView):
                 # Continuing past the household step with nobody added means "just me".
                 if is_household(q.question) and q.key not in self.answers:
                     values[q.key] = []
-        answers_save(
-            applicant=applicant, values=values, entered_by=entered_by(self.request, applicant)
-        )
+        answers_save(applicant=applicant, values=values, **entry_by(self.request, applicant))
         self.answers.update(values)
         # The profile holds the answers; the wizard's session storage keeps nothing.
         return {}
@@ -274,7 +282,7 @@ def _save_members(request, question, members: list) -> None:
     answers_save(
         applicant=applicant,
         values={question.key: members},
-        entered_by=entered_by(request, applicant),
+        **entry_by(request, applicant),
     )
 
 
