@@ -52,6 +52,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_routing.py
 	$(BIN)/python bench/bench_journey.py
+	$(BIN)/python bench/bench_exports.py
 
 worker: $(INSTALLED)
 	$(BIN)/celery -A civiportal worker --loglevel INFO
