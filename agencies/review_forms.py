@@ -85,6 +85,12 @@ class NoteForm(forms.Form):
         help_text=_("Seen by staff only, kept in the application's history."),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the same page as the status form's "note": without its own ids, both
+        # textareas were id_note and this one's label pointed at the other.
+        kwargs.setdefault("auto_id", "id_staff_%s")
+        super().__init__(*args, **kwargs)
+
 
 class CsvUploadForm(forms.Form):
     csv_file = forms.FileField(

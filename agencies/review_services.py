@@ -109,6 +109,7 @@ def status_message_for_resident(*, application: Application, status: str, langua
 
 def _notification_create(*, application: Application, event: AuditEvent) -> None:
     from agencies.review_tasks import send_status_email
+    from applicants.emails import submission_recipient
 
     language = (application.submission.language or "en").split("-")[0]
     status = event.after["status"]
@@ -117,7 +118,8 @@ def _notification_create(*, application: Application, event: AuditEvent) -> None
         event=event,
         status=status,
         language=language,
-        to_email=application.submission.applicant.email or "",
+        # Guests have no account email; like the confirmation, use the one they gave.
+        to_email=submission_recipient(application.submission),
         message=status_message_for_resident(
             application=application, status=status, language=language
         ),
