@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -36,11 +37,20 @@ demo: $(INSTALLED)
 
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
 test: export CELERY_BROKER_URL ?= $(TEST_BROKER_URL)
+test: export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD = 1
 test: $(INSTALLED)
 	$(BIN)/python scripts/check_services.py
+	sh scripts/install_browser_deps.sh
+	$(MAKE) --no-print-directory $(NODE_INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests (tests/browser), pinned in package-lock.json. Only the
+# tests need Node; `make demo` does not.
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
@@ -71,4 +81,4 @@ messages: $(INSTALLED)
 	$(BIN)/python manage.py compilemessages --locale es --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules
