@@ -38,15 +38,41 @@ PROGRAM_ANSWERS = {
 }
 CHILD = {"name": "Leo", "birth_date_0": "9", "birth_date_1": "3", "birth_date_2": "2019"}
 
-ES = {
-    # Program content translated in the demo programs.
-    "about-you": "Su nombre completo",
-    "contact": "Correo electrónico",
-    "household-members": "Personas en su hogar",
-    "orca-lift": "ORCA LIFT",
-    "child-care": "¿Por qué necesita cuidado infantil?",
-    "orca-card": "¿Ya tiene una tarjeta ORCA?",
+# What each page must show, in English and in Spanish: program content from the demo
+# programs' translations and the engine's reasons (interface strings are checked against
+# the Spanish catalogue where they are used as button names).
+PAGE_TEXTS = {
+    "about-you": ("Your full name", "Su nombre completo"),
+    "contact": ("Email address", "Correo electrónico"),
+    "household": (
+        "How many people live in your household, including you?",
+        "¿Cuántas personas viven en su hogar, incluido usted?",
+    ),
+    "household-members": ("People in your household", "Personas en su hogar"),
+    "add-person": ("Relationship to you", "Parentesco con usted"),
+    "income": (
+        "Your household's total monthly income before taxes",
+        "El ingreso mensual total de su hogar antes de impuestos",
+    ),
+    "intake-review": ("How many people live in your household", "¿Cuántas personas viven"),
+    "results": (
+        "There is a child under 13 in your household.",
+        "Hay un niño o niña menor de 13 años en su hogar.",
+    ),
+    "orca-card": ("Do you already have an ORCA card?", "¿Ya tiene una tarjeta ORCA?"),
+    "child-care": ("Why do you need child care?", "¿Por qué necesita cuidado infantil?"),
+    "activities": (
+        "Which activities are you interested in?",
+        "¿Qué actividades le interesan?",
+    ),
+    "review": ("Your full name", "Su nombre completo"),
+    "programs": ("ORCA LIFT reduced fare", "Tarifa reducida ORCA LIFT"),
 }
+
+
+def texts(page: str, lang: str) -> list[str]:
+    english, spanish_text = PAGE_TEXTS[page]
+    return [spanish_text if lang == "es" else english]
 
 
 def spanish(text: str) -> str:
@@ -75,12 +101,12 @@ def answer_intake(journey, *, lang: str, add_child: bool) -> None:
         labels = {key: spanish(text) for key, text in labels.items()}
     for step in ("about-you", "contact"):
         assert path(page) == f"/apply/intake/{step}/", page.url
-        journey.check(f"intake {step}", lang=lang, texts=[ES[step]] if lang == "es" else [])
+        journey.check(f"intake {step}", lang=lang, texts=texts(step, lang))
         skip_to_main(page)
         fill_by_keyboard(page, intake_values(step), submit=labels["save"])
 
     assert path(page) == "/apply/intake/household/", page.url
-    journey.check("intake household", lang=lang)
+    journey.check("intake household", lang=lang, texts=texts("household", lang))
     # Enter in a text field submits the form with its default button, as residents do.
     skip_to_main(page)
     tab_to(page, lambda info: info["name"] == "household-household__size", what="household size")
@@ -92,12 +118,12 @@ def answer_intake(journey, *, lang: str, add_child: bool) -> None:
     journey.check(
         "intake household members",
         lang=lang,
-        texts=[ES["household-members"]] if lang == "es" else [],
+        texts=texts("household-members", lang),
     )
     if add_child:
         skip_to_main(page)
         follow(page, "Add a person" if lang == "en" else spanish("Add a person"))
-        journey.check("add a person", lang=lang)
+        journey.check("add a person", lang=lang, texts=texts("add-person", lang))
         skip_to_main(page)
         names = form_field_names(page)
         assert {"name", "relationship"} <= names, names
@@ -112,12 +138,16 @@ def answer_intake(journey, *, lang: str, add_child: bool) -> None:
     fill_by_keyboard(page, {}, submit=labels["save"])
 
     assert path(page) == "/apply/intake/income/", page.url
-    journey.check("intake income", lang=lang)
+    journey.check("intake income", lang=lang, texts=texts("income", lang))
     skip_to_main(page)
     fill_by_keyboard(page, intake_values("income"), submit=labels["save"])
 
     assert path(page) == "/apply/intake/review/", page.url
-    journey.check("intake review", lang=lang, texts=["ana@example.org", "Leo"][: 1 + add_child])
+    journey.check(
+        "intake review",
+        lang=lang,
+        texts=[*texts("intake-review", lang), "ana@example.org", *(["Leo"] if add_child else [])],
+    )
     skip_to_main(page)
     fill_by_keyboard(page, {}, submit=labels["results"])
     assert path(page) == "/apply/results/", page.url
@@ -127,7 +157,7 @@ def choose_and_submit(journey, *, lang: str) -> str:
     """From the results page to the confirmation; returns the submission reference."""
     page = journey.page
     tr = (lambda text: text) if lang == "en" else spanish
-    journey.check("results", lang=lang, texts=[ES["orca-lift"]] if lang == "es" else [])
+    journey.check("results", lang=lang, texts=texts("results", lang) + texts("programs", lang))
     skip_to_main(page)
     for slug in CHOSEN:
         press_space_on(page, lambda info, s=slug: info["id"] == f"apply-{s}", what=slug)
@@ -138,8 +168,7 @@ def choose_and_submit(journey, *, lang: str) -> str:
         seen += 1
         assert seen < 10, "the questions never end"
         step = path(page).rstrip("/").rsplit("/", 1)[-1]
-        texts = [ES[step]] if lang == "es" and step in ES else []
-        journey.check(f"questions {step}", lang=lang, texts=texts)
+        journey.check(f"questions {step}", lang=lang, texts=texts(step, lang))
         names = form_field_names(page)
         unknown = names - PROGRAM_ANSWERS.keys()
         assert not unknown, f"asked again or unexpected on {page.url}: {unknown}"
@@ -150,7 +179,9 @@ def choose_and_submit(journey, *, lang: str) -> str:
     assert seen >= 2, "each chosen program asks something of its own"
 
     assert path(page) == "/apply/review/", page.url
-    journey.check("review", lang=lang, texts=["ana@example.org", "Little Sprouts"])
+    journey.check(
+        "review", lang=lang, texts=[*texts("review", lang), "ana@example.org", "Little Sprouts"]
+    )
     skip_to_main(page)
     fill_by_keyboard(page, {}, submit=tr("Submit applications"))
 
@@ -161,7 +192,7 @@ def choose_and_submit(journey, *, lang: str) -> str:
     journey.check(
         "confirmation",
         lang=lang,
-        texts=[tr("Applications submitted"), reference, *references],
+        texts=[tr("Applications submitted"), *texts("programs", lang), reference, *references],
     )
     assert submission.language == lang
     assert sorted(a.program.slug for a in submission.applications.all()) == sorted(CHOSEN)
@@ -170,7 +201,7 @@ def choose_and_submit(journey, *, lang: str) -> str:
     follow(page, tr("See all my applications"))
     assert path(page) == "/my/applications/", page.url
     statuses = page.locator("td.status").all_inner_texts()
-    journey.check("my applications", lang=lang, texts=references)
+    journey.check("my applications", lang=lang, texts=[*texts("programs", lang), *references])
     with translation.override(lang):
         assert statuses == [str(Application.Status.SUBMITTED.label)] * 3
     return reference
