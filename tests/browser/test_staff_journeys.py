@@ -1,8 +1,14 @@
 """Staff in a real browser: a caseworker finds a resident's new application in the
-admin queue, reviews and approves it with a note, and the resident sees the decision;
-axe-core checks each admin page visited."""
+admin queue, reviews and approves it with a note, and the resident sees the decision; a
+supervisor exports the program as CSV and downloads an application's PDF. axe-core checks
+each admin page visited."""
 
+import csv
+import io
 import time
+from pathlib import Path
+
+from pypdf import PdfReader
 
 from agencies.demo import demo_staff_create
 from agencies.review_models import AuditEvent, ResidentNotification
@@ -111,3 +117,52 @@ def test_caseworker_approves_a_new_application_and_the_resident_sees_it(journeys
         ).exists(),
         "the approval email",
     )
+
+
+def test_supervisor_exports_the_program_as_csv_and_downloads_a_pdf(journeys):
+    _resident, reference = resident_submits(journeys)
+    orca = Application.objects.get(submission__reference=reference, program__slug="orca-lift")
+    passwords = staff_passwords()
+
+    supervisor = journeys("supervisor")
+    admin_sign_in(
+        supervisor, "supervisor-king-county-metro", passwords["supervisor-king-county-metro"]
+    )
+    page = supervisor.page
+    page.get_by_role("link", name="Batch PDF exports").first.click()
+    assert path(page) == "/admin/agencies/batchexport/", page.url
+    supervisor.check("exports")
+    page.get_by_role("link", name="Export CSV").click()
+    assert path(page) == "/admin/agencies/batchexport/csv/", page.url
+    supervisor.check("CSV export form")
+
+    # Only the supervisor's agency's programs can be chosen.
+    options = page.get_by_label("Program").locator("option").all_inner_texts()
+    assert any("ORCA LIFT" in option for option in options), options
+    assert not any("Child Care" in option for option in options), options
+    page.get_by_label("Program").select_option(label=_option(options, "ORCA LIFT"))
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename == "orca-lift.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text("utf-8-sig"))))
+    assert [row["reference"] for row in rows] == [orca.reference]
+    assert rows[0]["status"] == "submitted"
+    assert rows[0]["transit.has_orca_card"] == "no"
+
+    # The application's PDF, as agencies file it.
+    page.goto(f"/admin/applicants/application/{orca.pk}/change/")
+    supervisor.check("application detail", texts=[orca.reference])
+    response = page.request.get(f"/admin/agencies/batchexport/application/{orca.pk}/pdf/")
+    assert response.status == 200, response.text()[:500]
+    assert response.headers["content-type"] == "application/pdf"
+    assert f"orca-lift-{orca.reference}.pdf" in response.headers["content-disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert orca.reference in text and "ORCA LIFT" in text
+
+    exported = AuditEvent.objects.filter(action=AuditEvent.Action.EXPORTED)
+    assert exported.filter(actor__username="supervisor-king-county-metro").count() >= 2
+
+
+def _option(options: list[str], containing: str) -> str:
+    return next(option for option in options if containing in option)
