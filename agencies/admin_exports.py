@@ -306,7 +306,7 @@ class AgencyApiKeyAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Revoke selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
         for key in queryset:
-            api_key_revoke(api_key=key)
+            api_key_revoke(api_key=key, acting_user=request.user)
         self.message_user(request, gettext("Keys revoked."), messages.SUCCESS)
 
 

@@ -50,15 +50,35 @@ def api_key_create(
         can_view_sensitive=can_view_sensitive,
         created_by=created_by,
     )
+    _audit_key(key, actor=created_by, action="api_key_created")
     return key, full
 
 
-def api_key_revoke(*, api_key: AgencyApiKey) -> AgencyApiKey:
+def _audit_key(key: AgencyApiKey, *, actor, action: str) -> None:
+    from agencies.review_services import audit_record
+
+    audit_record(
+        actor=actor,
+        action=action,
+        agency=key.agency_id,
+        object_repr=f"API key {key.name} ({key.prefix})",
+        after={
+            "expires_at": key.expires_at.isoformat() if key.expires_at else None,
+            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+            "can_view_sensitive": key.can_view_sensitive,
+        },
+    )
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key: AgencyApiKey, acting_user=None) -> AgencyApiKey:
     """Revoke `api_key` at once (idempotent: a revoked key keeps its first revocation)."""
-    AgencyApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
+    revoked = AgencyApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     api_key.refresh_from_db(fields=["revoked_at"])
+    if revoked:
+        _audit_key(api_key, actor=acting_user, action="api_key_revoked")
     return api_key
 
 

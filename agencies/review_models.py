@@ -86,6 +86,8 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", _("Exported")
         BULK_UPLOAD = "bulk_upload", _("Bulk status upload")
         NOTIFICATION_SENT = "notification_sent", _("Resident notified")
+        API_KEY_CREATED = "api_key_created", _("API key created")
+        API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -224,3 +224,18 @@ def test_key_authenticated_posts_need_no_csrf_token(world, keys):
         **bearer(key),
     )
     assert response.status_code == 200
+
+
+def test_creating_and_revoking_a_key_is_audited(db):
+    from agencies.review_models import AuditEvent
+    from tests.factories import AgencyFactory, UserFactory
+
+    supervisor = UserFactory()
+    agency = AgencyFactory()
+    row, _key = api_key_create(agency=agency, name="Case system", created_by=supervisor)
+    api_key_revoke(api_key=row, acting_user=supervisor)
+    api_key_revoke(api_key=row, acting_user=supervisor)  # already revoked: no second row
+    events = list(
+        AuditEvent.objects.filter(agency=agency).order_by("id").values_list("action", "actor")
+    )
+    assert events == [("api_key_created", supervisor.pk), ("api_key_revoked", supervisor.pk)]
