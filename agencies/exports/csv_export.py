@@ -1,8 +1,10 @@
 """Applications of one program as CSV: one row per application, streamed in constant memory.
 
 Columns are stable: `reference`, `submitted` (ISO 8601, local time), `status` (the status
-value), then for each question the columns `programs.question_types.export_columns` names
-(name and address split into parts; household members as `key.count`, then
+value), `entered_by_navigator` and `partner_organization` (the community navigator's
+username and organisation when one submitted for the resident, else empty), then for each
+question the columns `programs.question_types.export_columns` names (name and address
+split into parts; household members as `key.count`, then
 `key.<n>.<field>` for n = 1 .. the largest household in the export). Questions are the
 union of every published or archived version of the program, in version order, then screen
 order: a question added in a later version is a new column at the end, empty for
@@ -29,7 +31,7 @@ from agencies.exports.selection import ExportError, ExportRange, applications_in
 from programs.models import ProgramVersion, QuestionType, ScreenQuestion
 from programs.question_types import as_spec, export_cells, export_columns
 
-FIXED_COLUMNS = ["reference", "submitted", "status"]
+FIXED_COLUMNS = ["reference", "submitted", "status", "entered_by_navigator", "partner_organization"]
 CHUNK_SIZE = 2000
 UTF8_BOM = "\ufeff"
 
@@ -146,13 +148,24 @@ class CsvExport:
 
     def rows(self) -> Iterator[list[str]]:
         """Every application as a list of cells in header order (not yet neutralised)."""
-        rows = self.queryset.values_list("reference", "submitted_at", "status", "answers")
-        for reference, submitted_at, status, answers in rows.iterator(chunk_size=self.chunk_size):
+        rows = self.queryset.values_list(
+            "reference",
+            "submitted_at",
+            "status",
+            "submission__entered_by_navigator__username",
+            "submission__partner_organization__name",
+            "answers",
+        )
+        for reference, submitted_at, status, navigator, organization, answers in rows.iterator(
+            chunk_size=self.chunk_size
+        ):
             answers = answers or {}
             row = [
                 reference,
                 timezone.localtime(submitted_at).isoformat(timespec="seconds"),
                 status,
+                navigator or "",
+                organization or "",
             ]
             for column in self.columns:
                 row += column.cells(answers.get(column.key))

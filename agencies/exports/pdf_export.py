@@ -158,6 +158,33 @@ def _eligibility(application: Application) -> dict:
     }
 
 
+def entered_by_text(application: Application) -> str:
+    """The text "<navigator> for <organisation>" when a community navigator submitted the
+    application on the resident's behalf, else "" (one query)."""
+    from applicants.models import Submission
+
+    row = (
+        Submission.objects.filter(pk=application.submission_id, partner_organization__isnull=False)
+        .values_list(
+            "entered_by_navigator__first_name",
+            "entered_by_navigator__last_name",
+            "entered_by_navigator__username",
+            "partner_organization__name",
+        )
+        .first()
+    )
+    if row is None:
+        return ""
+    first, last, username, organization = row
+    who = " ".join(part for part in (first, last) if part) or username or ""
+    if not who:
+        return organization
+    return translation.gettext("%(navigator)s for %(organization)s") % {
+        "navigator": who,
+        "organization": organization,
+    }
+
+
 def application_pdf_context(application: Application, *, options: PdfOptions, screens=None) -> dict:
     """Everything the PDF template prints, as plain text (the template escapes it).
 
@@ -172,6 +199,7 @@ def application_pdf_context(application: Application, *, options: PdfOptions, sc
         "program": program.text("name", language),
         "status": _status_label(application.status),
         "submitted_at": timezone.localtime(application.submitted_at),
+        "entered_by": entered_by_text(application),
         "groups": _answer_groups(
             application, _screens(application) if screens is None else screens, options
         ),

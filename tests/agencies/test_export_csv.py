@@ -58,10 +58,12 @@ def test_round_trip_with_stable_columns_across_versions(world, two_versions):
     old, new = two_versions
     export = csv_export_for_user(user=world.supervisor_a, export_range=ExportRange(world.program_a))
     columns = header(export)
-    assert columns[:3] == ["reference", "submitted", "status"]
+    assert columns[:5] == [
+        "reference", "submitted", "status", "entered_by_navigator", "partner_organization"
+    ]  # fmt: skip
     # v1's questions first, in screen order, then what v2 added; household members
     # flattened up to the largest household (2).
-    assert columns[3:] == [
+    assert columns[5:] == [
         "applicant.name.first", "applicant.name.middle", "applicant.name.last",
         "income.monthly_gross", "applicant.ssn", "documents.proof_of_income",
         "household.members.count",
@@ -187,7 +189,8 @@ def test_column_choice_and_drop_empty(world):
         question_keys=["income.monthly_gross", "applicant.name"],
     )
     assert header(export) == [
-        "reference", "submitted", "status", "income.monthly_gross",
+        "reference", "submitted", "status", "entered_by_navigator", "partner_organization",
+        "income.monthly_gross",
         "applicant.name.first", "applicant.name.middle", "applicant.name.last",
     ]  # fmt: skip
     dropped = csv_export_for_user(
