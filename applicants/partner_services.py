@@ -166,53 +166,14 @@ def link_code_redeem(
         created_at__gte=now - LINK_ATTEMPT_WINDOW,
     ).count()
     if recent_failures >= LINK_ATTEMPT_LIMIT:
-        raise LinkCodeInvalid(
+        error = LinkCodeInvalid(
             _("Too many codes were refused. Wait 15 minutes and try again."), code="throttled"
         )
-    error = None
-    with transaction.atomic():
-        row = (
-            LinkCode.objects.select_for_update()
-            .select_related("applicant")
-            .filter(code_hash=link_code_hash(code))
-            .first()
-        )
-        if row is None:
-            error = LinkCodeInvalid(
-                _("That code was not recognised. Check it with the resident."), code="unknown"
-            )
-        elif row.used_at is not None:
-            error = LinkCodeInvalid(
-                _("That code has already been used. Ask the resident for a new one."),
-                code="used",
-            )
-        elif row.expires_at <= now:
-            error = LinkCodeInvalid(
-                _("That code has expired. Ask the resident for a new one."), code="expired"
-            )
-        else:
-            row.used_at = now
-            row.used_by_organization = organization
-            row.save(update_fields=["used_at", "used_by_organization"])
-            relationship = ClientRelationship.objects.filter(
-                organization=organization, applicant=row.applicant, revoked_at__isnull=True
-            ).first()
-            if relationship is None:
-                relationship = ClientRelationship.objects.create(
-                    organization=organization,
-                    applicant=row.applicant,
-                    created_by=navigator,
-                    consent_method=ClientRelationship.Consent.LINKED_BY_CODE,
-                )
-            partner_access_record(
-                actor=navigator,
-                organization=organization,
-                applicant=row.applicant,
-                action=PartnerAccessEvent.Action.CLIENT_LINKED,
-                path=path,
-                detail={"relationship": relationship.pk, "link_code": row.pk},
-            )
-            return relationship
+    else:
+        try:
+            return _link_code_consume(code=code, membership=membership, path=path, now=now)
+        except LinkCodeInvalid as refused:
+            error = refused
     partner_access_record(
         actor=navigator,
         organization=organization,
@@ -221,6 +182,51 @@ def link_code_redeem(
         detail={"reason": error.code},
     )
     raise error
+
+
+@transaction.atomic
+def _link_code_consume(*, code, membership, path, now) -> ClientRelationship:
+    navigator, organization = membership.user, membership.organization
+    row = (
+        LinkCode.objects.select_for_update()
+        .select_related("applicant")
+        .filter(code_hash=link_code_hash(code))
+        .first()
+    )
+    if row is None:
+        raise LinkCodeInvalid(
+            _("That code was not recognised. Check it with the resident."), code="unknown"
+        )
+    if row.used_at is not None:
+        raise LinkCodeInvalid(
+            _("That code has already been used. Ask the resident for a new one."), code="used"
+        )
+    if row.expires_at <= now:
+        raise LinkCodeInvalid(
+            _("That code has expired. Ask the resident for a new one."), code="expired"
+        )
+    row.used_at = now
+    row.used_by_organization = organization
+    row.save(update_fields=["used_at", "used_by_organization"])
+    relationship = ClientRelationship.objects.filter(
+        organization=organization, applicant=row.applicant, revoked_at__isnull=True
+    ).first()
+    if relationship is None:
+        relationship = ClientRelationship.objects.create(
+            organization=organization,
+            applicant=row.applicant,
+            created_by=navigator,
+            consent_method=ClientRelationship.Consent.LINKED_BY_CODE,
+        )
+    partner_access_record(
+        actor=navigator,
+        organization=organization,
+        applicant=row.applicant,
+        action=PartnerAccessEvent.Action.CLIENT_LINKED,
+        path=path,
+        detail={"relationship": relationship.pk, "link_code": row.pk},
+    )
+    return relationship
 
 
 # Revocation ----------------------------------------------------------------------------

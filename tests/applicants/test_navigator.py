@@ -459,3 +459,98 @@ def test_agency_sees_navigator_on_the_application_model(two_orgs):
     ).get(pk=application.pk)
     assert application.submission.entered_by_navigator == navigator
     assert application.submission.partner_organization.name == "Food Bank X"
+
+
+def test_link_code_expires_and_a_new_code_replaces_the_old_one(client, two_orgs):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    resident = Applicant.objects.create(user=UserFactory(username="late"))
+    membership = NavigatorMembership.objects.get(user=two_orgs["nav_x"])
+    row, code = link_code_create(applicant=resident)
+    assert code not in row.code_hash and len(row.code_hash) == 64
+    later = row.expires_at + timedelta(seconds=1)
+    with pytest.raises(Exception, match="expired"):
+        link_code_redeem(code=code, membership=membership, now=later)
+    # Still usable one second before its end.
+    assert link_code_redeem(
+        code=code, membership=membership, now=row.expires_at - timedelta(seconds=1)
+    )
+
+    other = Applicant.objects.create(user=UserFactory(username="twice"))
+    _old_row, old_code = link_code_create(applicant=other)
+    _new_row, new_code = link_code_create(applicant=other)
+    client.force_login(two_orgs["nav_y"])
+    response = client.post("/navigator/clients/link/", {"code": old_code})
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert 'href="#id_code"' in response.content.decode()
+    assert client.post("/navigator/clients/link/", {"code": new_code}).status_code == 302
+    assert ClientRelationship.objects.filter(organization=two_orgs["y"], applicant=other).exists()
+    assert timezone.now() < _new_row.expires_at
+
+
+def test_wrong_codes_are_refused_and_then_throttled(client, two_orgs):
+    from applicants.partner_services import LINK_ATTEMPT_LIMIT
+
+    resident = Applicant.objects.create(user=UserFactory(username="target"))
+    _row, code = link_code_create(applicant=resident)
+    client.force_login(two_orgs["nav_x"])
+    response = client.post("/navigator/clients/link/", {"code": "12"})
+    assert response.status_code == 400 and "A code has 8 letters and numbers" in (
+        response.content.decode()
+    )
+    for _attempt in range(LINK_ATTEMPT_LIMIT):
+        response = client.post("/navigator/clients/link/", {"code": "0000-0000"})
+        assert "not recognised" in response.content.decode()
+    # Even the right code is refused while the navigator is throttled.
+    response = client.post("/navigator/clients/link/", {"code": code})
+    assert response.status_code == 400 and "Too many codes" in response.content.decode()
+    assert not ClientRelationship.objects.filter(applicant=resident).exists()
+    assert (
+        PartnerAccessEvent.objects.filter(action=PartnerAccessEvent.Action.LINK_FAILED).count()
+        == LINK_ATTEMPT_LIMIT + 1
+    )
+
+
+def test_a_guest_cannot_get_a_link_code(two_orgs):
+    from applicants.partner_services import NotAllowed
+
+    with pytest.raises(NotAllowed):
+        link_code_create(applicant=Applicant.objects.create())
+
+
+def test_admin_manages_organisations_and_navigators(client, two_orgs):
+    admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    for url in (
+        "/admin/applicants/partnerorganization/",
+        "/admin/applicants/partnerorganization/add/",
+        f"/admin/applicants/partnerorganization/{two_orgs['x'].pk}/change/",
+        "/admin/applicants/clientrelationship/",
+        "/admin/applicants/partneraccessevent/",
+        "/admin/applicants/navigatormembership/",
+    ):
+        assert client.get(url).status_code == 200, url
+    new_navigator = UserFactory(username="new-nav")
+    response = client.post(
+        "/admin/applicants/partnerorganization/add/",
+        {
+            "name": "Senior Centre",
+            "slug": "senior-centre",
+            "contact_email": "",
+            "contact_phone": "",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": new_navigator.pk,
+            "memberships-0-role": "supervisor",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    membership = NavigatorMembership.objects.get(user=new_navigator)
+    assert membership.organization.slug == "senior-centre" and membership.is_supervisor
+    assert not new_navigator.is_staff
