@@ -63,6 +63,7 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/bench_routing.py
 	$(BIN)/python bench/bench_journey.py
 	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/load_test.py
 
 worker: $(INSTALLED)
 	$(BIN)/celery -A civiportal worker --loglevel INFO
