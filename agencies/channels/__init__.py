@@ -1,8 +1,9 @@
 """Delivery channels: one module per way an agency receives applications.
 
-Each module exposes `send(delivery) -> str` (a short note for the audit trail) and
+Each module exposes `send(delivery) -> str` (a short note for the audit trail),
 `ATOMIC`: when true the channel's effect is a database write that the caller commits in
-the same transaction as marking the delivery delivered, so it happens exactly once.
+the same transaction as marking the delivery delivered, so it happens exactly once, and
+`RELATED`: the relations `send` reads, loaded with the delivery in one query.
 Channels raise `TransientDeliveryError` for failures that may pass (timeouts, refused
 connections, 5xx) and `PermanentDeliveryError` for those that will not without a change
 of configuration (4xx, no address): only the first kind is retried.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.channels import PermanentDeliveryError, TransientDeliveryError
 
 ATOMIC = False
+RELATED = ("application__program", "channel__agency")
 
 
 def admin_link(delivery) -> str:

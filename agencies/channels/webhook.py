@@ -25,6 +25,13 @@ from django.conf import settings
 from agencies.channels import PermanentDeliveryError, TransientDeliveryError
 
 ATOMIC = False
+RELATED = (
+    "application__submission",
+    "application__program",
+    "application__program_version",
+    "agency",
+    "channel",
+)
 SCHEMA_VERSION = "1"
 EVENT = "application.submitted"
 USER_AGENT = "CiviPortal-Webhook/1"

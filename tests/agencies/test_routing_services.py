@@ -4,6 +4,7 @@ and the admin. The real-worker fault tests are in test_routing_worker.py."""
 import json
 from datetime import timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import jsonschema
 import pytest
@@ -94,12 +95,98 @@ def test_internal_delivery_queues_the_application_once_however_often_it_runs(
     assert set(AgencyQueueItem.objects.values_list("application__submission", flat=True)) == {
         submission.pk
     }
-    actions = list(
+    events = list(
         DeliveryEvent.objects.filter(delivery__agency=three_agencies[0].agency).values_list(
-            "action", flat=True
+            "action", "from_status", "to_status", "attempt", "message"
         )
     )
-    assert actions == ["created", "claimed", "delivered", "claimed", "delivered"]
+    # The internal queue's write commits with the delivered status: one event per attempt,
+    # no "delivering" state anyone could see half done.
+    assert events == [
+        ("created", "", "pending", 0, ""),
+        ("delivered", "pending", "delivered", 1, "queued"),
+        ("delivered", "pending", "delivered", 2, "already queued"),
+    ]
+
+
+def test_one_internal_delivery_takes_a_handful_of_queries(
+    three_agencies, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        submit(three_agencies)
+    delivery = Delivery.objects.first()
+    # Read; then in one transaction (a savepoint here, inside the test's): the claim
+    # straight to delivered, the queue item, the audit event.
+    with django_assert_num_queries(6):
+        assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 1, "")
+    assert delivery.delivered_at is not None
+    assert AgencyQueueItem.objects.get(application=delivery.application).delivery == delivery
+
+
+def test_an_email_delivery_commits_its_claim_before_sending(
+    settings, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    program = ProgramFactory()
+    AgencyChannel.objects.create(agency=program.agency, kind="email", email="intake@city.gov")
+    with django_capture_on_commit_callbacks(execute=False):
+        submit([program])
+    delivery = Delivery.objects.get()
+    with django_assert_max_num_queries(10):
+        assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+    assert len(mail.outbox) == 1
+    assert list(delivery.events.values_list("action", "from_status", "to_status")) == [
+        ("created", "", "pending"),
+        ("claimed", "pending", "delivering"),
+        ("delivered", "delivering", "delivered"),
+    ]
+
+
+def test_a_failing_atomic_channel_rolls_back_its_write_and_records_the_attempt(
+    three_agencies, django_capture_on_commit_callbacks, monkeypatch
+):
+    from agencies.channels import internal
+
+    with django_capture_on_commit_callbacks(execute=False):
+        submit(three_agencies[:1])
+    delivery = Delivery.objects.get()
+
+    def broken_send(delivery):
+        AgencyQueueItem.objects.create(
+            application_id=delivery.application_id, agency_id=delivery.agency_id
+        )
+        raise RuntimeError("bad data")
+
+    monkeypatch.setattr(internal, "send", broken_send)
+    assert services.delivery_attempt(delivery_id=delivery.pk) == "dead"
+    assert not AgencyQueueItem.objects.exists()
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
+    assert "Unexpected error: RuntimeError: bad data" in delivery.last_error
+    assert list(delivery.events.values_list("action", flat=True)) == [
+        "created",
+        "claimed",
+        "dead",
+    ]
+
+
+def test_a_delivery_claimed_by_another_worker_meanwhile_is_skipped(
+    three_agencies, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        submit(three_agencies[:1])
+    delivery = Delivery.objects.select_related("channel").get()
+    # Another worker claimed the row between this one's read and its conditional UPDATE.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status="delivering", attempts=1, claim_token=uuid4()
+    )
+    assert not services._claim(delivery, now=timezone.now(), to_status="delivered")
+    # Even back to pending with the same attempt count, a new claim token tells them apart.
+    Delivery.objects.filter(pk=delivery.pk).update(status="pending", attempts=0)
+    assert not services._claim(delivery, now=timezone.now(), to_status="delivered")
+    assert not AgencyQueueItem.objects.exists()
 
 
 def test_an_unknown_delivery_id_is_skipped_quietly():
