@@ -26,14 +26,16 @@ from dataclasses import dataclass, field
 from django.db.models import F, Func, IntegerField, Max, QuerySet
 from django.utils import timezone
 
-from agencies.exports.safety import neutralise
+from agencies.exports.safety import neutralise_text_row
 from agencies.exports.selection import ExportError, ExportRange, applications_in_range
 from programs.models import ProgramVersion, QuestionType, ScreenQuestion
-from programs.question_types import as_spec, export_cells, export_columns
+from programs.question_types import as_spec, export_columns
+from programs.question_types.display import export_cells_function
 
 FIXED_COLUMNS = ["reference", "submitted", "status", "entered_by_navigator", "partner_organization"]
 CHUNK_SIZE = 2000
 UTF8_BOM = "\ufeff"
+_NO_ANSWERS: dict = {}  # read through .get only, never written
 
 
 def program_questions(program) -> list:
@@ -123,13 +125,11 @@ class _Column:
 
 def _column_for(question, members: int, can_view_sensitive: bool) -> _Column:
     spec = as_spec(question)
-    names = export_columns(spec, members=members)
-
-    def cells(value, spec=spec, names=names):
-        found = export_cells(spec, value, can_view_sensitive=can_view_sensitive)
-        return [found.get(name, "") for name in names]
-
-    return _Column(key=spec.key, names=names, cells=cells)
+    return _Column(
+        key=spec.key,
+        names=export_columns(spec, members=members),
+        cells=export_cells_function(spec, members=members, can_view_sensitive=can_view_sensitive),
+    )
 
 
 @dataclass
@@ -156,19 +156,21 @@ class CsvExport:
             "submission__partner_organization__name",
             "answers",
         )
+        columns = [(column.key, column.cells) for column in self.columns]
+        localtime = timezone.localtime
         for reference, submitted_at, status, navigator, organization, answers in rows.iterator(
             chunk_size=self.chunk_size
         ):
-            answers = answers or {}
+            answers = answers or _NO_ANSWERS
             row = [
                 reference,
-                timezone.localtime(submitted_at).isoformat(timespec="seconds"),
+                localtime(submitted_at).isoformat(timespec="seconds"),
                 status,
                 navigator or "",
                 organization or "",
             ]
-            for column in self.columns:
-                row += column.cells(answers.get(column.key))
+            for key, cells in columns:
+                row += cells(answers.get(key))
             yield row
 
     def _kept_positions(self) -> list[int] | None:
@@ -193,7 +195,7 @@ class CsvExport:
         for row in self.rows():
             if keep is not None:
                 row = [row[i] for i in keep]
-            yield writer.writerow([neutralise(cell) for cell in row])
+            yield writer.writerow(neutralise_text_row(row))
 
 
 class _LineBuffer:

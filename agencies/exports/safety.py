@@ -24,3 +24,13 @@ def neutralise(cell) -> str:
 
 def neutralise_row(row) -> list[str]:
     return [neutralise(cell) for cell in row]
+
+
+_TRIGGER_CHARACTERS = frozenset(FORMULA_TRIGGERS)  # every trigger is one character
+
+
+def neutralise_text_row(row: list[str]) -> list[str]:
+    """`neutralise_row` for a row whose cells are all text already (what the CSV export
+    builds): a first-character check per cell instead of a call per cell."""
+    triggers = _TRIGGER_CHARACTERS
+    return ["'" + cell if cell and cell[0] in triggers else cell for cell in row]
