@@ -88,6 +88,12 @@ def _channels_by_agency(agency_ids: set[int]) -> dict[int, list[AgencyChannel]]:
     return channels
 
 
+def route_new_submission(sender, *, submission: Submission, **kwargs) -> None:
+    """Receiver of `applicants.signals.submission_created`: write the submission's outbox
+    rows inside the transaction that creates it."""
+    deliveries_create_for_submission(submission=submission)
+
+
 def deliveries_create_for_submission(*, submission: Submission) -> list[Delivery]:
     """Write the outbox rows that route each application of `submission` to its agency,
     and queue their delivery once the surrounding transaction commits.

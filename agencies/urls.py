@@ -1,10 +1,15 @@
 from django.urls import path
 
-from agencies import api_views
+from agencies import api_views, views
 
 app_name = "agencies"
 
 urlpatterns = [
+    path(
+        "my/applications/<str:reference>/pdf/",
+        views.resident_application_download,
+        name="resident_application_pdf",
+    ),
     path("api/v1/applications", api_views.applications_list, name="api_applications"),
     path(
         "api/v1/applications/<str:reference>",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.models import Answer, Applicant, Application, Submission
+from applicants.signals import submission_created
 from programs.models import Program
 
 logger = logging.getLogger(__name__)
@@ -199,7 +200,6 @@ def submission_create(
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer.
     """
-    from agencies.services import deliveries_create_for_submission
     from applicants.screening import answers_for_screening
     from applicants.selectors import applicant_answers, published_versions
     from applicants.steps import version_missing_required, version_questions
@@ -273,7 +273,7 @@ def submission_create(
                 )
             )
         Application.objects.bulk_create(applications)
-        deliveries_create_for_submission(submission=submission)
+        submission_created.send(sender=Submission, submission=submission)
         transaction.on_commit(lambda: _queue_confirmation_email(submission.pk))
     logger.info("submission %s: %d applications", submission.reference, len(applications))
     return submission

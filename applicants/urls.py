@@ -29,11 +29,6 @@ urlpatterns = [
         applications.application_detail,
         name="application_detail",
     ),
-    path(
-        "my/applications/<str:reference>/pdf/",
-        applications.application_download,
-        name="application_pdf",
-    ),
     # Community navigators (applicants/views/navigator.py)
     path("navigator/", navigator.dashboard, name="navigator_dashboard"),
     path("navigator/clients/add/", navigator.client_add, name="navigator_client_add"),

@@ -1,8 +1,9 @@
 """One application as a PDF, rendered by WeasyPrint from `templates/exports/application_pdf.html`.
 
-The same template and context builder serve the resident's own download (`applicants.pdf`)
-and the agency's copy (admin, batch zip, command line): the audience only decides whether
-sensitive answers are shown and whether staff notes appear in the status history.
+The same template and context builder serve the resident's own download
+(`exports.services.resident_application_pdf`) and the agency's copy (admin, batch zip,
+command line): the audience only decides whether sensitive answers are shown and whether
+staff notes appear in the status history.
 """
 
 from __future__ import annotations

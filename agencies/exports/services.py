@@ -65,6 +65,17 @@ def csv_export_for_user(
     return export
 
 
+def resident_application_pdf(*, application, language=None, base_url: str = "") -> bytes:
+    """A resident's own application as PDF: the agencies' template, with every answer they
+    gave (sensitive ones included: they are the resident's own) and no staff notes."""
+    return render_application_pdf(
+        application,
+        options=PdfOptions(
+            can_view_sensitive=True, staff=False, language=language, base_url=base_url
+        ),
+    )
+
+
 def application_pdf_for_user(*, user, application) -> bytes:
     """The agency's PDF of one application `user` may see (callers fetch it through
     `applications_for_user`); recorded in the audit trail."""

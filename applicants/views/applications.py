@@ -1,16 +1,16 @@
-"""'My applications': the resident's applications, a printable view and a PDF.
+"""'My applications': the resident's applications and a printable view (the PDF download
+is served by `agencies.views`, which owns the renderer).
 
 Every URL naming an application goes through `selectors.application_for_applicant`, which
 answers 404 for anything that is not the current resident's.
 """
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applicants import identity
-from applicants.pdf import application_pdf, application_rows
+from applicants.answer_rows import application_rows
 from applicants.selectors import application_for_applicant, applications_for_applicant
 from applicants.views.common import language_of
 
@@ -47,17 +47,3 @@ def application_detail(request, reference):
             "groups": application_rows(application, language=language),
         },
     )
-
-
-@never_cache
-@require_GET
-def application_download(request, reference):
-    application = application_for_applicant(
-        applicant=identity.current_applicant(request), reference=reference
-    )
-    pdf = application_pdf(
-        application, language=language_of(request), base_url=request.build_absolute_uri("/")
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{application.reference}.pdf"'
-    return response

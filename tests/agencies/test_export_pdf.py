@@ -91,7 +91,7 @@ def test_sensitive_answers_are_masked_for_staff_without_permission(world):
 
 
 def test_resident_copy_shows_their_sensitive_answers_but_no_staff_notes(world):
-    from applicants.pdf import application_pdf
+    from agencies.exports.services import resident_application_pdf
 
     application_set_status(
         application=world.app_a,
@@ -99,7 +99,7 @@ def test_resident_copy_shows_their_sensitive_answers_but_no_staff_notes(world):
         note="internal remark",
         acting_user=world.caseworker_a,
     )
-    text = text_of(application_pdf(world.app_a, language="en"))
+    text = text_of(resident_application_pdf(application=world.app_a, language="en"))
     assert "123456789" in text and "Ana Díaz" in text and "In review" in text
     assert "internal remark" not in text and "case-a" not in text
 

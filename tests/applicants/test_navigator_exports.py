@@ -7,9 +7,12 @@ import io
 import pytest
 
 from agencies.exports.selection import ExportRange
-from agencies.exports.services import application_pdf_for_user, csv_export_for_user
+from agencies.exports.services import (
+    application_pdf_for_user,
+    csv_export_for_user,
+    resident_application_pdf,
+)
 from applicants.models import NavigatorMembership, PartnerOrganization, Submission
-from applicants.pdf import application_pdf
 from tests.agencies import export_support
 from tests.agencies.test_export_pdf import text_of
 from tests.factories import UserFactory
@@ -75,7 +78,7 @@ def test_pdf_names_the_navigator_and_organisation(world, audience):
     if audience == "agency":
         pdf = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)
     else:
-        pdf = application_pdf(world.app_a, language="en")
+        pdf = resident_application_pdf(application=world.app_a, language="en")
     text = text_of(pdf)
     assert "Entered by Pat Lee for Food Bank X" in text
 

@@ -1,6 +1,5 @@
-"""A resident's own application as a PDF: the agencies' PDF renderer and template
-(`agencies.exports.pdf_export`, templates/exports/application_pdf.html), for the resident,
-who sees every answer they gave, sensitive ones included, and no staff notes."""
+"""A resident's application as display rows for the printable page. The PDF download uses
+the agencies' renderer (`agencies.exports.services.resident_application_pdf`)."""
 
 from applicants.models import Application
 
@@ -38,19 +37,3 @@ def application_rows(application: Application, *, language: str | None = None) -
         if rows:
             groups.append({"title": screen.text("title", language), "rows": rows})
     return groups
-
-
-def application_pdf(
-    application: Application, *, language: str | None = None, base_url: str = ""
-) -> bytes:
-    """Render `application` as PDF bytes for its resident."""
-    # Imported here: the renderer lives with the other exports in `agencies`, which
-    # itself depends on `applicants`.
-    from agencies.exports.pdf_export import PdfOptions, render_application_pdf
-
-    return render_application_pdf(
-        application,
-        options=PdfOptions(
-            can_view_sensitive=True, staff=False, language=language, base_url=base_url
-        ),
-    )
