@@ -9,118 +9,329 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('applicants', '0001_initial'),
+        ("agencies", "0001_initial"),
+        ("applicants", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgencyChannel',
+            name="AgencyChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('internal', 'Internal queue'), ('webhook', 'Signed webhook'), ('email', 'Email notice')], default='internal', max_length=20, verbose_name='kind')),
-                ('is_active', models.BooleanField(default=True, help_text='Inactive channels receive no new deliveries; past ones stay listed.', verbose_name='active')),
-                ('webhook_url', models.URLField(blank=True, help_text='HTTPS address that receives a signed JSON POST per application.', max_length=500, verbose_name='webhook URL')),
-                ('webhook_secret', models.CharField(blank=True, default=agencies.models.new_webhook_secret, help_text='Shared with the agency; it verifies the X-CiviPortal-Signature header.', max_length=200, verbose_name='webhook signing secret')),
-                ('email', models.EmailField(blank=True, help_text="Where email notices go; the agency's contact email when empty.", max_length=254, verbose_name='intake email')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='channels', to='agencies.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("internal", "Internal queue"),
+                            ("webhook", "Signed webhook"),
+                            ("email", "Email notice"),
+                        ],
+                        default="internal",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Inactive channels receive no new deliveries; past ones stay listed.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "webhook_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="HTTPS address that receives a signed JSON POST per application.",
+                        max_length=500,
+                        verbose_name="webhook URL",
+                    ),
+                ),
+                (
+                    "webhook_secret",
+                    models.CharField(
+                        blank=True,
+                        default=agencies.models.new_webhook_secret,
+                        help_text="Shared with the agency; it verifies the X-CiviPortal-Signature header.",
+                        max_length=200,
+                        verbose_name="webhook signing secret",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Where email notices go; the agency's contact email when empty.",
+                        max_length=254,
+                        verbose_name="intake email",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="channels",
+                        to="agencies.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery channel',
-                'verbose_name_plural': 'delivery channels',
-                'ordering': ['agency', 'kind'],
+                "verbose_name": "delivery channel",
+                "verbose_name_plural": "delivery channels",
+                "ordering": ["agency", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, unique=True, verbose_name='idempotency key')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivering', 'Delivering'), ('delivered', 'Delivered'), ('failed', 'Failed, will retry'), ('dead', 'Dead, needs attention'), ('resolved', 'Resolved by hand')], default='pending', max_length=20, verbose_name='status')),
-                ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt at')),
-                ('queued_for', models.DateTimeField(blank=True, null=True)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('claim_token', models.UUIDField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='agencies.agency')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='applicants.application')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='agencies.agencychannel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "idempotency_key",
+                    models.UUIDField(
+                        default=uuid.uuid4, unique=True, verbose_name="idempotency key"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("delivering", "Delivering"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed, will retry"),
+                            ("dead", "Dead, needs attention"),
+                            ("resolved", "Resolved by hand"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="next attempt at"
+                    ),
+                ),
+                ("queued_for", models.DateTimeField(blank=True, null=True)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("claim_token", models.UUIDField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="delivered at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="applicants.application",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="agencies.agencychannel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-created_at'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyQueueItem',
+            name="AgencyQueueItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('queued_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='queued at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='queue_items', to='agencies.agency')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='queue_item', to='applicants.application')),
-                ('delivery', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='agencies.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "queued_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="queued at"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="queue_items",
+                        to="agencies.agency",
+                    ),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="queue_item",
+                        to="applicants.application",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="agencies.delivery",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency queue item',
-                'verbose_name_plural': 'agency queue items',
-                'ordering': ['queued_at'],
+                "verbose_name": "agency queue item",
+                "verbose_name_plural": "agency queue items",
+                "ordering": ["queued_at"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryEvent',
+            name="DeliveryEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('created', 'Created'), ('claimed', 'Attempt started'), ('delivered', 'Delivered'), ('failed', 'Attempt failed'), ('dead', 'Gave up'), ('released', 'Released after its worker was lost'), ('retried', 'Retry requested'), ('resolved', 'Marked resolved')], max_length=20, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(max_length=20, verbose_name='to')),
-                ('attempt', models.PositiveIntegerField(default=0, verbose_name='attempt')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
-                ('acting_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acting user')),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='agencies.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("claimed", "Attempt started"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Attempt failed"),
+                            ("dead", "Gave up"),
+                            ("released", "Released after its worker was lost"),
+                            ("retried", "Retry requested"),
+                            ("resolved", "Marked resolved"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=20, verbose_name="from")),
+                ("to_status", models.CharField(max_length=20, verbose_name="to")),
+                ("attempt", models.PositiveIntegerField(default=0, verbose_name="attempt")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
+                ),
+                (
+                    "acting_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acting user",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="agencies.delivery",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery event',
-                'verbose_name_plural': 'delivery events',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "delivery event",
+                "verbose_name_plural": "delivery events",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agencychannel',
-            constraint=models.UniqueConstraint(fields=('agency', 'kind'), name='one_channel_per_agency_kind'),
+            model_name="agencychannel",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "kind"), name="one_channel_per_agency_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencychannel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'webhook'), _negated=True), models.Q(('webhook_url', ''), _negated=True), _connector='OR'), name='webhook_channel_has_url'),
+            model_name="agencychannel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "webhook"), _negated=True),
+                    models.Q(("webhook_url", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="webhook_channel_has_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agencychannel',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'webhook'), _negated=True), models.Q(('webhook_secret', ''), _negated=True), _connector='OR'), name='webhook_channel_has_secret'),
+            model_name="agencychannel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "webhook"), _negated=True),
+                    models.Q(("webhook_secret", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="webhook_channel_has_secret",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['status', 'next_attempt_at'], name='delivery_due_idx'),
+            model_name="delivery",
+            index=models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(fields=['agency', 'status', 'created_at'], name='delivery_agency_idx'),
+            model_name="delivery",
+            index=models.Index(
+                fields=["agency", "status", "created_at"], name="delivery_agency_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('application', 'channel'), name='one_delivery_per_application_channel'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("application", "channel"), name="one_delivery_per_application_channel"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'delivering', 'delivered', 'failed', 'dead', 'resolved'])), name='delivery_status_valid'),
+            model_name="delivery",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["pending", "delivering", "delivered", "failed", "dead", "resolved"],
+                    )
+                ),
+                name="delivery_status_valid",
+            ),
         ),
     ]

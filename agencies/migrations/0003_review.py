@@ -7,100 +7,297 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0002_delivery_routing'),
-        ('applicants', '0001_initial'),
-        ('programs', '0002_source_and_published_by'),
+        ("agencies", "0002_delivery_routing"),
+        ("applicants", "0001_initial"),
+        ("programs", "0002_source_and_published_by"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_repr', models.CharField(blank=True, max_length=200, verbose_name='who (as recorded)')),
-                ('action', models.CharField(choices=[('status_changed', 'Status changed'), ('assigned', 'Assigned'), ('note_added', 'Note added'), ('sensitive_viewed', 'Sensitive answer viewed'), ('file_downloaded', 'File downloaded'), ('exported', 'Exported'), ('bulk_upload', 'Bulk status upload'), ('notification_sent', 'Resident notified')], max_length=30, verbose_name='action')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='object')),
-                ('before', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='before')),
-                ('after', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='after')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='agencies.agency', verbose_name='agency')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='applicants.application', verbose_name='application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "actor_repr",
+                    models.CharField(blank=True, max_length=200, verbose_name="who (as recorded)"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("status_changed", "Status changed"),
+                            ("assigned", "Assigned"),
+                            ("note_added", "Note added"),
+                            ("sensitive_viewed", "Sensitive answer viewed"),
+                            ("file_downloaded", "File downloaded"),
+                            ("exported", "Exported"),
+                            ("bulk_upload", "Bulk status upload"),
+                            ("notification_sent", "Resident notified"),
+                        ],
+                        max_length=30,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "object_repr",
+                    models.CharField(blank=True, max_length=200, verbose_name="object"),
+                ),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="before",
+                    ),
+                ),
+                (
+                    "after",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        encoder=django.core.serializers.json.DjangoJSONEncoder,
+                        verbose_name="after",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_events",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_events",
+                        to="applicants.application",
+                        verbose_name="application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProgramStatusMessage',
+            name="ProgramStatusMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('in_review', 'In review'), ('more_info_needed', 'More information needed'), ('resubmitted', 'Resubmitted'), ('approved', 'Approved'), ('denied', 'Denied'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='status')),
-                ('message', models.TextField(help_text='Sent to the resident by email and shown on their applications page.', verbose_name='message')),
-                ('translations', models.JSONField(blank=True, default=dict, verbose_name='translations')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_messages', to='programs.program', verbose_name='program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("in_review", "In review"),
+                            ("more_info_needed", "More information needed"),
+                            ("resubmitted", "Resubmitted"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "message",
+                    models.TextField(
+                        help_text="Sent to the resident by email and shown on their applications page.",
+                        verbose_name="message",
+                    ),
+                ),
+                (
+                    "translations",
+                    models.JSONField(blank=True, default=dict, verbose_name="translations"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_messages",
+                        to="programs.program",
+                        verbose_name="program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program status message',
-                'verbose_name_plural': 'program status messages',
-                'ordering': ['program', 'status'],
+                "verbose_name": "program status message",
+                "verbose_name_plural": "program status messages",
+                "ordering": ["program", "status"],
             },
         ),
         migrations.CreateModel(
-            name='ResidentNotification',
+            name="ResidentNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('in_review', 'In review'), ('more_info_needed', 'More information needed'), ('resubmitted', 'Resubmitted'), ('approved', 'Approved'), ('denied', 'Denied'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='status')),
-                ('language', models.CharField(default='en', max_length=10, verbose_name='language')),
-                ('to_email', models.EmailField(blank=True, max_length=254, verbose_name='to')),
-                ('subject', models.CharField(blank=True, max_length=300, verbose_name='subject')),
-                ('message', models.TextField(blank=True, verbose_name='message to the resident')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('skipped_reason', models.CharField(blank=True, max_length=200, verbose_name='not sent because')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='applicants.application')),
-                ('event', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='notification', to='agencies.auditevent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "Submitted"),
+                            ("in_review", "In review"),
+                            ("more_info_needed", "More information needed"),
+                            ("resubmitted", "Resubmitted"),
+                            ("approved", "Approved"),
+                            ("denied", "Denied"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(default="en", max_length=10, verbose_name="language"),
+                ),
+                ("to_email", models.EmailField(blank=True, max_length=254, verbose_name="to")),
+                ("subject", models.CharField(blank=True, max_length=300, verbose_name="subject")),
+                ("message", models.TextField(blank=True, verbose_name="message to the resident")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "skipped_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="not sent because"),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="applicants.application",
+                    ),
+                ),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notification",
+                        to="agencies.auditevent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resident notification',
-                'verbose_name_plural': 'resident notifications',
-                'ordering': ['-created_at'],
+                "verbose_name": "resident notification",
+                "verbose_name_plural": "resident notifications",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgencyMembership',
+            name="AgencyMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('supervisor', 'Supervisor')], default='caseworker', max_length=20, verbose_name='role')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='agencies.agency', verbose_name='agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agency_memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("caseworker", "Caseworker"), ("supervisor", "Supervisor")],
+                        default="caseworker",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agency_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency membership',
-                'verbose_name_plural': 'agency memberships',
-                'ordering': ['agency', 'user'],
-                'permissions': [('assign_applications', 'Can assign applications to caseworkers'), ('bulk_update_applications', 'Can change application statuses in bulk (CSV)'), ('view_review_dashboard', 'Can view the agency review dashboard'), ('view_reach_report', 'Can view the city-wide reach report'), ('export_applications', 'Can export applications')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'agency'), name='one_membership_per_agency'), models.CheckConstraint(condition=models.Q(('role__in', ['caseworker', 'supervisor'])), name='agency_membership_role_valid')],
+                "verbose_name": "agency membership",
+                "verbose_name_plural": "agency memberships",
+                "ordering": ["agency", "user"],
+                "permissions": [
+                    ("assign_applications", "Can assign applications to caseworkers"),
+                    ("bulk_update_applications", "Can change application statuses in bulk (CSV)"),
+                    ("view_review_dashboard", "Can view the agency review dashboard"),
+                    ("view_reach_report", "Can view the city-wide reach report"),
+                    ("export_applications", "Can export applications"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "agency"), name="one_membership_per_agency"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["caseworker", "supervisor"])),
+                        name="agency_membership_role_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['application', 'created_at'], name='audit_application_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["application", "created_at"], name="audit_application_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['agency', 'action', 'created_at'], name='audit_agency_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["agency", "action", "created_at"], name="audit_agency_idx"),
         ),
         migrations.AddConstraint(
-            model_name='programstatusmessage',
-            constraint=models.UniqueConstraint(fields=('program', 'status'), name='one_status_message_per_program_status'),
+            model_name="programstatusmessage",
+            constraint=models.UniqueConstraint(
+                fields=("program", "status"), name="one_status_message_per_program_status"
+            ),
         ),
     ]

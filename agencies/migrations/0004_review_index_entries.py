@@ -4,39 +4,36 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0003_review'),
-        ('applicants', '0001_initial'),
+        ("agencies", "0003_review"),
+        ("applicants", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CityReach',
-            fields=[
-            ],
+            name="CityReach",
+            fields=[],
             options={
-                'verbose_name': 'city-wide reach',
-                'verbose_name_plural': 'city-wide reach',
-                'proxy': True,
-                'default_permissions': (),
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "city-wide reach",
+                "verbose_name_plural": "city-wide reach",
+                "proxy": True,
+                "default_permissions": (),
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('applicants.application',),
+            bases=("applicants.application",),
         ),
         migrations.CreateModel(
-            name='ReviewDashboard',
-            fields=[
-            ],
+            name="ReviewDashboard",
+            fields=[],
             options={
-                'verbose_name': 'review dashboard',
-                'verbose_name_plural': 'review dashboard',
-                'proxy': True,
-                'default_permissions': (),
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "review dashboard",
+                "verbose_name_plural": "review dashboard",
+                "proxy": True,
+                "default_permissions": (),
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('applicants.application',),
+            bases=("applicants.application",),
         ),
     ]

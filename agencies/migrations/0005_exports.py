@@ -6,79 +6,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0004_review_index_entries'),
-        ('programs', '0002_source_and_published_by'),
+        ("agencies", "0004_review_index_entries"),
+        ("programs", "0002_source_and_published_by"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgencyApiKey',
+            name="AgencyApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text="What uses the key, e.g. 'Case system (prod)'.", max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(editable=False, max_length=16, unique=True, verbose_name='prefix')),
-                ('salt', models.CharField(editable=False, max_length=32)),
-                ('hashed_secret', models.CharField(editable=False, max_length=64)),
-                ('can_view_sensitive', models.BooleanField(default=False, help_text='Otherwise sensitive answers are masked in what the key reads.', verbose_name='may read sensitive answers')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_keys', to='agencies.agency', verbose_name='agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="What uses the key, e.g. 'Case system (prod)'.",
+                        max_length=100,
+                        verbose_name="name",
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        editable=False, max_length=16, unique=True, verbose_name="prefix"
+                    ),
+                ),
+                ("salt", models.CharField(editable=False, max_length=32)),
+                ("hashed_secret", models.CharField(editable=False, max_length=64)),
+                (
+                    "can_view_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Otherwise sensitive answers are masked in what the key reads.",
+                        verbose_name="may read sensitive answers",
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last used at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_keys",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency API key',
-                'verbose_name_plural': 'agency API keys',
-                'ordering': ['agency', '-created_at'],
+                "verbose_name": "agency API key",
+                "verbose_name_plural": "agency API keys",
+                "ordering": ["agency", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='BatchExport',
+            name="BatchExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='submitted on or after')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='submitted on or before')),
-                ('can_view_sensitive', models.BooleanField(default=False, editable=False)),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Building'), ('ready', 'Ready to download'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='done')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='total')),
-                ('file_path', models.CharField(blank=True, max_length=300, verbose_name='file')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batch_exports', to='agencies.agency', verbose_name='agency')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batch_exports', to='programs.program', verbose_name='program')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "since",
+                    models.DateField(blank=True, null=True, verbose_name="submitted on or after"),
+                ),
+                (
+                    "until",
+                    models.DateField(blank=True, null=True, verbose_name="submitted on or before"),
+                ),
+                ("can_view_sensitive", models.BooleanField(default=False, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to start"),
+                            ("running", "Building"),
+                            ("ready", "Ready to download"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="done")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="total")),
+                ("file_path", models.CharField(blank=True, max_length=300, verbose_name="file")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="requested at"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batch_exports",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="batch_exports",
+                        to="programs.program",
+                        verbose_name="program",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'batch PDF export',
-                'verbose_name_plural': 'batch PDF exports',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'ready', 'failed'])), name='batch_export_status_valid')],
+                "verbose_name": "batch PDF export",
+                "verbose_name_plural": "batch PDF exports",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["pending", "running", "ready", "failed"])
+                        ),
+                        name="batch_export_status_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ExportPreset',
+            name="ExportPreset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('question_keys', models.JSONField(blank=True, default=list, help_text='The question keys to include, in order; empty means every question.', verbose_name='question keys')),
-                ('drop_empty_columns', models.BooleanField(default=False, verbose_name='drop empty columns')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_presets', to='agencies.agency', verbose_name='agency')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('program', models.ForeignKey(blank=True, help_text="Empty: the preset can be used with any of the agency's programs.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='export_presets', to='programs.program', verbose_name='program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "question_keys",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="The question keys to include, in order; empty means every question.",
+                        verbose_name="question keys",
+                    ),
+                ),
+                (
+                    "drop_empty_columns",
+                    models.BooleanField(default=False, verbose_name="drop empty columns"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_presets",
+                        to="agencies.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty: the preset can be used with any of the agency's programs.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_presets",
+                        to="programs.program",
+                        verbose_name="program",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export preset',
-                'verbose_name_plural': 'export presets',
-                'ordering': ['agency', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('agency', 'name'), name='one_export_preset_name')],
+                "verbose_name": "export preset",
+                "verbose_name_plural": "export presets",
+                "ordering": ["agency", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("agency", "name"), name="one_export_preset_name"
+                    )
+                ],
             },
         ),
     ]
