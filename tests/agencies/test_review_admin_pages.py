@@ -102,6 +102,7 @@ def test_detail_shows_answers_by_screen_masked_eligibility_and_history(world, cl
     assert "Monthly income $2,900 is below the $3,000 limit." in text
     assert "paystub.pdf" in text
     assert reverse("admin:applicants_application_file", args=[world.app_a.pk, 0]) in text
+    assert reverse("admin:agencies_application_pdf", args=[world.app_a.pk]) in text
 
     reveal = client.post(
         reverse("admin:applicants_application_reveal", args=[world.app_a.pk]),
