@@ -1,6 +1,7 @@
 #!/bin/sh
-# What the browser tests (tests/browser) need from the system: Debian's Chromium, the
-# HarfBuzz subsetter WeasyPrint uses for PDFs, and Node's npm for axe-core (package.json).
+# What the test suite needs from the system: Debian's Chromium (tests/browser), the
+# HarfBuzz subsetter WeasyPrint uses for PDFs, CJK fonts for residents' names in PDFs, and
+# Node's npm for axe-core (package.json).
 #
 # Run by `make test`. Installs what is missing with apt-get when running as root;
 # otherwise prints exactly what to install and exits 1. Fast and silent when everything
@@ -18,6 +19,10 @@ if [ ! -x /usr/bin/chromium ] || ! have_package chromium; then
 fi
 if ! have_package libharfbuzz-subset0; then
     missing_packages="$missing_packages libharfbuzz-subset0"
+fi
+# Residents' names in Chinese, Japanese or Korean must render in PDFs (WeasyPrint).
+if ! have_package fonts-noto-cjk; then
+    missing_packages="$missing_packages fonts-noto-cjk"
 fi
 if ! command -v npm >/dev/null 2>&1; then
     missing_packages="$missing_packages nodejs npm"

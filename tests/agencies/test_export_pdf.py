@@ -140,3 +140,22 @@ def test_batch_zip_of_pdfs_with_progress(world, settings, tmp_path):
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.EXPORTED, after__export="batch_pdf"
     ).exists()
+
+
+def test_chinese_names_are_drawn_with_a_cjk_font(world):
+    """Text extraction alone would pass with empty boxes: check the glyphs come from a
+    font that has them (fonts-noto-cjk, installed by scripts/install_browser_deps.sh)."""
+    application = make_application(
+        world.program_a,
+        world.program_a.versions.get(status="published"),
+        answers={"applicant.name": {"first": "伟", "last": "张"}},
+    )
+    pdf = render_application_pdf(application, options=PdfOptions(can_view_sensitive=True))
+    assert "伟" in text_of(pdf) and "张" in text_of(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("CJK" in name for name in fonts), fonts
