@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agencies.demo import demo_staff_create
+from applicants.partner_demo import demo_partners_create
 from programs.demo import demo_programs_load
 
 DEMO_USERS = [
@@ -37,5 +38,9 @@ class Command(BaseCommand):
         # Role groups and caseworker/supervisor accounts for two agencies (agencies.demo).
         for username, password, description in demo_staff_create():
             lines.append(f"  {username:<14} {password:<14} {description}")
+        # A partner organisation with a navigator and a supervisor (applicants.partner_demo):
+        # they sign in with their email address at /account/sign-in/, not in the admin.
+        for email, password, description in demo_partners_create():
+            lines.append(f"  {email:<14} {password:<14} {description}")
         self.stdout.write("Demo users (passwords are new on every run):")
         self.stdout.write("\n".join(lines))
