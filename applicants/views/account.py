@@ -76,7 +76,15 @@ def sign_in(request):
     if request.method == "POST" and form.is_valid():
         _login_keeping_guest(request, form.user)
         messages.success(request, _("You are signed in."))
-        return redirect(_next_url(request, reverse("applicants:resume")))
+        # Navigators work from their dashboard; residents continue their application.
+        from applicants.partner_selectors import navigator_membership
+
+        landing = (
+            "applicants:navigator_dashboard"
+            if navigator_membership(user=form.user)
+            else "applicants:resume"
+        )
+        return redirect(_next_url(request, reverse(landing)))
     return render(
         request,
         "registration/sign_in.html",

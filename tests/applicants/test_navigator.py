@@ -554,3 +554,16 @@ def test_admin_manages_organisations_and_navigators(client, two_orgs):
     membership = NavigatorMembership.objects.get(user=new_navigator)
     assert membership.organization.slug == "senior-centre" and membership.is_supervisor
     assert not new_navigator.is_staff
+
+
+def test_navigators_land_on_their_dashboard_after_signing_in(client, two_orgs):
+    # Residents and navigators sign in with their email, which is their username.
+    navigator = make_navigator(two_orgs["x"], username="maya@example.org")
+    resident = UserFactory(username="rosa@example.org")
+    credentials = {"password": "correct-horse-battery-staple"}
+    response = client.post("/account/sign-in/", {"email": navigator.username, **credentials})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/navigator/"
+    response = Client().post("/account/sign-in/", {"email": resident.username, **credentials})
+    assert response.status_code == 302
+    assert response.headers["Location"] != "/navigator/"
