@@ -1,6 +1,7 @@
 """Benchmark the eligibility engine against rule-engine, json-logic and hand-written Python.
 
-    python bench/bench_engine.py [--applicants N] [--programs N] [--sample N] [--seed N]
+    python bench/bench_engine.py [--applicants N] [--programs N] [--sample N] [--rounds N]
+                                 [--seed N]
 
 Workload: generated programs of ~10 conditions (comparisons, poverty-guideline and median-income
 table limits, household aggregates, nested all/any/not) and generated applicants (seeded, about
@@ -13,8 +14,15 @@ engine's JSON by the translators below, and the same answer dicts.
   no explanation, so it is the practical speed limit.
 * "rule-engine" (PyPI rule-engine) and "json-logic" (PyPI panzi-json-logic): each rule is
   translated once (and for rule-engine parsed once into a ``Rule``), then interpreted per
-  applicant. They are two orders of magnitude slower, so they run on the first ``--sample``
-  applicants only; their rate is still evaluations per second.
+  applicant.
+
+Measurement: the machine is shared and noisy, so the engines are interleaved. In each of
+``--rounds`` rounds every engine runs over the same slice (the first ``--sample`` applicants,
+all programs), starting from a different engine each round; the table and the ratios use each
+engine's best (minimum) round, with the median alongside to show the spread. The two compiled
+engines also run over all ``--applicants`` applicants each round (the whole-workload rate and
+the per-applicant time). The garbage collector is paused while an engine is timed, for all
+engines alike. The output starts with the machine (cores, CPU model, load average).
 
 Whole-year age has no built-in in either library, so both get a one-line ``age`` helper (a
 json-logic custom operation, a rule-engine ``$age`` builtin). Table limits are precomputed with
@@ -27,7 +35,11 @@ error otherwise.
 from __future__ import annotations
 
 import argparse
+import gc
+import os
+import platform
 import random
+import statistics
 import sys
 import time
 from datetime import date
@@ -49,6 +61,11 @@ MAX_TABLE_SIZE = 20  # generated households have at most 8 people; limits go to 
 STATES = ["WA", "OR", "ID", "CA"]
 BENEFITS = ["SNAP", "TANF", "SSI", "WIC"]
 RELATIONSHIPS = ["self", "spouse", "child", "parent", "other"]
+
+ENGINE = "engine (with explanations)"
+HAND = "hand-written Python"
+JSON_LOGIC = "json-logic"
+RULE_ENGINE = "rule-engine"
 
 QUESTIONS = {
     q.key: q
@@ -381,26 +398,53 @@ def json_logic_operand(node: dict, tables: dict[str, list[int]]):
 # -- running ---------------------------------------------------------------------------------
 
 
-def timed(function, applicants, programs, repeat=1) -> tuple[float, list[list[str]]]:
-    """Best of ``repeat`` runs (the machine is shared, so the minimum is the least noisy)."""
-    best = float("inf")
-    for _ in range(repeat):
-        outcomes = []
+def timed(function, applicants, programs) -> tuple[float, list[list[str]]]:
+    """One timed pass of ``function`` over every applicant and program: (seconds, outcomes).
+
+    The collector is paused while timing (as ``timeit`` does) so a collection triggered by one
+    engine's garbage is not billed to whichever engine happens to run next.
+    """
+    gc.collect()
+    gc.disable()
+    try:
         start = time.perf_counter()
-        for answers in applicants:
-            outcomes.append([function(p, answers) for p in programs])
-        best = min(best, time.perf_counter() - start)
-    return best, outcomes
+        outcomes = [[function(p, answers) for p in programs] for answers in applicants]
+        seconds = time.perf_counter() - start
+    finally:
+        gc.enable()
+    return seconds, outcomes
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applicants", type=int, default=10_000)
     parser.add_argument("--programs", type=int, default=50)
-    parser.add_argument("--sample", type=int, default=1000, help="applicants for the slow engines")
+    parser.add_argument(
+        "--sample", type=int, default=500, help="applicants in the slice every engine runs on"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (best is kept)")
     parser.add_argument("--seed", type=int, default=20250601)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the fast engines (best)")
     options = parser.parse_args()
+    if options.rounds < 1 or options.sample < 1 or options.applicants < options.sample:
+        parser.error("need --rounds >= 1 and 1 <= --sample <= --applicants")
 
     rng = random.Random(options.seed)
     rules = [program(rng) for _ in range(options.programs)]
@@ -442,55 +486,96 @@ def main() -> int:
         except (TypeError, ValueError):
             return "unknown"
 
-    results = {}
-    results["engine (with explanations)"] = (
-        len(applicants),
-        *timed(run_engine, applicants, compiled, options.repeat),
-    )
-    results["hand-written Python"] = (
-        len(applicants),
-        *timed(run_hand, applicants, hand, options.repeat),
-    )
-    results["rule-engine"] = (len(sample), *timed(run_rule_engine, sample, rule_engine_rules))
-    results["json-logic"] = (len(sample), *timed(run_json_logic, sample, logic_rules))
+    engines = {
+        ENGINE: (run_engine, compiled),
+        HAND: (run_hand, hand),
+        JSON_LOGIC: (run_json_logic, logic_rules),
+        RULE_ENGINE: (run_rule_engine, rule_engine_rules),
+    }
+    fast = (ENGINE, HAND)
+    load_before = load_average()
+    # Every round times every engine on the same slice, starting from a different engine each
+    # time, so a burst of load from other processes hits all of them alike; the minimum over
+    # rounds is the least disturbed run of each. The two compiled engines also run over every
+    # applicant each round (the throughput on the whole workload, and the agreement check).
+    slice_times: dict[str, list[float]] = {name: [] for name in engines}
+    full_times: dict[str, list[float]] = {name: [] for name in fast}
+    outcomes: dict[str, list[list[str]]] = {}
+    names = list(engines)
+    for round_number in range(options.rounds):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            function, programs = engines[name]
+            seconds, result = timed(function, sample, programs)
+            slice_times[name].append(seconds)
+            if name not in fast:
+                outcomes.setdefault(name, result)
+        for name in fast if round_number % 2 == 0 else fast[::-1]:
+            function, programs = engines[name]
+            seconds, result = timed(function, applicants, programs)
+            full_times[name].append(seconds)
+            outcomes.setdefault(name, result)
+    load_after = load_average()
 
-    # Agreement on complete applicants (the slow engines on their sample only).
+    # Agreement on complete applicants (the interpreted engines on the slice only).
     disagreements = 0
-    reference = results["engine (with explanations)"][2]
-    for name, (count, _, outcomes) in results.items():
-        for index in range(count):
-            if not complete(applicants[index]):
-                continue
-            if outcomes[index] != reference[index]:
+    reference = outcomes[ENGINE]
+    for name, result in outcomes.items():
+        for index, outcome in enumerate(result):
+            if complete(applicants[index]) and outcome != reference[index]:
                 disagreements += 1
                 if disagreements <= 5:
                     print(
-                        f"DISAGREE {name} applicant {index}: "
-                        f"{outcomes[index]} vs {reference[index]}",
+                        f"DISAGREE {name} applicant {index}: {outcome} vs {reference[index]}",
                         file=sys.stderr,
                     )
     if disagreements:
-        print(f"FAIL: {disagreements} applicants where engines disagree", file=sys.stderr)
+        print(f"FAIL: {disagreements} applicant results where engines disagree", file=sys.stderr)
         return 1
 
-    rates = {name: count * len(rules) / seconds for name, (count, seconds, _) in results.items()}
-    fastest_interpreted = max(rates["rule-engine"], rates["json-logic"])
+    evaluations = len(sample) * len(rules)
+    best = {name: min(times) / evaluations for name, times in slice_times.items()}
+    median = {name: statistics.median(times) / evaluations for name, times in slice_times.items()}
     complete_count = sum(complete(a) for a in applicants)
     print(
-        f"{len(rules)} programs, {len(applicants)} applicants ({complete_count} complete), "
-        f"slow engines on {len(sample)} applicants\n"
+        f"Machine: nproc {os.cpu_count()}, CPU {cpu_model()}, Python {platform.python_version()}, "
+        f"load average (1/5/15 min) {load_before} before, {load_after} after"
     )
-    print("| engine | applicants | evaluations/s | µs per evaluation |")
+    print(
+        f"Workload: {len(rules)} programs, {len(applicants):,} applicants "
+        f"({complete_count:,} complete); {options.rounds} interleaved rounds; every engine on "
+        f"the first {len(sample):,} applicants ({evaluations:,} evaluations) each round\n"
+    )
+    print("| engine | µs per evaluation (best) | median of rounds | evaluations/s (best) |")
     print("|---|---:|---:|---:|")
-    for name, rate in rates.items():
-        print(f"| {name} | {results[name][0]:,} | {rate:,.0f} | {1e6 / rate:,.2f} |")
-    ours = rates["engine (with explanations)"]
-    per_applicant_ms = 1000 * len(rules) / ours
+    for name in names:
+        print(
+            f"| {name} | {best[name] * 1e6:,.2f} | {median[name] * 1e6:,.2f} "
+            f"| {1 / best[name]:,.0f} |"
+        )
+    all_evaluations = len(applicants) * len(rules)
+    full_best = {name: min(times) / all_evaluations for name, times in full_times.items()}
+    for name in fast:
+        print(
+            f"| {name}, all {len(applicants):,} applicants | {full_best[name] * 1e6:,.2f} "
+            f"| {statistics.median(full_times[name]) / all_evaluations * 1e6:,.2f} "
+            f"| {1 / full_best[name]:,.0f} |"
+        )
+    interpreted = min(best[JSON_LOGIC], best[RULE_ENGINE])
+    fastest_name = JSON_LOGIC if best[JSON_LOGIC] <= best[RULE_ENGINE] else RULE_ENGINE
+    ratio_median = min(median[JSON_LOGIC], median[RULE_ENGINE]) / median[ENGINE]
+    per_applicant_ms = 1000 * len(rules) * full_best[ENGINE]
     print()
-    print("| measure | value |")
+    print("| measure (best of rounds; median of rounds in brackets) | value |")
     print("|---|---:|")
-    print(f"| engine / fastest interpreted engine | {ours / fastest_interpreted:,.1f}x faster |")
-    print(f"| hand-written / engine | {rates['hand-written Python'] / ours:,.2f}x |")
+    print(
+        f"| engine vs the fastest interpreted engine ({fastest_name}) | "
+        f"{interpreted / best[ENGINE]:,.1f}x faster ({ratio_median:,.1f}x) |"
+    )
+    print(
+        f"| engine vs hand-written Python | {best[ENGINE] / best[HAND]:,.2f}x slower "
+        f"({median[ENGINE] / median[HAND]:,.2f}x) |"
+    )
     print(
         f"| one applicant against all {len(rules)} programs, with explanations | "
         f"{per_applicant_ms:.3f} ms |"
