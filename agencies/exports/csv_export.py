@@ -28,7 +28,7 @@ from django.db import connections
 from django.db.models import BigIntegerField, F, Func, IntegerField, Max, QuerySet
 from django.utils import timezone
 
-from agencies.exports.safety import neutralise_text_row
+from agencies.exports.safety import FORMULA_TRIGGERS, neutralise_text_row
 from agencies.exports.selection import ExportError, ExportRange, applications_in_range
 from programs.models import ProgramVersion, QuestionType, ScreenQuestion
 from programs.question_types import as_spec, export_columns
@@ -147,7 +147,7 @@ def _concatenated(columns: list[_Column]) -> Callable[[dict], list[str]]:
         row = []
         for column in columns:
             row += column.cells(answers.get(column.key))
-        return row
+        return neutralise_text_row(row)
 
     return answer_cells
 
@@ -162,15 +162,16 @@ class CsvExport:
     drop_empty_columns: bool = False
     chunk_size: int = CHUNK_SIZE
     header: list[str] = field(default_factory=list)
-    # The cells of all columns from one application's answers, generated once per export
-    # by `prepare_csv_export`; without it each column's own function is called.
+    # The cells of all columns from one application's answers, formulas neutralised,
+    # generated once per export by `prepare_csv_export`; without it each column's own
+    # function is called.
     answer_cells: Callable[[dict], list[str]] | None = None
 
     def __post_init__(self):
         self.header = FIXED_COLUMNS + [name for column in self.columns for name in column.names]
 
     def rows(self) -> Iterator[list[str]]:
-        """Every application as a list of cells in header order (not yet neutralised)."""
+        """Every application as a list of cells in header order, formulas neutralised."""
         # The export's time zone is the one active when it starts (looking it up per row
         # is a tenth of the export's time).
         tz = timezone.get_current_timezone()
@@ -203,13 +204,9 @@ class CsvExport:
         for reference, submitted_at, status, navigator, organization, answers in rows.iterator(
             chunk_size=self.chunk_size
         ):
-            row = [
-                reference,
-                local_iso(submitted_at),
-                status,
-                navigator or "",
-                organization or "",
-            ]
+            row = neutralise_text_row(
+                [reference, local_iso(submitted_at), status, navigator or "", organization or ""]
+            )
             row += answer_cells(answers or _NO_ANSWERS)
             yield row
 
@@ -235,7 +232,7 @@ class CsvExport:
         for row in self.rows():
             if keep is not None:
                 row = [row[i] for i in keep]
-            yield writer.writerow(neutralise_text_row(row))
+            yield writer.writerow(row)
 
 
 class _LineBuffer:
@@ -265,7 +262,10 @@ def prepare_csv_export(
         for question in questions
     ]
     answer_cells = export_row_function(
-        questions, members=sizes, can_view_sensitive=can_view_sensitive
+        questions,
+        members=sizes,
+        can_view_sensitive=can_view_sensitive,
+        formula_triggers=FORMULA_TRIGGERS,
     )
     return CsvExport(
         queryset=selected,

@@ -7,7 +7,7 @@ autoescape on, and exporters can neutralise spreadsheet formulas themselves.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.utils import formats, translation
 from django.utils.translation import gettext, ngettext
@@ -396,10 +396,19 @@ def _masked_function(spec, members, width, blank, reference):
 
 
 class _RowSource:
-    def __init__(self):
+    def __init__(self, formula_triggers):
         self.lines: list[str] = []
         self.constants: dict[str, object] = {}
         self.cells = 0
+        self.triggers = self.neutralise = None
+        if formula_triggers:
+            triggers = frozenset(formula_triggers)
+
+            def neutralise(cells):
+                return ["'" + c if c and c[0] in triggers else c for c in cells]
+
+            self.triggers = self.constant(triggers, "T")
+            self.neutralise = self.constant(neutralise, "N")
 
     def constant(self, value, prefix: str = "K") -> str:
         name = f"{prefix}{len(self.constants)}"
@@ -415,7 +424,15 @@ class _RowSource:
         self.lines.append("    " * depth + line)
 
     def unpack(self, depth: int, cells: list[str], call: str) -> None:
+        if self.neutralise:
+            call = f"{self.neutralise}({call})"
         self.emit(depth, f"{', '.join(cells)}, = {call}")
+
+    def guard(self, depth: int, cell: str) -> None:
+        """Neutralise `cell` if it is text that could start a spreadsheet formula."""
+        if self.triggers:
+            self.emit(depth, f"if {cell} and {cell}[0] in {self.triggers}:")
+            self.emit(depth + 1, f'{cell} = "\'" + {cell}')
 
     def blank(self, depth: int, cells: list[str]) -> None:
         self.emit(depth, " = ".join(cells) + " = ''")
@@ -433,6 +450,7 @@ def _emit_cells(source: _RowSource, spec, value: str, cells: list[str], fallback
         for cell, part in zip(cells, parts, strict=True):
             emit(depth + 1, f"x = g({source.constant(part)}, '')")
             emit(depth + 1, f"{cell} = x if x.__class__ is str else str(x)")
+            source.guard(depth + 1, cell)
         emit(depth, f"elif not {value}:")
         source.blank(depth + 1, cells)
         emit(depth, "else:")
@@ -442,6 +460,7 @@ def _emit_cells(source: _RowSource, spec, value: str, cells: list[str], fallback
     if kind == QuestionType.CURRENCY:
         emit(depth, f"if {value}.__class__ is int:")
         emit(depth + 1, f"{cell} = '%d.%02d' % divmod({value}, 100)")
+        source.guard(depth + 1, cell)
         emit(depth, f"elif {value} is None:")
         emit(depth + 1, f"{cell} = ''")
         emit(depth, "else:")
@@ -450,13 +469,16 @@ def _emit_cells(source: _RowSource, spec, value: str, cells: list[str], fallback
         emit(depth, f"{cell} = '' if {value} is None else ('yes' if {value} else 'no')")
     elif kind == QuestionType.MULTIPLE_CHOICE:
         emit(depth, f"{cell} = '' if {value} is None else '; '.join({value})")
+        source.guard(depth, cell)
     elif kind == QuestionType.FILE:
         emit(depth, f"{cell} = '' if {value} is None else str({value}.get('name', ''))")
+        source.guard(depth, cell)
     else:
         emit(depth, f"if {value}.__class__ is str:")
         emit(depth + 1, f"{cell} = {value}")
         emit(depth, "else:")
         emit(depth + 1, f"{cell} = '' if {value} is None else str({value})")
+        source.guard(depth, cell)
 
 
 def _emit_household(source: _RowSource, spec, members: int, cells: list[str], fallback: str):
@@ -494,14 +516,22 @@ def _emit_household(source: _RowSource, spec, members: int, cells: list[str], fa
 
 
 def export_row_function(
-    questions, *, members: dict[str, int] | None = None, can_view_sensitive: bool = True
+    questions,
+    *,
+    members: dict[str, int] | None = None,
+    can_view_sensitive: bool = True,
+    formula_triggers: Iterable[str] = (),
 ) -> Callable[[dict], list[str]]:
     """One function from an `answers` dict to the cells of every question in `questions`,
     in order: for any answers, `f(answers)` equals the concatenation over the questions of
     `export_cells_function(q, members=members.get(q.key, 0), can_view_sensitive=...)(
-    answers.get(q.key))`. Built once per export (it generates and compiles Python code)."""
+    answers.get(q.key))`. Built once per export (it generates and compiles Python code).
+
+    With `formula_triggers` (one-character strings), every cell starting with one gets a
+    "'" prefix, as the exporter's formula neutralising would: done here, where the code
+    knows which cells are free text, instead of in a second pass over every cell."""
     members = members or {}
-    source = _RowSource()
+    source = _RowSource(formula_triggers)
     source.emit(1, "a = answers.get")
     for question in questions:
         spec = as_spec(question)

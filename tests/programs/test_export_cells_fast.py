@@ -291,3 +291,44 @@ def test_households_generate_the_same_cells(case, can_view_sensitive):
     got = generated_row([question], {"h": value}, members=members, can_view_sensitive=True)
     assert got == expected
     assert_same(question, value, members=count, can_view_sensitive=can_view_sensitive)
+
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d")
+trigger_texts = st.sampled_from(["=1+2", "-5", "+x", "@a", "\tx", "\uff1dx", "a=b", ""])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows(), st.lists(trigger_texts, max_size=3))
+def test_generated_row_neutralises_like_the_exporter(case, extra_texts):
+    questions, answers, members, can_view_sensitive = case
+    for index, text in enumerate(extra_texts):  # free text that starts formulas
+        questions.append({"key": f"t{index}", "type": "short_text"})
+        answers[f"t{index}"] = text
+    expected, error = compiled_row(
+        questions, answers, members=members, can_view_sensitive=can_view_sensitive
+    )
+    function = export_row_function(
+        questions,
+        members=members,
+        can_view_sensitive=can_view_sensitive,
+        formula_triggers=TRIGGERS,
+    )
+    if error:
+        with pytest.raises(error):
+            function(answers)
+        return
+    assert function(answers) == [
+        "'" + cell if cell.startswith(TRIGGERS) else cell for cell in expected
+    ]
+
+
+def test_values_left_to_the_per_question_functions_are_neutralised_too():
+    questions = [HOUSEHOLD, {"key": "income", "type": "currency"}]
+    answers = {  # more members than columns, and an amount stored as text
+        "household.members": [{"name": {"first": "=cmd"}}, {"name": {"first": "@x"}}],
+        "income": "-5",
+    }
+    function = export_row_function(
+        questions, members={"household.members": 1}, formula_triggers=TRIGGERS
+    )
+    assert function(answers) == ["2", "'=cmd", "", "", "", "", "'-1.95"]
