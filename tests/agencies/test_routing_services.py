@@ -435,25 +435,32 @@ def test_agency_admin_validates_webhook_channels(admin_client):
     assert AgencyChannel.objects.get().webhook_url == "https://agency.example.gov/civiportal"
 
 
-def test_each_message_lands_in_exactly_one_queue(settings):
+def test_each_message_lands_in_exactly_one_queue():
     """Queues bound under one routing key would each get a copy of every message."""
-    import redis
-
     from agencies.tasks import deliver, route_submission
     from civiportal.celery import app as celery_app
 
     queues = ["celery", "routing", "deliveries.internal", "deliveries.webhook", "deliveries.email"]
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker_url = celery_app.conf.broker_url or ""
+    if not broker_url.startswith("redis://"):
+        pytest.fail(
+            f"This test needs the real Redis broker, got broker URL {broker_url!r}: set "
+            "CELERY_BROKER_URL=redis://127.0.0.1:6379/<n> (make test sets it)."
+        )
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    try:
-        celery_app.control.purge()
-        deliver.apply_async(args=[0], queue=services.delivery_queue(kind="webhook"))
-        route_submission.delay(0)
-        lengths = {name: client.llen(name) for name in queues}
-    finally:
-        celery_app.control.purge()
-        celery_app.conf.task_always_eager = was_eager
+    # Count through the app's own broker connection: the queues the messages were
+    # published to, whatever Django's settings say now.
+    with celery_app.connection_for_write() as connection:
+        client = connection.default_channel.client
+        try:
+            celery_app.control.purge(connection=connection)
+            deliver.apply_async(args=[0], queue=services.delivery_queue(kind="webhook"))
+            route_submission.delay(0)
+            lengths = {name: client.llen(name) for name in queues}
+        finally:
+            celery_app.control.purge(connection=connection)
+            celery_app.conf.task_always_eager = was_eager
     assert lengths == {
         "celery": 0,
         "routing": 1,
