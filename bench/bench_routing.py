@@ -1,12 +1,25 @@
 """Routing benchmark: 1,000 submissions x 3 programs through the real broker and 2 worker
-processes, against a no-op Celery task on the same broker in the same run.
+processes, against a no-op Celery task on the same broker and workers in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civiportal \
     CELERY_BROKER_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/bench_routing.py
 
+Three phases, each measured on its own (docs/benchmarks.md, "Routing"):
+
+1. drain: with no worker running, the messages are queued (the no-op tasks; then, in a
+   second round, the committed submissions); the workers start and drain them. The rate
+   is counted from the first task done to the last (worker start-up excluded), for the
+   no-op tasks and the deliveries alike, on the same workers, queues, prefetch and
+   acks_late, so the ratio compares like with like.
+2. paced: submissions arrive at --load (0.5) of the drained throughput, so nothing queues
+   up; commit-to-delivered p50/p95 there is the time one delivery takes end to end.
+3. burst: submissions committed as fast as one client can while the workers consume,
+   the old single-phase figure: its latency includes any backlog that builds up.
+
 It works in a scratch database (<name>_bench_routing, created and dropped here) and
 purges the broker's queues first, so run it against a broker no live worker uses.
-Options: --submissions N (1000), --workers N (2), --noop N (3000).
+Options: --submissions N (1000), --workers N (2), --noop N (3000), --paced N (300),
+--load F (0.5).
 """
 
 import argparse
@@ -33,7 +46,10 @@ def scratch_database(url: str) -> tuple[str, str]:
 def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
+    # Through the server's maintenance database: the one named in DATABASE_URL need not
+    # exist (a test run only creates test_<name>).
+    maintenance = urlunparse(urlparse(admin_url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -83,6 +99,8 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--noop", type=int, default=3000)
+    parser.add_argument("--paced", type=int, default=300)
+    parser.add_argument("--load", type=float, default=0.5)
     args = parser.parse_args()
 
     admin_url = os.environ.get("DATABASE_URL", "")
@@ -100,22 +118,32 @@ def main() -> None:
     import redis
     from django.core.management import call_command
     from django.db import connections, transaction
+    from django.db.models import Max, Min
     from django.utils import timezone
 
     from agencies.models import Agency, Delivery
     from agencies.services import deliveries_create_for_submission
     from applicants.models import Applicant, Application, Submission, new_reference
-    from bench.bench_tasks import COUNTER_KEY, noop
+    from bench.bench_tasks import COUNTER_KEY, FIRST_KEY, LAST_KEY, noop
     from civiportal.celery import app
     from programs.models import Program, ProgramVersion
 
     workers: list[subprocess.Popen] = []
+    worker_env = {**os.environ, "DATABASE_URL": scratch_url}
+
+    def stop_workers() -> None:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        workers.clear()
+
     try:
         call_command("migrate", verbosity=0)
         app.control.purge()
-        workers = start_workers(args.workers, {**os.environ, "DATABASE_URL": scratch_url})
-        wait_ready(app, args.workers)
-
         programs = []
         for number in range(3):
             agency = Agency.objects.create(name=f"Bench agency {number}", slug=f"bench-{number}")
@@ -127,9 +155,11 @@ def main() -> None:
             )
             programs.append((program, version))
 
+        serial = iter(range(10**9))
         committed_at: dict[int, object] = {}
-        started = time.perf_counter()
-        for number in range(args.submissions):
+
+        def submit_one() -> None:
+            number = next(serial)
             with transaction.atomic():
                 applicant = Applicant.objects.create(email=f"bench{number}@example.org")
                 submission = Submission.objects.create(
@@ -149,48 +179,94 @@ def main() -> None:
                 )
                 deliveries_create_for_submission(submission=submission)
             committed_at[submission.pk] = timezone.now()
-        submitted = time.perf_counter() - started
-        total = args.submissions * 3
-        while Delivery.objects.filter(status=Delivery.Status.DELIVERED).count() < total:
-            if time.perf_counter() - started > 600:
-                sys.exit("deliveries did not finish within 10 minutes")
-            time.sleep(0.2)
-        rows = list(Delivery.objects.values_list("application__submission_id", "delivered_at"))
-        first_commit = min(committed_at.values())
-        last_delivered = max(delivered for _, delivered in rows)
-        routing_seconds = (last_delivered - first_commit).total_seconds()
-        latencies = [
-            (delivered - committed_at[submission_id]).total_seconds() * 1000
-            for submission_id, delivered in rows
-        ]
-        rate = total / routing_seconds
 
+        def wait_delivered(total: int) -> None:
+            deadline = time.monotonic() + 900
+            while Delivery.objects.filter(status=Delivery.Status.DELIVERED).count() < total:
+                if time.monotonic() > deadline:
+                    sys.exit("deliveries did not finish within 15 minutes")
+                time.sleep(0.1)
+
+        def latencies(submission_ids) -> list[float]:
+            rows = Delivery.objects.filter(application__submission__in=submission_ids)
+            return [
+                (delivered - committed_at[submission_id]).total_seconds() * 1000
+                for submission_id, delivered in rows.values_list(
+                    "application__submission_id", "delivered_at"
+                )
+            ]
+
+        def describe(values: list[float]) -> str:
+            return (
+                f"p50 {statistics.median(values):.0f} ms, p95 {percentile(values, 0.95):.0f} ms, "
+                f"max {max(values):.0f} ms"
+            )
+
+        # 1. drain: no-op baseline, then deliveries, each from a full queue.
         counter = redis.Redis.from_url(broker_url)
-        counter.delete(COUNTER_KEY)
-        noop_started = time.perf_counter()
+        counter.delete(COUNTER_KEY, FIRST_KEY, LAST_KEY)
         for _ in range(args.noop):
             noop.delay()
+        workers.extend(start_workers(args.workers, worker_env))
         while int(counter.get(COUNTER_KEY) or 0) < args.noop:
-            time.sleep(0.02)
-        noop_rate = args.noop / (time.perf_counter() - noop_started)
-        counter.delete(COUNTER_KEY)
+            time.sleep(0.05)
+        noop_span = float(counter.get(LAST_KEY)) - float(counter.get(FIRST_KEY))
+        noop_rate = (args.noop - 1) / noop_span
+        counter.delete(COUNTER_KEY, FIRST_KEY, LAST_KEY)
+        stop_workers()
+
+        total = args.submissions * 3
+        started = time.perf_counter()
+        for _ in range(args.submissions):
+            submit_one()
+        submit_rate = args.submissions / (time.perf_counter() - started)
+        workers.extend(start_workers(args.workers, worker_env))
+        wait_ready(app, args.workers)
+        wait_delivered(total)
+        span = Delivery.objects.aggregate(first=Min("delivered_at"), last=Max("delivered_at"))
+        drain_rate = (total - 1) / (span["last"] - span["first"]).total_seconds()
+
+        # 2. paced: offered load below what the workers drain.
+        interval = 3 / (drain_rate * args.load)
+        before = set(committed_at)
+        next_at = time.perf_counter()
+        for _ in range(args.paced):
+            next_at += interval
+            submit_one()
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+        wait_delivered(total + args.paced * 3)
+        paced = latencies(set(committed_at) - before)
+
+        # 3. burst: as fast as one client submits, while the workers consume.
+        before = set(committed_at)
+        started = time.perf_counter()
+        for _ in range(args.submissions):
+            submit_one()
+        burst_submit_rate = args.submissions / (time.perf_counter() - started)
+        burst_ids = set(committed_at) - before
+        wait_delivered(total * 2 + args.paced * 3)
+        burst = latencies(burst_ids)
+        rows = Delivery.objects.filter(application__submission__in=burst_ids)
+        first_commit = min(committed_at[pk] for pk in burst_ids)
+        burst_seconds = rows.aggregate(last=Max("delivered_at"))["last"] - first_commit
+        burst_rate = total / burst_seconds.total_seconds()
 
         print(f"submissions: {args.submissions} x 3 programs, {args.workers} worker processes")
-        print(f"submit: {args.submissions / submitted:.0f} submissions/s committed")
-        print(f"routing: {total} deliveries in {routing_seconds:.1f} s = {rate:.0f} deliveries/s")
+        print(f"submit (no worker running): {submit_rate:.0f} submissions/s committed")
+        print(f"no-op task, drained: {noop_rate:.0f} tasks/s")
+        print(f"routing, drained: {total} deliveries = {drain_rate:.0f} deliveries/s")
+        print(f"routing / no-op ratio: {drain_rate / noop_rate:.2f}")
         print(
-            f"commit-to-delivered: p50 {statistics.median(latencies):.0f} ms, "
-            f"p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms"
+            f"paced at {args.load:.0%} of that ({3 / interval:.0f} deliveries/s offered, "
+            f"{args.paced} submissions): commit-to-delivered {describe(paced)}"
         )
-        print(f"no-op task: {noop_rate:.0f} tasks/s; routing/no-op ratio {rate / noop_rate:.2f}")
+        print(
+            f"burst: {burst_submit_rate:.0f} submissions/s committed while consuming; "
+            f"{burst_rate:.0f} deliveries/s first commit to last delivered; "
+            f"commit-to-delivered {describe(burst)}"
+        )
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            try:
-                worker.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        stop_workers()
         connections.close_all()
         recreate_database(admin_url, name, drop_only=True)
 
