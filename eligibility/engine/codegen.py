@@ -33,7 +33,7 @@ from .nodes import (
     Operand,
     TableRef,
 )
-from .values import EMPTY, age_on, to_date
+from .values import AGES, DATES, EMPTY, ages_on, memo_age, memo_date
 
 SWAPPED = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne": "ne"}
 PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
@@ -66,15 +66,21 @@ class Generator:
         self.namespace: dict[str, object] = {
             "_E": EMPTY,
             "_OK": frozenset({int, float, bool}),
-            "_age": age_on,
-            "_date": to_date,
+            "_AGES": AGES,
+            "_ages_on": ages_on,
+            "_mage": memo_age,
+            "_D": DATES,
+            "_mdate": memo_date,
         }
         self.items: list[LeafItem | GroupItem] = []
         self.answer_vars: dict[str, str] = {}
         self.answer_questions: dict[str, object] = {}
+        self.date_values: set[str] = set()  # date answers needed as dates, not only as ages
+        self.uses_ages = False
         self.slot_exprs: list[str] = []
         self.table_sizes: dict[int, str] = {}
-        self.hoisted_vars: dict[str, str] = {}
+        # what ("age", "len") and source var -> (var, expression)
+        self.hoisted_vars: dict[tuple[str, str], tuple[str, str]] = {}
         self.constants: set[str] = set()
         self.counter = 0
 
@@ -97,30 +103,51 @@ class Generator:
     def emit(self, indent: int, line: str, out: list[str] | None = None) -> None:
         (self.lines if out is None else out).append("    " * indent + line)
 
-    def answer(self, question) -> str:
-        """The local holding a normalised top-level answer (loaded once at function start)."""
+    def answer(self, question, *, as_date: bool = True) -> str:
+        """The local holding a normalised top-level answer (loaded once at function start).
+
+        A date answer used only through ``age`` (``as_date=False``) stays the raw value: its age
+        comes from the age memo, keyed by that value, without building a date at all.
+        """
         var = self.answer_vars.get(question.key)
         if var is None:
             var = self.answer_vars[question.key] = f"a{len(self.answer_vars)}"
             self.answer_questions[question.key] = question
+        if as_date:
+            self.date_values.add(question.key)
         return var
 
-    def hoisted(self, expression: str, question) -> str:
+    def hoisted(self, what: str, source: str) -> str:
         """A value that depends only on one answer (an age, a household count), computed once
         at the top of the function so every condition using it shares it."""
-        var = self.hoisted_vars.get(expression)
-        if var is None:
-            var = self.hoisted_vars[expression] = f"h{len(self.hoisted_vars)}"
-        return var
+        found = self.hoisted_vars.get((what, source))
+        if found is None:
+            expression = self.memo_age(source) if what == "age" else f"len({source})"
+            found = self.hoisted_vars[(what, source)] = (f"h{len(self.hoisted_vars)}", expression)
+        return found[0]
+
+    def memo_age(self, value: str) -> str:
+        """An expression for the age of the date answer value held in ``value`` (not None)."""
+        self.uses_ages = True
+        found = self.fresh("g")
+        return f"{found} if ({found} := ag.get({value})) is not None else _mage({value}, as_of, ag)"
 
     def answer_loads(self) -> list[str]:
         """Normalise each answer once: unanswered (None, "", []) becomes None."""
         lines = []
+        if self.uses_ages:
+            lines.append("    ag = _AGES.get(as_of)")
+            lines.append("    if ag is None: ag = _ages_on(as_of)")
+        elif self.functions:
+            lines.append("    ag = None")
         for key, var in self.answer_vars.items():
             kind = self.answer_questions[key].kind
             lines.append(f"    {var} = A.get({key!r})")
-            if kind == "date":
-                lines.append(f"    {var} = _date({var}) if {var} else None")
+            if kind == "date" and key in self.date_values:
+                # Dates are truthy, so ``or`` falls back to parsing only on a memo miss.
+                lines.append(f"    {var} = (_D.get({var}) or _mdate({var})) if {var} else None")
+            elif kind == "date":
+                lines.append(f"    if not {var}: {var} = None")
             elif kind in ("text", "choices", "members"):
                 lines.append(f"    if not {var}: {var} = None")  # "" and [] are falsy
             elif kind in ("number", "money", "bool"):
@@ -128,40 +155,63 @@ class Generator:
                 lines.append(f"    if {var}.__class__ not in _OK and {var} in _E: {var} = None")
             else:
                 lines.append(f"    if {var} in _E: {var} = None")
-        for expression, var in self.hoisted_vars.items():
-            source = expression[expression.index("(") + 1 :].split(",")[0].rstrip(")")
-            lines.append(f"    {var} = None if {source} is None else {expression}")
+        for (_, source), (var, expression) in self.hoisted_vars.items():
+            lines.append(f"    {var} = None if {source} is None else ({expression})")
         return lines
 
     # -- operands -----------------------------------------------------------------------------
 
-    def operand(self, op: Operand, indent: int, out: list[str] | None, member: str | None) -> str:
-        """Emit code computing ``op``; returns an expression (a name or a constant)."""
+    def operand(
+        self,
+        op: Operand,
+        indent: int,
+        out: list[str] | None,
+        member: str | None,
+        *,
+        bail: bool = False,
+    ) -> str:
+        """Emit code computing ``op``; returns an expression (a name or a constant).
+
+        ``bail``: an unanswered member field returns None from the aggregate at once instead of
+        being normalised to None (for a ``where`` that is a single comparison, where an unknown
+        operand makes the whole aggregate unknown).
+        """
         if isinstance(op, Literal):
             return self.const(op.value)
         if isinstance(op, AnswerRef):
             return self.answer(op.question)
         if isinstance(op, AgeOf):
-            return self.hoisted(f"_age({self.answer(op.question)}, as_of)", op.question)
+            return self.hoisted("age", self.answer(op.question, as_date=False))
         if isinstance(op, MemberField | MemberAge):
             var = self.fresh("f")
             self.emit(indent, f"{var} = {member}.get({op.field!r})", out)
-            if isinstance(op, MemberAge):
-                self.emit(
-                    indent, f"{var} = None if {var} in _E else _age(_date({var}), as_of)", out
-                )
+            if bail:
+                raw_kind = "date" if isinstance(op, MemberAge) else op.kind
+                self.emit(indent, f"if {self.unanswered(var, raw_kind)}: return None", out)
+                if isinstance(op, MemberAge):
+                    self.emit(indent, f"{var} = {self.memo_age(var)}", out)
+                elif op.kind == "date":
+                    self.emit(indent, f"{var} = _D.get({var}) or _mdate({var})", out)
+            elif isinstance(op, MemberAge):
+                self.emit(indent, f"{var} = None if {var} in _E else ({self.memo_age(var)})", out)
             elif op.kind == "date":
-                self.emit(indent, f"{var} = None if {var} in _E else _date({var})", out)
+                self.emit(
+                    indent,
+                    f"{var} = None if {var} in _E else (_D.get({var}) or _mdate({var}))",
+                    out,
+                )
             else:
                 self.emit(indent, f"if {var} in _E: {var} = None", out)
             return var
         if isinstance(op, Aggregate):
             if op.function == "count" and op.where is None:
-                return self.hoisted(f"len({self.answer(op.question)})", op.question)
+                return self.hoisted("len", self.answer(op.question))
             source, var = self.answer(op.question), self.fresh("x")
             function = self.aggregate_function(op)
             self.emit(
-                indent, f"{var} = None if {source} is None else {function}({source}, as_of)", out
+                indent,
+                f"{var} = None if {source} is None else {function}({source}, as_of, ag)",
+                out,
             )
             return var
         if isinstance(op, TableRef):
@@ -181,10 +231,17 @@ class Generator:
         self.emit(indent, f"if {var} is None and {size} is not None: {var} = {limit}({size})", out)
         return var
 
+    @staticmethod
+    def unanswered(var: str, kind: str) -> str:
+        """A test that ``var`` is None, "" or [] (0 and False are answers)."""
+        if kind in ("number", "money", "bool"):
+            return f"{var}.__class__ not in _OK and {var} in _E"  # a number skips the compares
+        return f"{var} in _E"
+
     def aggregate_function(self, op: Aggregate) -> str:
         """A module-level function looping over household members once."""
         name = self.fresh("_g")
-        out: list[str] = [f"def {name}(ms, as_of):"]
+        out: list[str] = [f"def {name}(ms, as_of, ag):"]
         if op.function == "count" and op.where is None:
             out.append("    return len(ms)")
             self.functions.append("\n".join(out))
@@ -192,7 +249,18 @@ class Generator:
         out.append("    n = 0")
         out.append("    for m in ms:")
         body = 2
-        if op.where is not None:
+        if isinstance(op.where, Compare):
+            # One comparison: any unanswered operand makes the aggregate unknown at once.
+            values = [
+                (expr, expr in self.constants)
+                for expr in (
+                    self.operand(operand, body, out, "m", bail=True)
+                    for operand in op.where.operands
+                )
+            ]
+            self.emit(body, f"if {self.test_expr(op.where, values)}:", out)
+            body += 1
+        elif op.where is not None:
             truth, _ = self.condition(op.where, body, out, member="m", track=False, polarity=False)
             self.emit(body, f"if {truth} is None: return None", out)
             self.emit(body, f"if {truth}:", out)
@@ -201,7 +269,7 @@ class Generator:
             self.emit(body, "n += 1", out)
         else:
             self.emit(body, f"v = m.get({op.field!r})", out)
-            self.emit(body, "if v in _E: return None", out)
+            self.emit(body, f"if {self.unanswered('v', 'number')}: return None", out)
             self.emit(body, "n += v", out)
         out.append("    return n")
         self.functions.append("\n".join(out))
@@ -260,6 +328,13 @@ class Generator:
 
     def truth_expr(self, node: Compare, values: list[tuple[str, bool]]) -> str:
         unknown = " or ".join(f"{expr} is None" for expr, literal in values if not literal)
+        test = self.test_expr(node, values)
+        if not unknown:
+            return f"({test})"
+        return f"None if {unknown} else ({test})"
+
+    def test_expr(self, node: Compare, values: list[tuple[str, bool]]) -> str:
+        """The comparison itself, for operands known to be answered."""
         exprs = [expr for expr, _ in values]
         if node.op in PY_OPS:
             test = f"{exprs[0]} {PY_OPS[node.op]} {exprs[1]}"
@@ -273,9 +348,7 @@ class Generator:
                 test = f"{exprs[0]} in {choices}"
             if node.op == "not_in":
                 test = f"not ({test})"
-        if not unknown:
-            return f"({test})"
-        return f"None if {unknown} else ({test})"
+        return test
 
     def group(self, node, indent, out, member, track, polarity) -> tuple[str, str]:
         truth = self.fresh("t")

@@ -77,6 +77,22 @@ def _escape(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
+# Kinds whose formatting does not depend on the language (called with the value alone).
+LANGUAGE_FREE = ("money", "number", "text")
+# Kinds with few distinct values in practice (ages, household sizes, yes/no, a state): their
+# value-only sentences are remembered by value, up to SENTENCE_MEMO_SIZE per sentence.
+MEMO_KINDS = ("number", "bool", "text")
+SENTENCE_MEMO_SIZE = 256
+
+
+def value_formatter(kind: str, language: str):
+    """A one-argument function formatting a value of ``kind`` in ``language``."""
+    base = VALUE_FORMATTERS[kind]
+    if kind in LANGUAGE_FREE:
+        return base
+    return lambda value: base(value, language)
+
+
 class LeafExplainer:
     """Writes the sentence for one leaf.
 
@@ -156,35 +172,52 @@ class LeafExplainer:
             value="{value}", other=fixed.pop("other", "{other}"), **fixed
         )
         value_slot = self.item.slots[first]
-        formatter = VALUE_FORMATTERS[kind]
+        formatter = value_formatter(kind, language)
         parts = _split(template)
         if other_operand is None:
             if len(parts) == 1:  # "{subject} is {other}." with a literal: no value shown
                 sentence_text = parts[0]
                 return lambda slots: sentence_text
             before, after = parts
+            if kind in MEMO_KINDS:
+                memo: dict[object, str] = {}
+                # Equal values give equal sentences (1, 1.0 and True read alike as numbers or
+                # yes/no); text is remembered only for real strings, where str() is the value.
+                any_class = kind != "text"
+
+                def remembered(slots):
+                    value = slots[value_slot]
+                    text = memo.get(value)
+                    if text is None:
+                        shown = "?" if value is None else formatter(value)
+                        text = before + shown + after
+                        if len(memo) < SENTENCE_MEMO_SIZE and (any_class or value.__class__ is str):
+                            memo[value] = text
+                    return text
+
+                return remembered
 
             def sentence(slots):
                 value = slots[value_slot]
-                return before + ("?" if value is None else formatter(value, language)) + after
+                return before + ("?" if value is None else formatter(value)) + after
 
             return sentence
         other_slot = self.item.slots[other_index]
         if isinstance(other_operand, TableRef):
             size_slot = self.item.size_slots[other_index]
-
-            phrases: dict[tuple, str] = {}  # few distinct (limit, size) pairs per rule
+            # The limit is a function of the household size, so the phrase is too.
+            phrases: dict[object, str] = {}
 
             def other(slots):
-                limit = slots[other_slot]
-                if limit is None:
-                    return "?"
-                key = (limit, slots[size_slot])
-                phrase = phrases.get(key)
+                size = slots[size_slot]
+                phrase = phrases.get(size)
                 if phrase is None:
-                    phrase = household_phrase(format_money(limit), household_size(key[1]), language)
-                    if len(phrases) < 512:
-                        phrases[key] = phrase
+                    limit = slots[other_slot]
+                    if limit is None:
+                        return "?"
+                    phrase = household_phrase(format_money(limit), household_size(size), language)
+                    if len(phrases) < SENTENCE_MEMO_SIZE:
+                        phrases[size] = phrase
                 return phrase
         else:
             other_subject = operand_subject(other_operand, language, mid_sentence=True)
@@ -192,7 +225,7 @@ class LeafExplainer:
 
             def other(slots):
                 value = slots[other_slot]
-                shown = "?" if value is None else formatter(value, language)
+                shown = "?" if value is None else formatter(value)
                 return pattern.format(subject=other_subject, value=shown)
 
         if len(parts) == 2:  # "{subject} is {other}.": no value shown
@@ -202,7 +235,7 @@ class LeafExplainer:
 
         def sentence_with_other(slots):
             value = slots[value_slot]
-            shown = "?" if value is None else formatter(value, language)
+            shown = "?" if value is None else formatter(value)
             return head + shown + middle + other(slots) + tail
 
         return sentence_with_other
@@ -247,6 +280,9 @@ class Explainer:
         ]
         self.items = items
         self.by_outcome: dict[tuple[str, bool], list] = {}
+        # language -> (per item sentence functions when ineligible, ... when eligible); indexed
+        # by the truth itself (False is 0, True is 1). Only supported languages are keys.
+        self.by_language: dict[str, tuple[list, list]] = {}
         self.has_groups = any(isinstance(item, GroupItem) for item in items)
 
     def flatten(self, deciders: tuple) -> list[int]:
@@ -269,10 +305,23 @@ class Explainer:
             ]
         return found
 
+    def sentences(self, language: str) -> tuple[list, list]:
+        """``(formatters(language, False), formatters(language, True))``, kept per language."""
+        found = self.by_language.get(language)
+        if found is None:
+            found = (self.formatters(language, False), self.formatters(language, True))
+            self.by_language[language] = found
+        return found
+
     def reasons(self, truth: bool, deciders: tuple, slots: tuple, language: str) -> list[str]:
         formatters = self.formatters(language, truth)
         if not self.has_groups:  # every decider is a leaf index
             return [formatters[index](slots) for index in deciders]
+        return self.group_reasons(formatters, truth, deciders, slots, language)
+
+    def group_reasons(
+        self, formatters: list, truth: bool, deciders: tuple, slots: tuple, language: str
+    ) -> list[str]:
         sentences = []
         for entry in deciders:
             if entry.__class__ is int:

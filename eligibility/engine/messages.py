@@ -205,6 +205,11 @@ def subject_from_label(label: str, language: str, *, mid_sentence: bool = False)
 
 def format_money(cents: int, language: str = "en") -> str:
     """'$2,694' for whole dollars, '$2,694.50' otherwise; negatives as '-$5'."""
+    if cents.__class__ is int and cents >= 0:  # the usual case, in integer arithmetic only
+        remainder = cents % 100
+        if remainder:
+            return f"${cents // 100:,}.{remainder:02d}"
+        return f"${cents // 100:,}"
     if cents >= 0 and not cents % 100:
         return f"${cents // 100:,}"
     sign = "-" if cents < 0 else ""

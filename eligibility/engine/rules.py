@@ -9,7 +9,7 @@ from itertools import count
 from .analysis import RuleValidationError, parse_rule
 from .codegen import Generator, build
 from .explain import Explainer
-from .messages import language_or_default
+from .messages import LANGUAGES, language_or_default
 from .questions import QuestionInfo
 from .tables import TableSet
 
@@ -58,7 +58,7 @@ class CompiledRule:
             as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
         truth, deciders, slots = self._function(answers, as_of)
         explainer = self._explainer
-        if language not in ("en", "es"):
+        if language not in LANGUAGES:
             language = language_or_default(language)
         # Only a single decider can give a threshold; skip the call otherwise.
         threshold = explainer.threshold(deciders, slots, language) if len(deciders) == 1 else None
@@ -67,12 +67,15 @@ class CompiledRule:
             return Evaluation(
                 "unknown", explainer.need_sentences(missing, language), missing, threshold
             )
-        return Evaluation(
-            "eligible" if truth else "ineligible",
-            explainer.reasons(truth, deciders, slots, language),
-            [],
-            threshold,
-        )
+        # The hot path (every program, every resident): the sentence functions for this
+        # language and outcome, built once per rule, applied to the deciders only.
+        sentences = explainer.by_language.get(language) or explainer.sentences(language)
+        if explainer.has_groups:
+            reasons = explainer.group_reasons(sentences[truth], truth, deciders, slots, language)
+        else:  # every decider is a leaf index
+            formatters = sentences[truth]
+            reasons = [formatters[index](slots) for index in deciders]
+        return Evaluation("eligible" if truth else "ineligible", reasons, [], threshold)
 
 
 def compile_rule(

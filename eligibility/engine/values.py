@@ -28,6 +28,50 @@ def to_date(value: object) -> date:
     raise TypeError(f"expected a date or an ISO date string, got {value!r}")
 
 
+# Parsed dates and ages are memoised by the answer value (an ISO string or a date). Screening one
+# resident against every program reads the same birth dates once per program and per household
+# member, so parsing each once per resident instead of once per use is most of the date work.
+# The memos only ever hold values that parsed, are bounded (cleared when full: they refill in a
+# few evaluations) and are safe to share between threads (single dict operations).
+DATE_MEMO_SIZE = 4096
+AGE_MEMO_DATES = 8  # evaluation dates with an age memo; usually just today
+DATES: dict[object, date] = {}
+AGES: dict[date, dict[object, int]] = {}
+
+
+def memo_date(value: object) -> date:
+    """``to_date(value)``, memoised. Raises like ``to_date`` for anything that is not a date."""
+    found = DATES.get(value)
+    if found is None:
+        found = to_date(value)
+        if len(DATES) >= DATE_MEMO_SIZE:
+            DATES.clear()
+        DATES[value] = found
+    return found
+
+
+def ages_on(as_of: date) -> dict[object, int]:
+    """The age memo for one evaluation date: date answer value -> whole years on ``as_of``.
+
+    Generated code reads it with ``AGES.get(as_of)`` and calls this only when that is None.
+    """
+    ages = AGES.get(as_of)
+    if ages is None:
+        if len(AGES) >= AGE_MEMO_DATES:
+            AGES.clear()
+        ages = AGES[as_of] = {}
+    return ages
+
+
+def memo_age(value: object, as_of: date, ages: dict[object, int]) -> int:
+    """``age_on(to_date(value), as_of)``, remembered in ``ages`` (from ``ages_on(as_of)``)."""
+    age = age_on(memo_date(value), as_of)
+    if len(ages) >= DATE_MEMO_SIZE:
+        ages.clear()
+    ages[value] = age
+    return age
+
+
 def age_on(birth: date, as_of: date) -> int:
     """Whole years between ``birth`` and ``as_of``.
 
