@@ -468,3 +468,24 @@ def test_each_message_lands_in_exactly_one_queue():
         "deliveries.webhook": 1,
         "deliveries.email": 0,
     }
+
+
+def test_submitting_writes_the_outbox_rows_in_the_same_transaction(db):
+    """The journey's submission_create reaches routing through applicants' signal; a
+    failure there rolls the whole submission back."""
+    from unittest import mock
+
+    from agencies.models import Delivery
+    from applicants.models import Submission
+    from applicants.signals import submission_created
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory()
+    submission_created.send(sender=Submission, submission=application.submission)
+    assert Delivery.objects.filter(application=application).count() == 1
+
+    failing = mock.patch(
+        "agencies.services.deliveries_create_for_submission", side_effect=RuntimeError("down")
+    )
+    with failing, pytest.raises(RuntimeError):
+        submission_created.send(sender=Submission, submission=application.submission)
