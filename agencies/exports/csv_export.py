@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -142,6 +143,25 @@ def _column_for(question, members: int, can_view_sensitive: bool) -> _Column:
     )
 
 
+def _raw_records(rows: QuerySet, chunk_size: int) -> Iterator[tuple]:
+    """`rows.iterator(chunk_size=...)` for PostgreSQL without Django's per-row converters
+    (a fifth of the export's time): the same SQL on the same kind of server-side cursor;
+    JSON fields come as text, for `_json_value`."""
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    with connections[rows.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(chunk_size):
+            yield from chunk
+
+
+def _json_value(text: str):
+    """What `JSONField.from_db_value` makes of the text: its JSON, or the text itself."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 def _concatenated(columns: list[_Column]) -> Callable[[dict], list[str]]:
     def answer_cells(answers):
         row = []
@@ -176,7 +196,8 @@ class CsvExport:
         # is a tenth of the export's time).
         tz = timezone.get_current_timezone()
         queryset = self.queryset
-        if connections[queryset.db].vendor == "postgresql":
+        postgresql = connections[queryset.db].vendor == "postgresql"
+        if postgresql:
             # Whole seconds are all the column shows; reading them as an integer skips
             # parsing a timestamp per row in Python.
             queryset = queryset.annotate(_submitted_second=_EpochSecond("submitted_at"))
@@ -201,12 +222,15 @@ class CsvExport:
             "answers",
         )
         answer_cells = self.answer_cells or _concatenated(self.columns)
-        for reference, submitted_at, status, navigator, organization, answers in rows.iterator(
-            chunk_size=self.chunk_size
+        records = _raw_records(rows, self.chunk_size) if postgresql else None
+        for reference, submitted_at, status, navigator, organization, answers in (
+            records or rows.iterator(chunk_size=self.chunk_size)
         ):
             row = neutralise_text_row(
                 [reference, local_iso(submitted_at), status, navigator or "", organization or ""]
             )
+            if postgresql and answers.__class__ is str:
+                answers = _json_value(answers)
             row += answer_cells(answers or _NO_ANSWERS)
             yield row
 
