@@ -48,9 +48,32 @@ def main() -> int:
         failures.append(f"CELERY_BROKER_URL must name a Redis server, got {broker_url!r}")
     elif not reachable(broker_url, 6379):
         failures.append(f"Redis is unreachable at {broker_url}: {HOW_TO_START['Redis']}")
+    if not failures:
+        failures += ensure_database(database_url)
     for failure in failures:
         print(f"make test: {failure}", file=sys.stderr)
     return 2 if failures else 0
+
+
+def ensure_database(database_url: str) -> list[str]:
+    """Create the named database when the server has none by that name yet: the test
+    runner makes its own `test_…` copy, but migration checks connect to this one."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    server = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(server, autocommit=True, connect_timeout=5) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+            ).fetchone()
+            if not exists:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        return [f"PostgreSQL at {database_url} refused the connection: {error}".strip()]
+    return []
 
 
 if __name__ == "__main__":

@@ -44,3 +44,23 @@ def test_passes_when_both_services_answer():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_creates_the_named_database_when_missing():
+    import psycopg
+
+    name = "civiportal_check_services_probe"
+    admin = "postgres://postgres@127.0.0.1:5432/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    result = run(
+        {
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{name}",
+            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert result.returncode == 0, result.stderr
+    with psycopg.connect(admin, autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        assert found.fetchone() is not None
+        connection.execute(f'DROP DATABASE "{name}"')
