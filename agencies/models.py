@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civiportal.append_only import AppendOnlyModel
+
 
 class Agency(models.Model):
     """A public agency that runs programs and receives their applications."""
@@ -191,7 +193,7 @@ class Delivery(models.Model):
         return status in self.TRANSITIONS[self.Status(self.status)]
 
 
-class DeliveryEvent(models.Model):
+class DeliveryEvent(AppendOnlyModel):
     """Append-only history of a delivery: every state change and staff action."""
 
     class Action(models.TextChoices):
@@ -227,11 +229,6 @@ class DeliveryEvent(models.Model):
 
     def __str__(self):
         return f"{self.delivery_id}: {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Delivery events are append-only.")
-        super().save(*args, **kwargs)
 
 
 class AgencyQueueItem(models.Model):

@@ -10,9 +10,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from applicants.models import Application
+from civiportal.append_only import AppendOnlyError, AppendOnlyModel
 
 
-class AuditEventIsAppendOnly(Exception):
+class AuditEventIsAppendOnly(AppendOnlyError):
     """Raised on any attempt to change or delete an audit event."""
 
 
@@ -62,15 +63,7 @@ class AgencyMembership(models.Model):
         return f"{self.user} · {self.agency} ({self.get_role_display()})"
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AuditEventIsAppendOnly("Audit events are append-only.")
-
-    def delete(self):
-        raise AuditEventIsAppendOnly("Audit events cannot be deleted.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """One thing someone did: append-only, written in the same transaction as the action.
 
     Never updated or deleted, not even by a superuser through the admin: the trail is what
@@ -122,7 +115,7 @@ class AuditEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    append_only_error = AuditEventIsAppendOnly
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -135,14 +128,6 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise AuditEventIsAppendOnly("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditEventIsAppendOnly("Audit events cannot be deleted.")
 
 
 class ProgramStatusMessage(models.Model):

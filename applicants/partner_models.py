@@ -18,8 +18,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civiportal.append_only import AppendOnlyError, AppendOnlyModel
 
-class PartnerAccessEventIsAppendOnly(Exception):
+
+class PartnerAccessEventIsAppendOnly(AppendOnlyError):
     """Raised on any attempt to change or delete a navigator access event."""
 
 
@@ -186,15 +188,7 @@ class LinkCode(models.Model):
         return f"link code for applicant {self.applicant_id}"
 
 
-class PartnerAccessEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PartnerAccessEventIsAppendOnly("Navigator access events are append-only.")
-
-    def delete(self):
-        raise PartnerAccessEventIsAppendOnly("Navigator access events cannot be deleted.")
-
-
-class PartnerAccessEvent(models.Model):
+class PartnerAccessEvent(AppendOnlyModel):
     """One navigator look at, or change to, a client's data: append-only.
 
     Kept apart from the agencies' audit trail, which is about applications; this one is
@@ -244,7 +238,7 @@ class PartnerAccessEvent(models.Model):
     detail = models.JSONField(_("detail"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    objects = PartnerAccessEventQuerySet.as_manager()
+    append_only_error = PartnerAccessEventIsAppendOnly
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -260,11 +254,3 @@ class PartnerAccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise PartnerAccessEventIsAppendOnly("Navigator access events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PartnerAccessEventIsAppendOnly("Navigator access events cannot be deleted.")

@@ -22,6 +22,7 @@ from agencies.models import (
     DeliveryEvent,
     InvalidDeliveryTransition,
 )
+from civiportal.append_only import AppendOnlyError
 from tests.agencies.conftest import WEBHOOK_SECRET, submit, webhook_channel
 from tests.factories import AgencyFactory, ProgramFactory, UserFactory
 
@@ -286,7 +287,7 @@ def test_transitions_are_enforced(django_capture_on_commit_callbacks):
         services.delivery_resolve(delivery=delivery, acting_user=user)
     event = delivery.events.first()
     event.message = "rewritten"
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(AppendOnlyError):
         event.save()
 
 
