@@ -189,8 +189,7 @@ class LeafExplainer:
                     value = slots[value_slot]
                     text = memo.get(value)
                     if text is None:
-                        shown = "?" if value is None else formatter(value)
-                        text = before + shown + after
+                        text = f"{before}{'?' if value is None else formatter(value)}{after}"
                         if len(memo) < SENTENCE_MEMO_SIZE and (any_class or value.__class__ is str):
                             memo[value] = text
                     return text
@@ -199,7 +198,7 @@ class LeafExplainer:
 
             def sentence(slots):
                 value = slots[value_slot]
-                return before + ("?" if value is None else formatter(value)) + after
+                return f"{before}{'?' if value is None else formatter(value)}{after}"
 
             return sentence
         other_slot = self.item.slots[other_index]
@@ -208,17 +207,29 @@ class LeafExplainer:
             # The limit is a function of the household size, so the phrase is too.
             phrases: dict[object, str] = {}
 
-            def other(slots):
-                size = slots[size_slot]
-                phrase = phrases.get(size)
-                if phrase is None:
-                    limit = slots[other_slot]
-                    if limit is None:
-                        return "?"
-                    phrase = household_phrase(format_money(limit), household_size(size), language)
-                    if len(phrases) < SENTENCE_MEMO_SIZE:
-                        phrases[size] = phrase
+            def table_phrase(slots):
+                size, limit = slots[size_slot], slots[other_slot]
+                if limit is None:
+                    return "?"
+                phrase = household_phrase(format_money(limit), household_size(size), language)
+                if len(phrases) < SENTENCE_MEMO_SIZE:
+                    phrases[size] = phrase
                 return phrase
+
+            def other(slots):
+                return phrases.get(slots[size_slot]) or table_phrase(slots)
+
+            if len(parts) == 3:  # the usual "{subject}, {value}, is above the limit of {other}."
+                head, middle, tail = parts
+
+                def table_sentence(slots):
+                    value = slots[value_slot]
+                    phrase = phrases.get(slots[size_slot]) or table_phrase(slots)
+                    return (
+                        f"{head}{'?' if value is None else formatter(value)}{middle}{phrase}{tail}"
+                    )
+
+                return table_sentence
         else:
             other_subject = operand_subject(other_operand, language, mid_sentence=True)
             pattern = OTHER_ANSWER[language]
@@ -230,13 +241,13 @@ class LeafExplainer:
 
         if len(parts) == 2:  # "{subject} is {other}.": no value shown
             head, tail = parts
-            return lambda slots: head + other(slots) + tail
+            return lambda slots: f"{head}{other(slots)}{tail}"
         head, middle, tail = parts
 
         def sentence_with_other(slots):
             value = slots[value_slot]
             shown = "?" if value is None else formatter(value)
-            return head + shown + middle + other(slots) + tail
+            return f"{head}{shown}{middle}{other(slots)}{tail}"
 
         return sentence_with_other
 

@@ -203,13 +203,20 @@ def subject_from_label(label: str, language: str, *, mid_sentence: bool = False)
     return lower_first(text) if mid_sentence else text
 
 
+# Money is formatted with integer arithmetic and lookup tables: format specs (":,", ":02d")
+# cost several times more than the rest of a sentence, and every reason shows an amount.
+_DOLLARS = [f"${dollars}" for dollars in range(1000)]  # "$0" … "$999"
+_THOUSANDS = [f",{part:03d}" for part in range(1000)]  # ",000" … ",999"
+_CENTS = ["", *(f".{cents:02d}" for cents in range(1, 100))]  # whole dollars show no cents
+
+
 def format_money(cents: int, language: str = "en") -> str:
     """'$2,694' for whole dollars, '$2,694.50' otherwise; negatives as '-$5'."""
-    if cents.__class__ is int and cents >= 0:  # the usual case, in integer arithmetic only
-        remainder = cents % 100
-        if remainder:
-            return f"${cents // 100:,}.{remainder:02d}"
-        return f"${cents // 100:,}"
+    if cents.__class__ is int and 0 <= cents < 100_000_000:  # under $1,000,000: the usual case
+        dollars, remainder = cents // 100, cents % 100
+        if dollars < 1000:
+            return _DOLLARS[dollars] + _CENTS[remainder]
+        return _DOLLARS[dollars // 1000] + _THOUSANDS[dollars % 1000] + _CENTS[remainder]
     if cents >= 0 and not cents % 100:
         return f"${cents // 100:,}"
     sign = "-" if cents < 0 else ""
