@@ -114,7 +114,8 @@ def journeys(browser, portal, request):
         getattr(getattr(request.node, f"report_{when}", None), "failed", False)
         for when in ("setup", "call")
     )
-    if failed:
+    # BROWSER_ARTIFACTS=always keeps every step's screenshot, for people reviewing pages.
+    if failed or os.environ.get("BROWSER_ARTIFACTS") == "always":
         directory = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
         for _context, journey in opened:
             journey.save(directory)
