@@ -22,7 +22,9 @@ all programs), starting from a different engine each round; the table and the ra
 engine's best (minimum) round, with the median alongside to show the spread. The two compiled
 engines also run over all ``--applicants`` applicants each round (the whole-workload rate and
 the per-applicant time). The garbage collector is paused while an engine is timed, for all
-engines alike. The output starts with the machine (cores, CPU model, load average).
+engines alike. The engine's date and age memos (see ``eligibility/engine/values.py``) are
+emptied before each of its passes, so no pass reuses dates parsed in an earlier one. The output
+starts with the machine (cores, CPU model, load average).
 
 Whole-year age has no built-in in either library, so both get a one-line ``age`` helper (a
 json-logic custom operation, a rule-engine ``$age`` builtin). Table limits are precomputed with
@@ -54,7 +56,7 @@ from rule_engine import builtins as rule_engine_builtins
 
 from eligibility.engine import QuestionInfo, compile_rule, load_tables
 from eligibility.engine.tables import PERIODS, TableLimit
-from eligibility.engine.values import age_on
+from eligibility.engine.values import age_on, clear_memos
 
 AS_OF = date(2025, 6, 1)
 MAX_TABLE_SIZE = 20  # generated households have at most 8 people; limits go to 20
@@ -506,12 +508,14 @@ def main() -> int:
         shift = round_number % len(names)
         for name in names[shift:] + names[:shift]:
             function, programs = engines[name]
+            clear_memos()  # the engine starts each pass with no dates or ages remembered
             seconds, result = timed(function, sample, programs)
             slice_times[name].append(seconds)
             if name not in fast:
                 outcomes.setdefault(name, result)
         for name in fast if round_number % 2 == 0 else fast[::-1]:
             function, programs = engines[name]
+            clear_memos()
             seconds, result = timed(function, applicants, programs)
             full_times[name].append(seconds)
             outcomes.setdefault(name, result)

@@ -37,6 +37,8 @@ from .values import AGES, DATES, EMPTY, ages_on, memo_age, memo_date
 
 SWAPPED = {"lt": "gt", "lte": "gte", "gt": "lt", "gte": "lte", "eq": "eq", "ne": "ne"}
 PY_OPS = {"eq": "==", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+# Python's tokenizer allows 100 indentation levels; nested ``any`` code stays well below.
+MAX_NESTING = 40
 
 
 @dataclass(eq=False)
@@ -375,6 +377,8 @@ class Generator:
             if track:
                 self.emit(indent + 1, f"{deciders} = {' + '.join(d for _, d in results)}", out)
             return truth, deciders
+        if indent + len(node.children) < MAX_NESTING:
+            return self.nested_any(node, indent, out, member, track, polarity, truth, deciders)
         # any: stop at the first eligible branch; later branches run only while none is True.
         self.emit(indent, f"{truth} = False", out)
         level = indent
@@ -398,6 +402,34 @@ class Generator:
             self.emit(indent, f"elif {truth} is None:", out)
             parts = " + ".join(f"({d} if {t} is None else ())" for t, d in results)
             self.emit(indent + 1, f"{deciders} = {parts}", out)
+        return truth, deciders
+
+    def nested_any(self, node, indent, out, member, track, polarity, truth, deciders):
+        """``any`` as nested if/else: each branch runs in the ``else`` of the one before, so
+        an eligible branch ends the group with one test, and the unknown/ineligible decision
+        is made once, at the innermost level, where every branch's truth is bound."""
+        results: list[tuple[str, str]] = []
+        level = indent
+        for child in node.children:
+            child_truth, child_deciders = self.condition(
+                child, level, out, member=member, track=track, polarity=polarity
+            )
+            results.append((child_truth, child_deciders))
+            self.emit(level, f"if {child_truth} is True:", out)
+            self.emit(level + 1, f"{truth} = True", out)
+            if track:
+                self.emit(level + 1, f"{deciders} = {child_deciders}", out)
+            self.emit(level, "else:", out)
+            level += 1
+        self.emit(level, f"if {' or '.join(f'{t} is None' for t, _ in results)}:", out)
+        self.emit(level + 1, f"{truth} = None", out)
+        if track:
+            parts = " + ".join(f"({d} if {t} is None else ())" for t, d in results)
+            self.emit(level + 1, f"{deciders} = {parts}", out)
+        self.emit(level, "else:", out)
+        self.emit(level + 1, f"{truth} = False", out)
+        if track:
+            self.emit(level + 1, f"{deciders} = {' + '.join(d for _, d in results)}", out)
         return truth, deciders
 
     # -- whole rule ---------------------------------------------------------------------------

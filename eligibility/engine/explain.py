@@ -295,6 +295,7 @@ class Explainer:
         # by the truth itself (False is 0, True is 1). Only supported languages are keys.
         self.by_language: dict[str, tuple[list, list]] = {}
         self.has_groups = any(isinstance(item, GroupItem) for item in items)
+        self.needs: dict[str, dict[str, str]] = {}  # language -> key -> "We still need …"
 
     def flatten(self, deciders: tuple) -> list[int]:
         leaves: list[int] = []
@@ -351,15 +352,20 @@ class Explainer:
         return sorted(keys)
 
     def need_sentences(self, missing: list[str], language: str) -> list[str]:
-        template = NEED_ANSWER[language]
-        return [
-            template.format(
-                subject=subject_from_label(
+        """One "we still need to know …" sentence per key (each written once per language)."""
+        written = self.needs.get(language)
+        if written is None:
+            written = self.needs[language] = {}
+        sentences = []
+        for key in missing:
+            sentence = written.get(key)
+            if sentence is None:
+                subject = subject_from_label(
                     self.questions[key].label(language), language, mid_sentence=True
                 )
-            )
-            for key in missing
-        ]
+                sentence = written[key] = NEED_ANSWER[language].format(subject=subject)
+            sentences.append(sentence)
+        return sentences
 
     def threshold(self, deciders: tuple, slots: tuple, language: str) -> dict | None:
         if len(deciders) != 1:
