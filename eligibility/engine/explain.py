@@ -116,6 +116,12 @@ class LeafExplainer:
             self.order = [1, 0]
             self.op = SWAPPED[self.op]
         self.formatters: dict[tuple[str, bool], object] = {}
+        # (slot, question key) per operand that an unanswered question can make unknown.
+        self.keyed_slots = [
+            (item.slots[index], op.key)
+            for index, op in enumerate(self.operands)
+            if not self.answered and not isinstance(op, Literal) and op.key
+        ]
         self.can_threshold = (
             not self.answered
             and self.op in NEGATED
@@ -255,13 +261,7 @@ class LeafExplainer:
         return format_value(self.operands[index].value, self.item.node.kind, language)
 
     def missing(self, slots: tuple) -> list[str]:
-        if self.answered:
-            return []
-        return [
-            op.key
-            for index, op in enumerate(self.operands)
-            if not isinstance(op, Literal) and slots[self.item.slots[index]] is None and op.key
-        ]
+        return [key for slot, key in self.keyed_slots if slots[slot] is None]
 
     def threshold(self, slots: tuple, language: str) -> dict | None:
         """The value the resident's answer must meet, when this leaf alone decides."""
@@ -347,8 +347,9 @@ class Explainer:
 
     def missing(self, deciders: tuple, slots: tuple) -> list[str]:
         keys: set[str] = set()
-        for index in self.flatten(deciders):
-            keys.update(self.leaves[index].missing(slots))
+        leaves = self.leaves
+        for index in self.flatten(deciders) if self.has_groups else deciders:
+            keys.update(leaves[index].missing(slots))
         return sorted(keys)
 
     def need_sentences(self, missing: list[str], language: str) -> list[str]:
