@@ -107,3 +107,11 @@ def test_export_equals_the_per_answer_reference(odd_program, can_view_sensitive,
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert len(rows) == 1 + queryset.count() and queryset.count() > len(odd_program)
     assert "'=HYPERLINK(1)" in rows[1]
+
+
+def test_an_empty_scope_exports_only_the_header(world):
+    export = prepare_csv_export(
+        queryset=Application.objects.none(), export_range=ExportRange(world.program_a)
+    )
+    lines = list(export.lines())
+    assert len(lines) == 1 and lines[0].startswith("reference,submitted,status,")
