@@ -202,6 +202,27 @@ class LeafExplainer:
 
                 return remembered
 
+            if kind == "choices":
+                selections: dict[object, str] = {}
+
+                def choices_sentence(slots):
+                    # Few residents pick an unusual set of options: remember by the selection,
+                    # and only selections of plain strings, whose formatting is their text.
+                    value = slots[value_slot]
+                    if value.__class__ is not list:  # unanswered, or another iterable
+                        return f"{before}{'?' if value is None else formatter(value)}{after}"
+                    key = tuple(value)
+                    text = selections.get(key)
+                    if text is None:
+                        text = f"{before}{formatter(value)}{after}"
+                        if len(selections) < SENTENCE_MEMO_SIZE and all(
+                            item.__class__ is str for item in key
+                        ):
+                            selections[key] = text
+                    return text
+
+                return choices_sentence
+
             def sentence(slots):
                 value = slots[value_slot]
                 return f"{before}{'?' if value is None else formatter(value)}{after}"

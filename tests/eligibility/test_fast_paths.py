@@ -164,3 +164,18 @@ def test_nested_and_flat_any_give_the_same_results(width):
     assert rule.evaluate({"household.size": width}, as_of=AS_OF).outcome == "ineligible"
     unknown = rule.evaluate({}, as_of=AS_OF)
     assert (unknown.outcome, unknown.missing) == ("unknown", ["household.size"])
+
+
+def test_remembered_choice_sentences_follow_the_selection():
+    rule = compile_({"in": [{"answer": "applicant.benefits"}, ["SNAP"]]})
+    seen = [
+        rule.evaluate({"applicant.benefits": picked}, as_of=AS_OF).reasons[0]
+        for picked in (["TANF"], ["TANF", "SSI"], ["SSI", "TANF"], ["TANF"], ("SSI",))
+    ]
+    assert seen == [
+        "Benefits you receive, TANF, includes none of: SNAP.",
+        "Benefits you receive, TANF and SSI, includes none of: SNAP.",
+        "Benefits you receive, SSI and TANF, includes none of: SNAP.",
+        "Benefits you receive, TANF, includes none of: SNAP.",
+        "Benefits you receive, SSI, includes none of: SNAP.",
+    ]
