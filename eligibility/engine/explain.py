@@ -79,10 +79,12 @@ def _escape(text: str) -> str:
 
 # Kinds whose formatting does not depend on the language (called with the value alone).
 LANGUAGE_FREE = ("money", "number", "text")
-# Kinds with few distinct values in practice (ages, household sizes, yes/no, a state): their
-# value-only sentences are remembered by value, up to SENTENCE_MEMO_SIZE per sentence.
+# Kinds with few distinct values in practice (ages, household sizes, yes/no, a choice): their
+# value-only sentences are remembered by value, up to SENTENCE_MEMO_SIZE per sentence (then no
+# more are added, so the memory stays small). Text only when the question has options: free
+# text can be long and is rarely repeated.
 MEMO_KINDS = ("number", "bool", "text")
-SENTENCE_MEMO_SIZE = 256
+SENTENCE_MEMO_SIZE = 128
 
 
 def value_formatter(kind: str, language: str):
@@ -185,7 +187,11 @@ class LeafExplainer:
                 sentence_text = parts[0]
                 return lambda slots: sentence_text
             before, after = parts
-            if kind in MEMO_KINDS:
+            subject_operand = self.operands[first]
+            if kind in MEMO_KINDS and (
+                kind != "text"
+                or (isinstance(subject_operand, AnswerRef) and subject_operand.question.options)
+            ):
                 memo: dict[object, str] = {}
                 # Equal values give equal sentences (1, 1.0 and True read alike as numbers or
                 # yes/no); text is remembered only for real strings, where str() is the value.

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligibility.engine import codegen, messages, values
+from eligibility.engine import codegen, explain, messages, values
 from tests.eligibility.support import AS_OF, compile_
 
 ADULT = {"gte": [{"age": "applicant.birth_date"}, {"value": 18}]}
@@ -179,3 +179,10 @@ def test_remembered_choice_sentences_follow_the_selection():
         "Benefits you receive, TANF, includes none of: SNAP.",
         "Benefits you receive, SSI, includes none of: SNAP.",
     ]
+
+
+def test_sentences_stay_right_past_the_memo_size():
+    rule = compile_({"lte": [{"answer": "household.size"}, {"value": 4}]})
+    for size in [*range(5, 5 + 2 * explain.SENTENCE_MEMO_SIZE), 5, 300]:
+        reasons = rule.evaluate({"household.size": size}, as_of=AS_OF).reasons
+        assert reasons == [f"Your household size, {size:,}, is above the limit of 4."]
