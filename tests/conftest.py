@@ -15,3 +15,20 @@ def eager_celery_unless_worker(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = was_eager
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash test passwords with a cheap algorithm: the production hasher is slow on
+    purpose, and the suite creates hundreds of users. Nothing here tests its strength."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    original = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = original
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
