@@ -29,14 +29,23 @@ def answers_for_screening(answers: dict) -> dict:
     return {key: value for key, value in answers.items() if value is not None}
 
 
-def screen_answers(*, answers: dict, language: str | None = None, program_slugs=None) -> list:
-    """Screen a profile against every published program residents may see in the catalog."""
+def screen_answers(
+    *, answers: dict, language: str | None = None, program_slugs=None, for_navigator=False
+) -> list:
+    """Screen a profile against every published program residents may see in the catalog;
+    a navigator acting for a client also sees the programs offered through navigators."""
     from eligibility.services import screen
 
+    modes = {Program.DisplayMode.PUBLIC}
+    if for_navigator:
+        modes.add(Program.DisplayMode.NAVIGATORS_ONLY)
     screenings = screen(
-        answers=answers_for_screening(answers), program_slugs=program_slugs, language=language
+        answers=answers_for_screening(answers),
+        program_slugs=program_slugs,
+        language=language,
+        display_modes=tuple(modes),
     )
-    return [s for s in screenings if s.program.display_mode == Program.DisplayMode.PUBLIC]
+    return [s for s in screenings if s.program.display_mode in modes]
 
 
 @dataclass

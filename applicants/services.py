@@ -232,7 +232,10 @@ def submission_create(
         versions = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
         for program in programs:
             version = versions.get(program.slug)
-            if version is None or version.program.display_mode == Program.DisplayMode.CLOSED:
+            mode = version.program.display_mode if version else None
+            if mode in (None, Program.DisplayMode.CLOSED) or (
+                mode == Program.DisplayMode.NAVIGATORS_ONLY and partner_organization is None
+            ):
                 raise SubmissionNotAllowed(
                     _("%(program)s is not taking applications.") % {"program": program.name}
                 )

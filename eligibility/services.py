@@ -103,11 +103,14 @@ def _compile_versions(versions: list[ProgramVersion]) -> dict[tuple[int, object]
     return {_version_key(v): _compiled_versions[_version_key(v)] for v in versions}
 
 
-def published_versions(*, program_slugs: list[str] | None = None) -> list[ProgramVersion]:
-    """Published versions to screen, in catalog order, programs and agencies joined."""
+def published_versions(
+    *, program_slugs: list[str] | None = None, display_modes=SCREENED_BY_DEFAULT
+) -> list[ProgramVersion]:
+    """Published versions to screen, in catalog order, programs and agencies joined:
+    those named, or else every program in one of `display_modes`."""
     versions = ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
     if program_slugs is None:
-        versions = versions.filter(program__display_mode__in=SCREENED_BY_DEFAULT)
+        versions = versions.filter(program__display_mode__in=display_modes)
     else:
         versions = versions.filter(
             program__slug__in=program_slugs, program__display_mode__in=SCREENABLE
@@ -128,6 +131,7 @@ def screen(
     as_of: date | None = None,
     language: str | None = None,
     versions: list[ProgramVersion] | None = None,
+    display_modes=SCREENED_BY_DEFAULT,
 ) -> list[ProgramScreening]:
     """Screen `answers` (canonical values keyed by question key) against every published
     public program, or those named, in catalog order.
@@ -136,7 +140,7 @@ def screen(
     Raises `UnknownPrograms` when a named program has no published version.
     """
     if versions is None:
-        versions = published_versions(program_slugs=program_slugs)
+        versions = published_versions(program_slugs=program_slugs, display_modes=display_modes)
     compiled = _compile_versions(versions)
     as_of = as_of or timezone.localdate()
     language = (language or translation.get_language() or "en").split("-")[0]

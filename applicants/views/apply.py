@@ -292,7 +292,11 @@ def confirmation(request, reference):
     applied = {application.program_id for application in applications}
     others = [
         s
-        for s in screen_answers(answers=applicant_answers(applicant=applicant), language=language)
+        for s in screen_answers(
+            answers=applicant_answers(applicant=applicant),
+            language=language,
+            for_navigator=bool(getattr(request, "acting", None)),
+        )
         if s.program.pk not in applied and s.may_apply and s.outcome in {"eligible", "unknown"}
     ]
     return render(

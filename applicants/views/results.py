@@ -40,7 +40,9 @@ def results(request):
     language = language_of(request)
     applicant = identity.current_applicant(request)
     answers = applicant_answers(applicant=applicant)
-    screenings = screen_answers(answers=answers, language=language)
+    screenings = screen_answers(
+        answers=answers, language=language, for_navigator=bool(getattr(request, "acting", None))
+    )
     choices = [
         (s.program.slug, s.program.text("name", language)) for s in screenings if s.may_apply
     ]

@@ -567,3 +567,28 @@ def test_navigators_land_on_their_dashboard_after_signing_in(client, two_orgs):
     response = Client().post("/account/sign-in/", {"email": resident.username, **credentials})
     assert response.status_code == 302
     assert response.headers["Location"] != "/navigator/"
+
+
+def test_navigator_only_programs_are_offered_only_through_navigators(client, two_orgs):
+    from applicants.services import SubmissionNotAllowed, submission_create
+    from programs.models import Program
+
+    Program.objects.filter(slug="energy-assistance").update(display_mode="navigators_only")
+
+    resident = Client()
+    complete_intake(resident)
+    offered = dict(resident.get("/apply/results/").context["form"].fields["programs"].choices)
+    assert "energy-assistance" not in offered
+    with pytest.raises(SubmissionNotAllowed):
+        submission_create(
+            applicant=Applicant.objects.filter(user=None).latest("pk"),
+            programs=[Program.objects.get(slug="energy-assistance")],
+            submit_token="resident-token",
+            language="en",
+        )
+
+    client.force_login(two_orgs["nav_x"])
+    client.post(f"/navigator/clients/{two_orgs['client_x'].pk}/act/")
+    complete_intake(client)
+    offered = dict(client.get("/apply/results/").context["form"].fields["programs"].choices)
+    assert "energy-assistance" in offered
