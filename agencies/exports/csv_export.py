@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 
+import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BigIntegerField, F, Func, IntegerField, Max, QuerySet
@@ -187,8 +188,23 @@ def _copied_records(rows: QuerySet, types) -> Iterator[tuple]:
             connection.queries_log.append({"sql": statement, "time": f"{elapsed:.3f}"})
 
 
+# orjson reads an integer beyond 64 bits as a float, where json (and so Django's JSONField)
+# keeps it exact. Such a number is 19 digits or more in a row: any text with that many
+# goes to json instead (a cheap test, in C: digits become 1s, then one search).
+_DIGITS_AS_ONES = bytes(1 if 0x30 <= code <= 0x39 else 0 for code in range(256))
+_LONG_NUMBER = b"\x01" * 19
+
+
 def _json_value(text: str):
-    """What `JSONField.from_db_value` makes of the text: its JSON, or the text itself."""
+    """What `JSONField.from_db_value` makes of the text: its JSON, or the text itself.
+    Decoded by orjson (twice as fast as json on the export's answers) when that gives the
+    same values, as it does for every text without 19 digits in a row."""
+    data = text.encode()
+    if data.translate(_DIGITS_AS_ONES).find(_LONG_NUMBER) < 0:
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass  # json decides, with its own answers for what orjson refuses
     try:
         return json.loads(text)
     except json.JSONDecodeError:
