@@ -5,6 +5,7 @@ and API keys."""
 import datetime
 
 import pytest
+from django.db.models import Max
 from django.utils import timezone
 
 from agencies.api_auth import api_key_create
@@ -38,7 +39,10 @@ def publish(version):
 
 def second_version(program):
     """v2 of a `world` program: adds household members and a phone, on two screens."""
-    version = ProgramVersionFactory(program=program, number=99)
+    # After the program's versions, whatever numbers the factory's sequence gave them (a
+    # fixed number collided with the sequence once enough versions had been made).
+    latest = program.versions.aggregate(latest=Max("number"))["latest"] or 0
+    version = ProgramVersionFactory(program=program, number=latest + 1)
     about = ScreenFactory(version=version, key="about-you", title="About you", order=1)
     home = ScreenFactory(version=version, key="household", title="Your household", order=2)
     for order, question in enumerate(
