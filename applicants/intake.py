@@ -33,6 +33,9 @@ INTAKE_SHARE = 0.5
 REVIEW_STEP = "review"
 RESERVED_STEPS = {REVIEW_STEP, "done"}
 CACHE_SECONDS = 300
+# Documents belong to the program that asks for them, after the resident has chosen it;
+# the shared intake asks only what screening needs.
+NOT_IN_INTAKE = {*UNANSWERABLE_TYPES, QuestionType.FILE}
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def compute_intake_steps(versions: list[ProgramVersion] | None = None) -> list[I
             positions[screen.key].append(relative)
             for order, screen_question in enumerate(screen.screen_questions.all()):
                 question = screen_question.question
-                if question.type in UNANSWERABLE_TYPES or screen.visible_if:
+                if question.type in NOT_IN_INTAKE or screen.visible_if:
                     continue
                 if question.key in seen_in_version:
                     continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from programs.models import Program, ProgramVersion, Question, QuestionType, Screen
 
 # Questions that carry no answer (static text) or that this journey cannot take yet.
-UNANSWERABLE_TYPES = {QuestionType.STATIC, QuestionType.FILE}
+UNANSWERABLE_TYPES = {QuestionType.STATIC}
 
 
 def screen_is_visible(screen: Screen, answers: dict) -> bool:

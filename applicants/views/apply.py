@@ -114,8 +114,10 @@ def question_step(request, step):
     # Forward, only what is missing; "change" (edit) or a step already complete: all of it.
     editing = request.GET.get("edit") == "1" or not missing
     asked = visible if editing else missing
+    posted = request.method == "POST"
     form = AnswersForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         questions=[
             (item.question, item.required) for item in asked if not is_household(item.question)
         ],

@@ -32,7 +32,7 @@ PROGRAM_ANSWERS = {
     "energy.shutoff_notice": "no",
     "recreation.activities": "swim",
 }
-FORM_RE = re.compile(r'<form method="post" action="" novalidate>(.*?)</form>', re.S)
+FORM_RE = re.compile(r"<form method=\"post\" action=\"\"[^>]*novalidate>(.*?)</form>", re.S)
 NAME_RE = re.compile(r'name="([a-z0-9_]+)"')
 
 
