@@ -95,6 +95,15 @@ class AgencyChannel(models.Model):
                 errors["webhook_url"] = _("A webhook channel needs the agency's URL.")
             elif not self.webhook_url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
                 errors["webhook_url"] = _("Webhook URLs must use https://.")
+            elif not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+                from agencies.channels.addresses import non_public_address
+
+                address = non_public_address(self.webhook_url)
+                if address:
+                    errors["webhook_url"] = _(
+                        "This address leads to a private network (%(address)s); "
+                        "webhooks must go to the agency's public server."
+                    ) % {"address": address}
             if not self.webhook_secret:
                 errors["webhook_secret"] = _("A webhook channel needs a signing secret.")
         if self.kind == self.Kind.EMAIL and not (self.email or self.agency.contact_email):

@@ -202,6 +202,10 @@ DELIVERY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("DELIVERY_SWEEP_INTERVAL_
 DELIVERY_SWEEP_BATCH_SIZE = int(os.environ.get("DELIVERY_SWEEP_BATCH_SIZE", "1000"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=not IS_PRODUCTION)
+# Production refuses webhook hosts on loopback/private networks (agencies/channels/addresses.py).
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=not IS_PRODUCTION
+)
 CELERY_BEAT_SCHEDULE = {
     "sweep-deliveries": {
         "task": "agencies.tasks.sweep_deliveries",

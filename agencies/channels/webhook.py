@@ -23,6 +23,7 @@ import urllib.request
 from django.conf import settings
 
 from agencies.channels import PermanentDeliveryError, TransientDeliveryError
+from agencies.channels.addresses import non_public_address
 
 ATOMIC = False
 RELATED = (
@@ -114,6 +115,12 @@ def send(delivery) -> str:
         raise PermanentDeliveryError(f"Webhook URL {url!r} is not an http(s) address.")
     if not channel.webhook_secret:
         raise PermanentDeliveryError("The webhook channel has no signing secret.")
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+        address = non_public_address(url)
+        if address:
+            raise PermanentDeliveryError(
+                f"Webhook URL {url!r} resolves to a non-public address ({address}); refused."
+            )
     body = encode(build_payload(delivery))
     key = str(delivery.idempotency_key)
     request = urllib.request.Request(  # noqa: S310  (scheme checked above)
