@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 667}
+# The narrowest screen WCAG's reflow criterion names (320 CSS px).
+NARROW_PHONE = {"width": 320, "height": 568}
 
 
 def pytest_configure(config):
@@ -91,10 +93,13 @@ def journeys(browser, portal, request):
     `Journey` whose step screenshots land in test-artifacts/browser/ if the test fails."""
     opened: list[tuple[object, Journey]] = []
 
-    def open_journey(name: str, *, mobile: bool = False, axe: bool = True) -> Journey:
+    def open_journey(
+        name: str, *, mobile: bool = False, narrow: bool = False, axe: bool = True
+    ) -> Journey:
+        mobile = mobile or narrow
         context = browser.new_context(
             base_url=portal.url,
-            viewport=PHONE if mobile else DESKTOP,
+            viewport=NARROW_PHONE if narrow else PHONE if mobile else DESKTOP,
             is_mobile=mobile,
             has_touch=mobile,
             device_scale_factor=1,
