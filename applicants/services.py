@@ -295,3 +295,51 @@ def _queue_confirmation_email(submission_id: int) -> None:
     from applicants.tasks import submission_confirmation_email
 
     submission_confirmation_email.delay(submission_id)
+
+
+# Uploaded documents --------------------------------------------------------------------
+
+UPLOADS_DIRECTORY = "uploads"
+
+
+def uploads_purge_orphaned(*, older_than: timedelta = timedelta(days=2), now=None) -> int:
+    """Delete uploaded files that no answer and no application refers to.
+
+    A document is stored as soon as its form field validates (so a resident need not upload
+    it again when another field on the page fails); one whose page was never completed, or
+    that was replaced by a newer upload, would otherwise stay on disk for ever. Residents'
+    documents are sensitive, so they go once they are `older_than` and unreferenced.
+    Returns the number of files deleted.
+    """
+    from django.core.files.storage import default_storage
+
+    from programs.models import Question, QuestionType
+
+    now = now or timezone.now()
+    keys = list(Question.objects.filter(type=QuestionType.FILE).values_list("key", flat=True))
+    referenced = set()
+    if keys:
+        profile = Answer.objects.filter(question_key__in=keys).values_list("value", flat=True)
+        frozen = (
+            Application.objects.filter(answers__has_any_keys=keys)
+            .values_list("answers", flat=True)
+            .iterator()
+        )
+        values = [*profile, *(answers.get(key) for answers in frozen for key in keys)]
+        referenced = {v["path"] for v in values if isinstance(v, dict) and v.get("path")}
+    deleted = 0
+    try:
+        folders, _files = default_storage.listdir(UPLOADS_DIRECTORY)
+    except FileNotFoundError:
+        return 0
+    for folder in folders:
+        folder_path = f"{UPLOADS_DIRECTORY}/{folder}"
+        for name in default_storage.listdir(folder_path)[1]:
+            path = f"{folder_path}/{name}"
+            if path in referenced:
+                continue
+            if now - default_storage.get_modified_time(path) < older_than:
+                continue
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

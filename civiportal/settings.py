@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.purge_guest_applicants",
         "schedule": 60 * 60 * 24,
     },
+    "purge-orphaned-uploads": {
+        "task": "applicants.tasks.purge_orphaned_uploads",
+        "schedule": 60 * 60 * 24,
+    },
 }
 
 # A shared cache (rate limits, compiled data) across web processes when CACHE_URL is set.

@@ -68,3 +68,30 @@ def test_a_required_document_is_asked_uploaded_reviewed_and_frozen(
         submit(client)
     application = Application.objects.get(program=program_with_a_document)
     assert application.answers["documents.lease"] == stored
+
+
+def test_orphaned_uploads_are_purged_once_old_and_referenced_ones_kept(
+    program_with_a_document, settings
+):
+    import datetime
+
+    from applicants.services import uploads_purge_orphaned
+    from applicants.tasks import purge_orphaned_uploads
+    from tests.factories import AnswerFactory, ApplicationFactory
+
+    def stored(name):
+        return default_storage.save(f"uploads/{name}/{name}.pdf", SimpleUploadedFile("x", PDF))
+
+    in_profile, in_application, abandoned = stored("a1"), stored("b2"), stored("c3")
+    AnswerFactory(question_key="documents.lease", value={"path": in_profile, "name": "a"})
+    ApplicationFactory(answers={"documents.lease": {"path": in_application, "name": "b"}})
+
+    assert uploads_purge_orphaned() == 0  # the abandoned file is too recent yet
+    later = timezone.now() + datetime.timedelta(days=3)
+    assert uploads_purge_orphaned(now=later) == 1
+    assert default_storage.exists(in_profile) and default_storage.exists(in_application)
+    assert not default_storage.exists(abandoned)
+    assert settings.CELERY_BEAT_SCHEDULE["purge-orphaned-uploads"]["task"] == (
+        "applicants.tasks.purge_orphaned_uploads"
+    )
+    assert purge_orphaned_uploads.delay().get() == 0
