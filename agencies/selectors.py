@@ -7,6 +7,7 @@ view, action, download and export goes through `applications_for_user` or throug
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -313,6 +314,33 @@ class ReachReport:
         return _share(self.applied_to_several, self.applicants)
 
 
+def _reach_per_program(records) -> list[ReachRow]:
+    """Per-program reach in three queries, whatever the number of programs: one pass over
+    the screening outcomes, one over who applied to what, one for the programs' names."""
+    screened: dict[str, set] = defaultdict(set)
+    eligible: dict[str, set] = defaultdict(set)
+    for pk, applicant_id, outcomes in records.values_list("pk", "applicant_id", "outcomes"):
+        # Known residents count once per program; each anonymous screening on its own.
+        resident = applicant_id if applicant_id is not None else ("anonymous", pk)
+        for slug, outcome in (outcomes or {}).items():
+            screened[slug].add(resident)
+            if outcome == "eligible":
+                eligible[slug].add(resident)
+    applied: dict[str, set] = defaultdict(set)
+    pairs = Application.objects.values_list("program__slug", "submission__applicant_id")
+    for slug, applicant_id in pairs.distinct():
+        applied[slug].add(applicant_id)
+    return [
+        ReachRow(
+            name,
+            len(screened[slug]),
+            len(eligible[slug]),
+            len(eligible[slug] & applied[slug]),
+        )
+        for slug, name in Program.objects.order_by("name").values_list("slug", "name")
+    ]
+
+
 def reach_report(*, months: int = 12) -> ReachReport:
     """City-wide aggregates: how many residents were screened, how many were likely
     eligible for at least one program, how many of those applied, and how many applied to
@@ -340,17 +368,7 @@ def reach_report(*, months: int = 12) -> ReachReport:
         applied=eligible_applied.aggregate(n=Count("applicant", distinct=True))["n"],
     )
 
-    per_program = []
-    for program in Program.objects.order_by("name").only("pk", "slug", "name"):
-        screened_for = records.filter(outcomes__has_key=program.slug)
-        eligible_for = records.filter(**{f"outcomes__{program.slug}": "eligible"})
-        applied_to = Application.objects.filter(
-            program=program,
-            submission__applicant__in=Subquery(eligible_for.values("applicant_id")),
-        ).aggregate(n=Count("submission__applicant", distinct=True))["n"]
-        per_program.append(
-            ReachRow(program.name, _residents(screened_for), _residents(eligible_for), applied_to)
-        )
+    per_program = _reach_per_program(records)
 
     since = timezone.localdate().replace(day=1)
     for _ in range(months - 1):

@@ -95,3 +95,19 @@ def test_the_admin_index_leads_each_role_to_its_page(world, client):
     index = client.get(reverse("admin:index"))
     assert reverse("admin:agencies_reviewdashboard_changelist") in index.text
     assert reverse("admin:agencies_cityreach_changelist") not in index.text
+
+
+def test_reach_report_queries_do_not_grow_with_programs(world, django_assert_max_num_queries):
+    from tests.factories import ProgramFactory
+
+    ScreeningRecord.objects.create(
+        outcomes={"rent-help": "eligible", "food-help": "unknown"}, likely_eligible_count=1
+    )
+    with django_assert_max_num_queries(12) as few:
+        selectors.reach_report()
+    for index in range(20):
+        program = ProgramFactory(slug=f"extra-{index}", agency=world.agency_a)
+        ScreeningRecord.objects.create(outcomes={program.slug: "eligible"}, likely_eligible_count=1)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        report = selectors.reach_report()
+    assert len(report.per_program) == 22
