@@ -673,6 +673,13 @@ class AgencyMembershipAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "agency__name"]
     autocomplete_fields = ["user"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Without this, staff who may add memberships could join any agency and so widen
+        # their own scope.
+        if db_field.name == "agency":
+            kwargs["queryset"] = selectors.agencies_for_user(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(ProgramStatusMessage)
 class ProgramStatusMessageAdmin(admin.ModelAdmin):
