@@ -124,7 +124,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "delivered_at",
         "created_at",
     ]
-    list_filter = ["status", "channel__kind", "agency"]
+    list_filter = ["status", "channel__kind", ("agency", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["application", "agency", "channel"]
     search_fields = [
         "application__reference",

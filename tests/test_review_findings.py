@@ -144,3 +144,23 @@ def test_staff_cannot_add_a_membership_of_an_agency_they_do_not_work_for(client,
     )
     assert response.status_code == 302
     assert AgencyMembership.objects.filter(user=colleague, agency=own).exists()
+
+
+def test_delivery_changelist_filter_names_only_the_staff_members_agencies(client, db):
+    _delivery(0)
+    _delivery(1)
+    own, other = (d.agency for d in Delivery.objects.order_by("pk"))
+    user = UserFactory(is_staff=True)
+    AgencyMembership.objects.create(user=user, agency=own)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="agencies", codename="view_delivery")
+    )
+    client.force_login(user)
+
+    response = client.get(reverse("admin:agencies_delivery_changelist"))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == list(Delivery.objects.filter(agency=own))
+    content = response.content.decode()
+    assert f"agency__id__exact={other.pk}" not in content
+    assert f">{other.name}<" not in content
