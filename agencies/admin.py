@@ -20,15 +20,7 @@ from agencies.models import (
     DeliveryEvent,
     InvalidDeliveryTransition,
 )
-
-
-def _scope_to_user_agencies(queryset, request, agency_field: str = "agency"):
-    """Superusers see every agency; other staff only the agencies they are members of."""
-    if request.user.is_superuser:
-        return queryset
-    if not hasattr(Agency, "memberships"):
-        return queryset.none()
-    return queryset.filter(**{f"{agency_field}__memberships__user": request.user}).distinct()
+from agencies.selectors import member_agency_ids, scope_to_user
 
 
 class AgencyChannelInline(admin.StackedInline):
@@ -60,6 +52,11 @@ class AgencyAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("channels")
+        # Staff of an agency see only their agencies (channels, webhook addresses, failed
+        # deliveries are the agency's business); city-wide roles, who belong to no agency,
+        # see every agency.
+        if not request.user.is_superuser and member_agency_ids(user=request.user).exists():
+            queryset = scope_to_user(queryset, user=request.user, agency_path="pk")
         queryset = queryset.annotate(
             needing_attention=Count(
                 "deliveries",
@@ -151,7 +148,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return _scope_to_user_agencies(super().get_queryset(request), request)
+        return scope_to_user(super().get_queryset(request), user=request.user, agency_path="agency")
 
     def has_add_permission(self, request):
         return False

@@ -12,6 +12,7 @@ from agencies.export_models import BatchExport
 from agencies.models import AgencyChannel, Delivery
 from agencies.review_models import AgencyMembership, AuditEvent
 from applicants.partner_models import ClientRelationship, NavigatorMembership, PartnerOrganization
+from tests.agencies import review_support
 from tests.factories import (
     AgencyFactory,
     ApplicantFactory,
@@ -164,3 +165,21 @@ def test_delivery_changelist_filter_names_only_the_staff_members_agencies(client
     content = response.content.decode()
     assert f"agency__id__exact={other.pk}" not in content
     assert f">{other.name}<" not in content
+
+
+world = review_support.world
+
+
+def test_agency_staff_see_only_their_agencies_and_city_roles_see_all(world, client):
+    changelist = reverse("admin:agencies_agency_changelist")
+    client.force_login(world.caseworker_a)
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert "Housing Agency" in page.text and "Food Agency" not in page.text
+    other = reverse("admin:agencies_agency_change", args=[world.agency_b.pk])
+    assert client.get(other).status_code in {302, 404}
+
+    client.force_login(world.city_admin)
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert "Housing Agency" in page.text and "Food Agency" in page.text
