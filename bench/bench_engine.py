@@ -54,6 +54,7 @@ from json_logic import jsonLogic
 from json_logic.builtins import BUILTINS
 from rule_engine import builtins as rule_engine_builtins
 
+from bench.common import cpu_model
 from eligibility.engine import QuestionInfo, compile_rule, load_tables
 from eligibility.engine.tables import PERIODS, TableLimit
 from eligibility.engine.values import age_on, clear_memos
@@ -415,17 +416,6 @@ def timed(function, applicants, programs) -> tuple[float, list[list[str]]]:
     finally:
         gc.enable()
     return seconds, outcomes
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
 
 
 def load_average() -> str:

@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 from django.http import HttpResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
+from bench.common import recreate_database, scratch_database  # noqa: E402
+
 
 def bare(request):
     return HttpResponse("ok")
@@ -71,23 +73,6 @@ INTAKE = {
 }
 
 
-def scratch_database(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        sys.exit("bench_journey needs DATABASE_URL pointing at PostgreSQL.")
-    name = parsed.path.lstrip("/") + "_bench_journey"
-    return name, urlunparse(parsed._replace(path="/" + name))
-
-
-def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def fifty_programs(count: int) -> dict:
     demo = json.loads((ROOT / "programs" / "demo" / "programs.json").read_text())
     programs = []
@@ -116,7 +101,7 @@ def main() -> None:
     args = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civiportal")
-    name, url = scratch_database(base_url)
+    name, url = scratch_database(base_url, suffix="bench_journey")
     admin_url = urlunparse(urlparse(base_url)._replace(path="/postgres"))
     recreate_database(admin_url, name)
     os.environ["DATABASE_URL"] = url

@@ -29,30 +29,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def scratch_database(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        sys.exit("bench_routing needs DATABASE_URL pointing at PostgreSQL.")
-    name = parsed.path.lstrip("/") + "_bench_routing"
-    return name, urlunparse(parsed._replace(path="/" + name))
-
-
-def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    # Through the server's maintenance database: the one named in DATABASE_URL need not
-    # exist (a test run only creates test_<name>).
-    maintenance = urlunparse(urlparse(admin_url)._replace(path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+from bench.common import recreate_database, scratch_database  # noqa: E402
 
 
 def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
@@ -107,7 +88,7 @@ def main() -> None:
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
     if not admin_url or not broker_url:
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).")
-    name, scratch_url = scratch_database(admin_url)
+    name, scratch_url = scratch_database(admin_url, suffix="bench_routing")
     recreate_database(admin_url, name)
     os.environ["DATABASE_URL"] = scratch_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civiportal.settings")

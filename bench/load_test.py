@@ -34,10 +34,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlparse, urlunparse
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import cpu_model, recreate_database, scratch_database  # noqa: E402
+
 LOGS = ROOT / "test-artifacts"
 
 CHOSEN = ["orca-lift", "recreation-scholarship", "energy-assistance"]
@@ -251,33 +254,6 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def scratch_database(url: str) -> tuple[str, str]:
-    parsed = urlparse(url)
-    if not parsed.scheme.startswith("postgres"):
-        sys.exit("load_test needs DATABASE_URL pointing at PostgreSQL.")
-    name = parsed.path.lstrip("/") + "_load_test"
-    return name, urlunparse(parsed._replace(path="/" + name))
-
-
-def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def stop(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
@@ -304,7 +280,7 @@ def main() -> int:
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
     if not admin_url or not broker_url:
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis).")
-    name, scratch_url = scratch_database(admin_url)
+    name, scratch_url = scratch_database(admin_url, suffix="load_test")
     recreate_database(admin_url, name)
     os.environ["DATABASE_URL"] = scratch_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "civiportal.settings"

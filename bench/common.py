@@ -1,0 +1,38 @@
+"""What the benchmarks share: a scratch PostgreSQL database per script, and the machine's
+description printed beside every figure."""
+
+import platform
+import sys
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+
+def scratch_database(url: str, *, suffix: str) -> tuple[str, str]:
+    """(name, URL) of a scratch database beside the one `url` names."""
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        sys.exit(f"{suffix} needs DATABASE_URL pointing at PostgreSQL.")
+    name = parsed.path.lstrip("/") + f"_{suffix}"
+    return name, urlunparse(parsed._replace(path="/" + name))
+
+
+def recreate_database(admin_url: str, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    # Through the server's maintenance database: the one named in DATABASE_URL need not
+    # exist (a test run only creates test_<name>).
+    maintenance = urlunparse(urlparse(admin_url)._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
