@@ -49,6 +49,7 @@ from agencies.workflow import (
     allowed_transitions,
 )
 from applicants.models import Application
+from civiportal.admin_mixins import ReadOnlyAdminMixin
 from programs.models import Question, QuestionType
 from programs.question_types import display_value, format_member
 
@@ -623,7 +624,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail cannot be edited here."""
 
     list_display = ["created_at", "actor_repr", "action", "application", "agency", "summary"]
@@ -645,15 +646,6 @@ class AuditEventAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}
@@ -696,7 +688,7 @@ class ProgramStatusMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResidentNotification)
-class ResidentNotificationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
+class ResidentNotificationAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
     agency_path = "application__program__agency"
     list_display = ["application", "status", "language", "created_at", "sent_at", "skipped_reason"]
     list_filter = ["status", "language"]
@@ -704,17 +696,8 @@ class ResidentNotificationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["=application__reference"]
     readonly_fields = [f.name for f in ResidentNotification._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _IndexLinkAdmin(admin.ModelAdmin):
+class _IndexLinkAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """An admin index entry that only leads to one of the pages above."""
 
     permission = ""
@@ -722,15 +705,6 @@ class _IndexLinkAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(self.permission)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"

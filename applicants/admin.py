@@ -11,6 +11,7 @@ from applicants.partner_models import (
     PartnerAccessEvent,
     PartnerOrganization,
 )
+from civiportal.admin_mixins import ReadOnlyAdminMixin
 
 
 class NavigatorMembershipInline(admin.TabularInline):
@@ -75,7 +76,7 @@ class ClientRelationshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerAccessEvent)
-class PartnerAccessEventAdmin(admin.ModelAdmin):
+class PartnerAccessEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_repr", "organization", "action", "applicant", "path"]
     list_filter = ["action", "organization"]
     search_fields = ["actor_repr", "path", "applicant__email"]
@@ -91,12 +92,3 @@ class PartnerAccessEventAdmin(admin.ModelAdmin):
         "path",
         "detail",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
