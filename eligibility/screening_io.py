@@ -99,6 +99,24 @@ def parse_screening_request(payload: object) -> ScreeningRequest:
     )
 
 
+def screen_request(payload: object):
+    """Validate a request document and screen it: (ScreeningRequest, results). Raises
+    `ScreeningInputError` for bad input, unknown programs included."""
+    from eligibility.services import UnknownPrograms, screen
+
+    parsed = parse_screening_request(payload)
+    try:
+        results = screen(
+            answers=parsed.answers,
+            program_slugs=parsed.program_slugs,
+            as_of=parsed.as_of,
+            language=parsed.language,
+        )
+    except UnknownPrograms as unknown:
+        raise unknown_programs_error(unknown.slugs, parsed.program_slugs) from None
+    return parsed, results
+
+
 def unknown_programs_error(slugs: list[str], requested: list[str]) -> ScreeningInputError:
     return ScreeningInputError(
         [

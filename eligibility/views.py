@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civiportal.ratelimit import over_limit
 from eligibility import screening_io
-from eligibility.services import UnknownPrograms, screen
 
 OPENAPI_PATH = Path(settings.BASE_DIR) / "docs" / "openapi.json"
 
@@ -31,16 +30,7 @@ def screen_api(request):
         response["Retry-After"] = "60"
         return response
     try:
-        parsed = screening_io.parse_screening_request(screening_io.parse_json(request.body))
-        try:
-            results = screen(
-                answers=parsed.answers,
-                program_slugs=parsed.program_slugs,
-                as_of=parsed.as_of,
-                language=parsed.language,
-            )
-        except UnknownPrograms as unknown:
-            raise screening_io.unknown_programs_error(unknown.slugs, parsed.program_slugs) from None
+        parsed, results = screening_io.screen_request(screening_io.parse_json(request.body))
     except screening_io.ScreeningInputError as error:
         return error_response(error.errors)
     with override(parsed.language):

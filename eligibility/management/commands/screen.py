@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import override
 
 from eligibility import screening_io
-from eligibility.services import UnknownPrograms, screen
 
 OUTCOME_WORDS = {"eligible": "likely eligible", "ineligible": "likely not eligible"}
 
@@ -33,18 +32,7 @@ class Command(BaseCommand):
                 payload["programs"] = options["programs"]
             if options["as_of"]:
                 payload["as_of"] = options["as_of"]
-            parsed = screening_io.parse_screening_request(payload)
-            try:
-                results = screen(
-                    answers=parsed.answers,
-                    program_slugs=parsed.program_slugs,
-                    as_of=parsed.as_of,
-                    language=parsed.language,
-                )
-            except UnknownPrograms as unknown:
-                raise screening_io.unknown_programs_error(
-                    unknown.slugs, parsed.program_slugs
-                ) from None
+            parsed, results = screening_io.screen_request(payload)
         except screening_io.ScreeningInputError as error:
             lines = [f"{path}: {e['path'].replace('$.answers', '$', 1)}: {e['message']}"
                      for e in error.errors]  # fmt: skip
