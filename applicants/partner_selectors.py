@@ -69,6 +69,13 @@ def navigator_membership(*, user) -> NavigatorMembership | None:
     )
 
 
+def _current_relationship(membership, relationship_id):
+    """The organisation's live relationship with this id (empty if revoked or foreign)."""
+    return ClientRelationship.objects.select_related("applicant").filter(
+        pk=relationship_id, organization_id=membership.organization_id, revoked_at__isnull=True
+    )
+
+
 def acting_for(*, user, relationship_id) -> Acting | None:
     """The acting context if `user` may still act for the client of `relationship_id`:
     a member of the relationship's active organisation, and the relationship not revoked.
@@ -80,15 +87,7 @@ def acting_for(*, user, relationship_id) -> Acting | None:
         relationship_id = int(relationship_id)
     except (TypeError, ValueError):
         return None
-    relationship = (
-        ClientRelationship.objects.select_related("applicant")
-        .filter(
-            pk=relationship_id,
-            organization_id=membership.organization_id,
-            revoked_at__isnull=True,
-        )
-        .first()
-    )
+    relationship = _current_relationship(membership, relationship_id).first()
     if relationship is None:
         return None
     return Acting(membership=membership, relationship=relationship)
@@ -155,12 +154,8 @@ def client_for_membership(
     """One current client of the navigator's organisation; 404 for anything else
     (another organisation's client, a revoked relationship, an unknown id)."""
     relationship = (
-        ClientRelationship.objects.select_related("applicant", "applicant__user", "created_by")
-        .filter(
-            pk=relationship_id,
-            organization_id=membership.organization_id,
-            revoked_at__isnull=True,
-        )
+        _current_relationship(membership, relationship_id)
+        .select_related("applicant__user", "created_by")
         .first()
     )
     if relationship is None:
