@@ -220,3 +220,7 @@ from agencies import admin_review  # noqa: E402, F401
 # isort: split
 # Exports (CSV, PDF, batches, presets, API keys) register theirs.
 from agencies import admin_exports  # noqa: E402, F401
+
+# isort: split
+# The resident notification outbox, scoped to agencies like the deliveries.
+from agencies import admin_notifications  # noqa: E402, F401

@@ -5,10 +5,17 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
 
     def ready(self):
-        # Celery's autodiscovery only imports `tasks` modules; the review's tasks live apart.
-        from agencies import review_tasks  # noqa: F401
+        # Celery's autodiscovery only imports `tasks` modules; the exports' tasks live
+        # apart, and a worker that never imported them discards their messages
+        # (tests/integration/test_registered_tasks.py checks every task is reachable).
+        from agencies import export_tasks  # noqa: F401
+        from agencies.review_services import resident_notification_mark_sent
         from agencies.services import route_new_submission
         from applicants.signals import submission_created
+        from notifications.signals import notification_sent
 
         # The outbox rows are written in the submission's own transaction.
         submission_created.connect(route_new_submission, dispatch_uid="agencies.routing")
+        notification_sent.connect(
+            resident_notification_mark_sent, dispatch_uid="agencies.resident_notification_sent"
+        )

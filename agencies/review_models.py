@@ -171,8 +171,10 @@ class ProgramStatusMessage(models.Model):
 
 
 class ResidentNotification(models.Model):
-    """The email a resident is owed for one status change. One per status-change event,
-    enforced by the database, so a task that runs twice sends at most one email."""
+    """What a resident was told about one status change, as caseworkers see it. One per
+    status-change event. The message itself travels through the notification outbox
+    (`outbox`, notifications.Notification), which sends, retries and records it;
+    `sent_at` follows the outbox row."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="notifications"
@@ -186,6 +188,14 @@ class ResidentNotification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     skipped_reason = models.CharField(_("not sent because"), max_length=200, blank=True)
+    outbox = models.OneToOneField(
+        "notifications.Notification",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_record",
+        verbose_name=_("outbox message"),
+    )
 
     class Meta:
         ordering = ["-created_at"]

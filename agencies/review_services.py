@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -107,24 +108,74 @@ def status_message_for_resident(*, application: Application, status: str, langua
         return str(DEFAULT_STATUS_MESSAGES[Status(status)])
 
 
+def _render_status_message(
+    channel: str, *, application: Application, status: str, message: str, language: str
+) -> tuple[str, str]:
+    """The (subject, body) of a status message in the resident's language; a text
+    message is the subject line and the address of their applications."""
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    with translation.override(language):
+        context = {
+            "application": application,
+            "program_name": application.program.text("name", language),
+            "status_label": Application.Status(status).label,
+            "message": message,
+            "site_url": settings.SITE_URL,
+        }
+        subject = " ".join(
+            render_to_string("agencies/email/status_changed_subject.txt", context).split()
+        )
+        if channel == "sms":
+            return subject, f"{subject} {settings.SITE_URL}/"
+        return subject, render_to_string("agencies/email/status_changed.txt", context)
+
+
 def _notification_create(*, application: Application, event: AuditEvent) -> None:
-    from agencies.review_tasks import send_status_email
-    from applicants.emails import submission_recipient
+    """Record what the resident is told (the caseworker-facing ResidentNotification) and
+    write the message itself to the notification outbox, in the status change's own
+    transaction: it is sent after commit, never while the application row is locked."""
+    from notifications.services import notify_resident
 
     language = (application.submission.language or "en").split("-")[0]
     status = event.after["status"]
-    notification = ResidentNotification.objects.create(
+    message = status_message_for_resident(application=application, status=status, language=language)
+    rows = notify_resident(
+        applicant=application.submission.applicant,
+        kind="status",
+        cause=f"status:{event.pk}",
+        language=language,
+        render=partial(
+            _render_status_message,
+            application=application,
+            status=status,
+            message=message,
+            language=language,
+        ),
+        submission=application.submission,
+        application=application,
+    )
+    outbox = next((row for row in rows if row.channel == "email"), rows[0] if rows else None)
+    ResidentNotification.objects.create(
         application=application,
         event=event,
         status=status,
         language=language,
-        # Guests have no account email; like the confirmation, use the one they gave.
-        to_email=submission_recipient(application.submission),
-        message=status_message_for_resident(
-            application=application, status=status, language=language
-        ),
+        to_email=outbox.address if outbox is not None and outbox.channel == "email" else "",
+        subject=outbox.subject if outbox is not None else "",
+        message=message,
+        outbox=outbox,
+        skipped_reason="" if rows else "no email address",
     )
-    transaction.on_commit(lambda: send_status_email.delay(notification.pk))
+
+
+def resident_notification_mark_sent(sender, *, notification, **kwargs) -> None:
+    """Receiver of `notifications.signals.notification_sent`: keep the caseworker's
+    record of a status message in step with its outbox row."""
+    ResidentNotification.objects.filter(outbox=notification, sent_at__isnull=True).update(
+        sent_at=notification.sent_at
+    )
 
 
 def _set_status(*, application: Application, status: str, note: str, acting_user) -> AuditEvent:

@@ -145,6 +145,14 @@ def _send_route_submission(submission_id: int) -> None:
             submission_id,
             exc_info=True,
         )
+        return
+    # The fan-out message is on its way: its deliveries count as queued from now, so a
+    # sweep while it waits behind a routing backlog does not send them a second time.
+    Delivery.objects.filter(
+        application__submission_id=submission_id,
+        status__in=Delivery.CLAIMABLE,
+        queued_for__isnull=True,
+    ).update(queued_for=timezone.now())
 
 
 def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: float = 0) -> int:

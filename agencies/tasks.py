@@ -16,7 +16,10 @@ def route_submission(submission_id: int) -> int:
     return services.submission_route(submission_id=submission_id)
 
 
-@shared_task(name="agencies.tasks.deliver", **RELIABLE)
+# One request to one agency (webhook and SMTP time out after 10 s). The sweeper counts a
+# row still "delivering" after DELIVERY_STUCK_AFTER_SECONDS (longer than this limit) as
+# lost with its worker, which bounds recovery after a killed worker.
+@shared_task(name="agencies.tasks.deliver", time_limit=30, soft_time_limit=25, **RELIABLE)
 def deliver(delivery_id: int) -> str:
     """One attempt at one delivery; retries are scheduled by the service."""
     return services.delivery_attempt(delivery_id=delivery_id)

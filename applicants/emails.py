@@ -1,51 +1,52 @@
-"""The emails residents receive from the journey, rendered in their language."""
+"""The messages residents receive from the journey, rendered in their language and
+written to the notification outbox (notifications/) in the submission's transaction."""
+
+from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from applicants.models import Submission
-from programs.models import Question, QuestionType
+from applicants.models import Application, Submission
+from notifications.services import notify_resident
 
 
-def submission_recipient(submission: Submission) -> str:
-    """Where to confirm a submission: the account's email, else the applicant's, else the
-    email the resident gave in their answers."""
-    applicant = submission.applicant
-    if applicant.user_id and applicant.user.email:
-        return applicant.user.email
-    if applicant.email:
-        return applicant.email
-    email_keys = Question.objects.filter(type=QuestionType.EMAIL).values_list("key", flat=True)
-    answer = (
-        applicant.answers.filter(question_key__in=list(email_keys)).order_by("-updated_at").first()
-    )
-    if answer and isinstance(answer.value, str):
-        return answer.value
-    return ""
-
-
-def submission_confirmation_send(*, submission: Submission) -> bool:
-    """Send the confirmation of `submission` in the language it was made in.
-
-    Returns False when the resident gave no email address (a guest may not have)."""
-    recipient = submission_recipient(submission)
-    if not recipient:
-        return False
-    applications = list(submission.applications.select_related("program").order_by("reference"))
-    with translation.override(submission.language or settings.LANGUAGE_CODE):
+def _render_confirmation(
+    channel: str, *, submission: Submission, applications: list[Application]
+) -> tuple[str, str]:
+    language = submission.language or settings.LANGUAGE_CODE
+    applications_url = settings.SITE_URL + reverse("applicants:my_applications")
+    with translation.override(language):
         context = {
             "submission": submission,
             "applications": [
                 {"program": a.program.text("name"), "reference": a.reference} for a in applications
             ],
-            "applications_url": settings.SITE_URL + reverse("applicants:my_applications"),
+            "applications_url": applications_url,
             "PORTAL_NAME": "CiviPortal",
         }
-        subject = render_to_string("applicants/email/confirmation_subject.txt", context)
-        body = render_to_string("applicants/email/confirmation.txt", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[recipient])
-    message.send()
-    return True
+        subject = " ".join(
+            render_to_string("applicants/email/confirmation_subject.txt", context).split()
+        )
+        if channel == "sms":
+            return subject, f"{subject} {applications_url}"
+        return subject, render_to_string("applicants/email/confirmation.txt", context)
+
+
+def submission_confirmation_create(
+    *, submission: Submission, applications: list[Application]
+) -> list:
+    """Write the confirmation a resident is owed for `submission` to the outbox, inside
+    the submission's own transaction (nothing when they gave no address: a guest may
+    not have). It is sent after commit by a worker, or by the sweeper if the broker is
+    down then."""
+    ordered = sorted(applications, key=lambda application: application.reference)
+    return notify_resident(
+        applicant=submission.applicant,
+        kind="confirmation",
+        cause=f"confirmation:{submission.pk}",
+        language=submission.language or settings.LANGUAGE_CODE,
+        render=partial(_render_confirmation, submission=submission, applications=ordered),
+        submission=submission,
+    )

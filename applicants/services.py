@@ -1,8 +1,8 @@
 """Business actions of the resident journey: profiles, accounts, submissions.
 
 Views, admin actions, tasks and commands all call these functions; none repeats their
-logic. Writes are atomic; side effects (the confirmation email, delivery) are queued on
-commit so a rolled-back submission sends nothing.
+logic. Writes are atomic; side effects (the confirmation, delivery) are outbox rows sent
+after commit, so a rolled-back submission sends nothing.
 """
 
 import logging
@@ -15,6 +15,7 @@ from django.db.models import JSONField, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applicants.emails import submission_confirmation_create
 from applicants.models import Answer, Applicant, Application, Submission
 from applicants.signals import submission_created
 from programs.models import Program
@@ -190,9 +191,9 @@ def submission_create(
 
     Creates the `Submission` and one `Application` per program, each with a frozen copy of
     exactly the answers that program's published version asks, the version, and the
-    eligibility result at this moment; writes the routing outbox rows; and queues the
-    confirmation email on commit. A second call with the same `submit_token` (double click,
-    back button, resent form) returns the first submission and creates nothing.
+    eligibility result at this moment; writes the routing outbox rows and the resident's
+    confirmation (notification outbox). A second call with the same `submit_token` (double
+    click, back button, resent form) returns the first submission and creates nothing.
 
     `entered_by` and `partner_organization` record the community navigator (and their
     organisation) who submitted on the resident's behalf, for the agencies to see.
@@ -277,7 +278,9 @@ def submission_create(
             )
         Application.objects.bulk_create(applications)
         submission_created.send(sender=Submission, submission=submission)
-        transaction.on_commit(lambda: _queue_confirmation_email(submission.pk))
+        # The confirmation is an outbox row of this transaction: a broker outage at commit
+        # delays it, never loses it, and never fails the resident's request.
+        submission_confirmation_create(submission=submission, applications=applications)
     logger.info("submission %s: %d applications", submission.reference, len(applications))
     return submission
 
@@ -289,12 +292,6 @@ def _existing_submission(*, applicant: Applicant, submit_token: str) -> Submissi
         # a resubmission of theirs.
         raise SubmissionNotAllowed(_("This form has expired. Please review and submit again."))
     return existing
-
-
-def _queue_confirmation_email(submission_id: int) -> None:
-    from applicants.tasks import submission_confirmation_email
-
-    submission_confirmation_email.delay(submission_id)
 
 
 # Uploaded documents --------------------------------------------------------------------

@@ -1,23 +1,5 @@
 from celery import shared_task
 
-from applicants.emails import submission_confirmation_send
-from applicants.models import Submission
-
-
-@shared_task(
-    autoretry_for=(OSError,), retry_backoff=True, retry_kwargs={"max_retries": 5}, acks_late=True
-)
-def submission_confirmation_email(submission_id: int) -> bool:
-    """Email the resident the references of a submission (queued on commit)."""
-    submission = (
-        Submission.objects.select_related("applicant", "applicant__user")
-        .filter(pk=submission_id)
-        .first()
-    )
-    if submission is None:
-        return False
-    return submission_confirmation_send(submission=submission)
-
 
 @shared_task
 def purge_guest_applicants() -> int:

@@ -7,6 +7,7 @@ the HTTPS-only settings and refuses to start without a real secret key.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "eligibility",
     "applicants",
     "agencies",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,32 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any backend by its dotted path (the file backend writes one file per message into
+# EMAIL_FILE_PATH: demos and the fault tests count Message-IDs there).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", EMAIL_BACKEND)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "test-artifacts" / "email"))
+
+# Resident notifications (notifications/, docs/operations.md): an outbox like deliveries.
+# Text messages go through SMS_BACKEND (console, file, or a provider's class).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "test-artifacts" / "sms"))
+NOTIFICATION_MESSAGE_ID_DOMAIN = os.environ.get(
+    "NOTIFICATION_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "civiportal.local"
+)
+NOTIFICATION_EMAIL_TIMEOUT_SECONDS = float(os.environ.get("NOTIFICATION_EMAIL_TIMEOUT", "10"))
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+NOTIFICATION_RETRY_MAX_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_MAX_SECONDS", "1800"))
+# Longer than send_notification's hard time limit (30 s): a row still "sending" after
+# this lost its worker, and is released at the next sweep.
+NOTIFICATION_STUCK_AFTER_SECONDS = float(os.environ.get("NOTIFICATION_STUCK_AFTER_SECONDS", "35"))
+NOTIFICATION_REQUEUE_AFTER_SECONDS = float(
+    os.environ.get("NOTIFICATION_REQUEUE_AFTER_SECONDS", "120")
+)
+NOTIFICATION_SWEEP_INTERVAL_SECONDS = float(
+    os.environ.get("NOTIFICATION_SWEEP_INTERVAL_SECONDS", "10")
+)
+NOTIFICATION_SWEEP_BATCH_SIZE = int(os.environ.get("NOTIFICATION_SWEEP_BATCH_SIZE", "1000"))
 
 # Celery. With no broker configured, tasks run eagerly in the web process (demo mode).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -161,6 +189,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
 CELERY_RESULT_EXPIRES = 3600
+# Tasks are fire-and-forget (their effects are rows); only a task that someone waits on
+# (the health check's ping) keeps a result. Storing results for nothing made every publish
+# touch the result backend too, which failed requests while Redis was down.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -179,13 +211,16 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_DEFAULT_EXCHANGE = "civiportal"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "celery"
 _DELIVERY_QUEUES = ["deliveries.internal", "deliveries.webhook", "deliveries.email"]
-_QUEUE_NAMES = ["celery", "routing", *_DELIVERY_QUEUES]
+# Sweeps have a queue of their own, so a routing backlog can neither delay nor expire them.
+_QUEUE_NAMES = ["celery", "routing", *_DELIVERY_QUEUES, "notifications", "sweeps"]
 CELERY_TASK_QUEUES = [
     Queue(name, Exchange("civiportal", type="direct"), routing_key=name) for name in _QUEUE_NAMES
 ]
 CELERY_TASK_ROUTES = {
     "agencies.tasks.route_submission": {"queue": "routing"},
-    "agencies.tasks.sweep_deliveries": {"queue": "routing"},
+    "agencies.tasks.sweep_deliveries": {"queue": "sweeps"},
+    "notifications.tasks.sweep_notifications": {"queue": "sweeps"},
+    "notifications.tasks.send_notification": {"queue": "notifications"},
     # deliver() is sent to deliveries.<channel kind> explicitly; this is the fallback.
     "agencies.tasks.deliver": {"queue": "deliveries.internal"},
 }
@@ -194,11 +229,13 @@ DELIVERY_RETRY_BASE_SECONDS = float(os.environ.get("DELIVERY_RETRY_BASE_SECONDS"
 # Kept below the Redis visibility timeout (one hour) so a retry message waiting for its
 # countdown is never redelivered early.
 DELIVERY_RETRY_MAX_SECONDS = float(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "1800"))
-# Longer than the task hard time limit: a row still "delivering" after this lost its worker.
-DELIVERY_STUCK_AFTER_SECONDS = float(os.environ.get("DELIVERY_STUCK_AFTER_SECONDS", "600"))
+# Longer than the deliver task's hard time limit (30 s, agencies/tasks.py): a row still
+# "delivering" after this lost its worker. With a sweep every 10 s, a delivery whose
+# worker was killed is attempted again within about 45 s.
+DELIVERY_STUCK_AFTER_SECONDS = float(os.environ.get("DELIVERY_STUCK_AFTER_SECONDS", "35"))
 # A due row whose task message has not run this long after it was due is sent again.
 DELIVERY_REQUEUE_AFTER_SECONDS = float(os.environ.get("DELIVERY_REQUEUE_AFTER_SECONDS", "300"))
-DELIVERY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("DELIVERY_SWEEP_INTERVAL_SECONDS", "30"))
+DELIVERY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("DELIVERY_SWEEP_INTERVAL_SECONDS", "10"))
 DELIVERY_SWEEP_BATCH_SIZE = int(os.environ.get("DELIVERY_SWEEP_BATCH_SIZE", "1000"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=not IS_PRODUCTION)
@@ -210,7 +247,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-deliveries": {
         "task": "agencies.tasks.sweep_deliveries",
         "schedule": DELIVERY_SWEEP_INTERVAL_SECONDS,
-        "options": {"queue": "routing", "expires": DELIVERY_SWEEP_INTERVAL_SECONDS},
+        # No expiry: a late sweep is still a sweep, and sweeps are idempotent.
+        "options": {"queue": "sweeps"},
+    },
+    "sweep-notifications": {
+        "task": "notifications.tasks.sweep_notifications",
+        "schedule": NOTIFICATION_SWEEP_INTERVAL_SECONDS,
+        "options": {"queue": "sweeps"},
     },
     "purge-expired-guests": {
         "task": "applicants.tasks.purge_guest_applicants",

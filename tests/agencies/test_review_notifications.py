@@ -4,8 +4,9 @@ import pytest
 
 from agencies import review_services as services
 from agencies.review_models import ProgramStatusMessage, ResidentNotification
-from agencies.review_tasks import send_status_email
 from agencies.workflow import Status
+from notifications.models import Notification
+from notifications.services import notification_attempt
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application
 
@@ -78,9 +79,11 @@ def test_sending_twice_sends_one_email(world, mailoutbox, django_capture_on_comm
             application=world.app_a, status=Status.IN_REVIEW, note="", acting_user=None
         )
     notification = ResidentNotification.objects.get()
-    assert send_status_email(notification.pk) == "already done"
-    assert send_status_email(notification.pk + 1000) == "gone"
+    assert notification.outbox.status == Notification.Status.SENT
+    assert notification_attempt(notification_id=notification.outbox_id) == "skipped"
+    assert notification_attempt(notification_id=notification.outbox_id + 1000) == "skipped"
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].extra_headers["Message-ID"] == notification.outbox.message_id
 
 
 def test_resident_without_email_is_skipped_not_failed(
@@ -92,4 +95,7 @@ def test_resident_without_email_is_skipped_not_failed(
             application=app, status=Status.IN_REVIEW, note="", acting_user=None
         )
     assert mailoutbox == []
-    assert ResidentNotification.objects.get(application=app).skipped_reason == "no email address"
+    record = ResidentNotification.objects.get(application=app)
+    assert record.skipped_reason == "no email address"
+    assert record.outbox is None
+    assert not Notification.objects.exists()
