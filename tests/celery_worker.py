@@ -28,10 +28,20 @@ def test_database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, hostname: str, queues: str | None = None, concurrency: int = 1):
+    def __init__(
+        self,
+        hostname: str,
+        queues: str | None = None,
+        concurrency: int = 1,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+    ):
         self.hostname = hostname
         self.queues = queues
         self.concurrency = concurrency
+        # Settings read from the environment at startup (broker, email backend, ...).
+        self.env = env or {}
+        self.args = args
         self.process: subprocess.Popen | None = None
         self.log_path = ROOT / "test-artifacts" / f"worker-{hostname.split('@')[0]}.log"
 
@@ -42,6 +52,7 @@ class WorkerProcess:
             "DATABASE_URL": test_database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "DJANGO_SETTINGS_MODULE": "civiportal.settings",
+            **self.env,
         }
         command = [
             sys.executable, "-m", "celery", "-A", "civiportal", "worker",
@@ -51,6 +62,7 @@ class WorkerProcess:
         ]  # fmt: skip
         if self.queues:
             command += ["--queues", self.queues]
+        command += list(self.args)
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
