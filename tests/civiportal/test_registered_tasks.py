@@ -88,3 +88,22 @@ def test_batch_pdf_export_runs_end_to_end_through_the_worker(media_worker, world
     assert len(names) == 2
     assert any(world.app_a.reference in name for name in names)
     assert any(second.reference in name for name in names)
+
+
+def test_the_compose_workers_consume_every_queue_tasks_are_sent_to():
+    """A queue no deployed worker consumes is an unregistered task by another name."""
+    import re
+    from pathlib import Path
+
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    consumed = {
+        queue
+        for match in re.finditer(r"celery -A civiportal worker .*-Q (\S+)", compose)
+        for queue in match.group(1).split(",")
+    }
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    routed |= {entry["options"]["queue"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+               if "queue" in entry.get("options", {})}  # fmt: skip
+    declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert {"sweeps", "notifications", "routing"} <= routed
+    assert routed | declared <= consumed, sorted((routed | declared) - consumed)
