@@ -19,6 +19,7 @@ _CASEWORKER_PERMISSIONS = [
     "agencies.view_auditevent",
     "agencies.view_agency",
     "agencies.view_delivery",
+    "notifications.view_notification",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
