@@ -143,7 +143,8 @@ def _notification_create(*, application: Application, event: AuditEvent) -> None
     message = status_message_for_resident(application=application, status=status, language=language)
     rows = notify_resident(
         applicant=application.submission.applicant,
-        kind="status",
+        # Asking the resident for more is a request for information, tracked as such.
+        kind="info_request" if status == Status.MORE_INFO_NEEDED else "status",
         cause=f"status:{event.pk}",
         language=language,
         render=partial(

@@ -107,3 +107,14 @@ def test_the_compose_workers_consume_every_queue_tasks_are_sent_to():
     declared = {queue.name for queue in settings.CELERY_TASK_QUEUES}
     assert {"sweeps", "notifications", "routing"} <= routed
     assert routed | declared <= consumed, sorted((routed | declared) - consumed)
+
+
+def test_fire_and_forget_tasks_keep_no_result():
+    """Only the health check waits on a task; a stored result is a Redis write per task
+    for nothing, and a publish that also waits on the result backend in an outage."""
+    keeping = {
+        name
+        for name in tasks_in_code()
+        if name in celery_app.tasks and not celery_app.tasks[name].ignore_result
+    }
+    assert keeping == {"civiportal.ping"}

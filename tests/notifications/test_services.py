@@ -322,3 +322,25 @@ def test_status_emails_are_sent_with_no_row_locked(settings, mailoutbox):
     notification = Notification.objects.get(application=application)
     assert notification.status == "sent" and notification.kind == "status"
     assert application.notifications.get().sent_at == notification.sent_at
+
+
+def test_a_request_for_more_information_is_its_own_kind(mailoutbox, settings):
+    from agencies.review_services import application_set_status
+    from agencies.workflow import Status
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(submission__applicant__email="ana@example.org")
+    for status in (Status.IN_REVIEW, Status.MORE_INFO_NEEDED):
+        with transaction.atomic():
+            application_set_status(
+                application=application, status=status, note="need a pay stub", acting_user=None
+            )
+    kinds = list(
+        Notification.objects.filter(application=application)
+        .order_by("pk")
+        .values_list("kind", "status")
+    )
+    # Inside the test's transaction nothing commits, so both still wait in the outbox.
+    assert kinds == [("status", "pending"), ("info_request", "pending")]
+    assert "need a pay stub" not in Notification.objects.last().body
+    assert mailoutbox == []
