@@ -132,20 +132,17 @@ def _render_status_message(
         return subject, render_to_string("agencies/email/status_changed.txt", context)
 
 
-def _notification_create(*, application: Application, event: AuditEvent) -> None:
-    """Record what the resident is told (the caseworker-facing ResidentNotification) and
-    write the message itself to the notification outbox, in the status change's own
-    transaction: it is sent after commit, never while the application row is locked."""
+def _status_outbox_write(*, application: Application, event_id: int, status: str,
+                         message: str, language: str):  # fmt: skip
+    """The resident's message about a status change, written to the notification outbox;
+    returns the row to link (the email one if any), or None when they gave no address."""
     from notifications.services import notify_resident
 
-    language = (application.submission.language or "en").split("-")[0]
-    status = event.after["status"]
-    message = status_message_for_resident(application=application, status=status, language=language)
     rows = notify_resident(
         applicant=application.submission.applicant,
         # Asking the resident for more is a request for information, tracked as such.
         kind="info_request" if status == Status.MORE_INFO_NEEDED else "status",
-        cause=f"status:{event.pk}",
+        cause=f"status:{event_id}",
         language=language,
         render=partial(
             _render_status_message,
@@ -157,7 +154,20 @@ def _notification_create(*, application: Application, event: AuditEvent) -> None
         submission=application.submission,
         application=application,
     )
-    outbox = next((row for row in rows if row.channel == "email"), rows[0] if rows else None)
+    return next((row for row in rows if row.channel == "email"), rows[0] if rows else None)
+
+
+def _notification_create(*, application: Application, event: AuditEvent) -> None:
+    """Record what the resident is told (the caseworker-facing ResidentNotification) and
+    write the message itself to the notification outbox, in the status change's own
+    transaction: it is sent after commit, never while the application row is locked."""
+    language = (application.submission.language or "en").split("-")[0]
+    status = event.after["status"]
+    message = status_message_for_resident(application=application, status=status, language=language)
+    outbox = _status_outbox_write(
+        application=application, event_id=event.pk, status=status, message=message,
+        language=language,
+    )  # fmt: skip
     ResidentNotification.objects.create(
         application=application,
         event=event,
@@ -167,8 +177,31 @@ def _notification_create(*, application: Application, event: AuditEvent) -> None
         subject=outbox.subject if outbox is not None else "",
         message=message,
         outbox=outbox,
-        skipped_reason="" if rows else "no email address",
+        skipped_reason="" if outbox is not None else "no email address",
     )
+
+
+@transaction.atomic
+def resident_notification_to_outbox(*, record_id: int) -> str:
+    """Move a status message recorded by the release before the notification outbox
+    (a ResidentNotification with no outbox row, not yet sent) into the outbox, so that
+    messages still queued under the old task name at an upgrade are not lost."""
+    record = (
+        ResidentNotification.objects.select_for_update(of=("self",))
+        .select_related("application__program", "application__submission__applicant")
+        .filter(pk=record_id)
+        .first()
+    )
+    if record is None or record.sent_at or record.skipped_reason or record.outbox_id:
+        return "nothing to do"
+    record.outbox = _status_outbox_write(
+        application=record.application, event_id=record.event_id, status=record.status,
+        message=record.message, language=record.language,
+    )  # fmt: skip
+    if record.outbox is None:
+        record.skipped_reason = "no email address"
+    record.save(update_fields=["outbox", "skipped_reason"])
+    return "in the outbox" if record.outbox else "skipped"
 
 
 def resident_notification_mark_sent(sender, *, notification, **kwargs) -> None:

@@ -29,3 +29,12 @@ def deliver(delivery_id: int) -> str:
 def sweep_deliveries() -> dict[str, int]:
     """Periodic (Celery beat): release stuck deliveries and re-send due ones."""
     return services.deliveries_sweep()
+
+
+@shared_task(name="agencies.review_tasks.send_status_email", ignore_result=True, acks_late=True)
+def send_status_email(notification_id: int) -> str:
+    """The status-email task of the release before the notification outbox, kept so that
+    its messages still queued at an upgrade move their record into the outbox."""
+    from agencies.review_services import resident_notification_to_outbox
+
+    return resident_notification_to_outbox(record_id=notification_id)
