@@ -170,7 +170,9 @@ def resident_status_updates(*, application: Application) -> list[ResidentNotific
     """What the resident has been told about this application, newest first (for their
     "My applications" page): the status and the program's message, no caseworker notes."""
     return list(
-        ResidentNotification.objects.filter(application=application).order_by("-created_at", "-pk")
+        ResidentNotification.objects.filter(application=application)
+        .select_related("outbox")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -88,3 +88,15 @@ def test_caseworkers_cannot_act_on_the_outbox(client, status_messages):
     assert row.status == "sent"
     assert not w.caseworker_a.has_perm("notifications.change_notification")
     assert Permission.objects.filter(codename="view_notification").exists()
+
+
+def test_the_review_page_shows_a_dead_status_message_to_the_caseworker(client, status_messages):
+    from django.urls import reverse
+
+    w = status_messages
+    row = Notification.objects.get(application=w.app_a)
+    w.app_a.notifications.update(sent_at=None)
+    Notification.objects.filter(pk=row.pk).update(status="dead", last_error="550 no such user")
+    client.force_login(w.caseworker_a)
+    page = client.get(reverse("admin:applicants_application_change", args=[w.app_a.pk])).text
+    assert "Dead, needs attention" in page and "550 no such user" in page
