@@ -9,7 +9,7 @@ class AgenciesConfig(AppConfig):
         # apart, and a worker that never imported them discards their messages
         # (tests/integration/test_registered_tasks.py checks every task is reachable).
         from agencies import export_tasks  # noqa: F401
-        from agencies.review_services import resident_notification_mark_sent
+        from agencies.review_notifications import resident_notification_mark_sent
         from agencies.services import route_new_submission
         from applicants.signals import submission_created
         from notifications.signals import notification_sent

@@ -35,6 +35,6 @@ def sweep_deliveries() -> dict[str, int]:
 def send_status_email(notification_id: int) -> str:
     """The status-email task of the release before the notification outbox, kept so that
     its messages still queued at an upgrade move their record into the outbox."""
-    from agencies.review_services import resident_notification_to_outbox
+    from agencies.review_notifications import resident_notification_to_outbox
 
     return resident_notification_to_outbox(record_id=notification_id)
