@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class AgenciesConfig(AppConfig):
@@ -6,9 +7,19 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         # Celery's autodiscovery only imports `tasks` modules; the review's tasks live apart.
-        from agencies import review_tasks  # noqa: F401
+        from agencies import export_tasks, review_tasks  # noqa: F401
+        from agencies.exports.pdf_store import (
+            pdfs_delete_with_application,
+            pdfs_render_after_submission,
+        )
         from agencies.services import route_new_submission
+        from applicants.models import Application
         from applicants.signals import submission_created
 
         # The outbox rows are written in the submission's own transaction.
         submission_created.connect(route_new_submission, dispatch_uid="agencies.routing")
+        # Stored PDFs are rendered after commit, in the background (exports/pdf_store.py).
+        submission_created.connect(pdfs_render_after_submission, dispatch_uid="agencies.pdfs")
+        post_delete.connect(
+            pdfs_delete_with_application, sender=Application, dispatch_uid="agencies.pdfs"
+        )
