@@ -90,6 +90,21 @@ def test_second_download_serves_the_stored_file_without_weasyprint(world, layout
     assert len(layouts) == 1
 
 
+def test_staff_download_view_serves_the_stored_file(client, world, layouts):
+    client.force_login(world.caseworker_a)
+    url = f"/admin/agencies/batchexport/application/{world.app_a.pk}/pdf/"
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    second = client.get(url)
+    assert second.content == first.content
+    assert len(layouts) == 1
+    # Another agency's application is still a 404, stored files or not.
+    assert (
+        client.get(f"/admin/agencies/batchexport/application/{world.app_b.pk}/pdf/").status_code
+        == 404
+    )
+
+
 def test_each_audience_and_language_is_its_own_file(world, layouts):
     resident = resident_application_pdf(application=world.app_a, language="en")
     staff = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)
