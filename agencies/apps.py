@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 
 
 class AgenciesConfig(AppConfig):
@@ -7,10 +8,15 @@ class AgenciesConfig(AppConfig):
     def ready(self):
         # Celery's autodiscovery only imports `tasks` modules; the exports' tasks live
         # apart, and a worker that never imported them discards their messages
-        # (tests/integration/test_registered_tasks.py checks every task is reachable).
+        # (tests/civiportal/test_registered_tasks.py checks every task is reachable).
         from agencies import export_tasks  # noqa: F401
+        from agencies.exports.pdf_store import (
+            pdfs_delete_with_application,
+            pdfs_render_after_submission,
+        )
         from agencies.review_notifications import resident_notification_mark_sent
         from agencies.services import route_new_submission
+        from applicants.models import Application
         from applicants.signals import submission_created
         from notifications.signals import notification_sent
 
@@ -18,4 +24,9 @@ class AgenciesConfig(AppConfig):
         submission_created.connect(route_new_submission, dispatch_uid="agencies.routing")
         notification_sent.connect(
             resident_notification_mark_sent, dispatch_uid="agencies.resident_notification_sent"
+        )
+        # Stored PDFs are rendered after commit, in the background (exports/pdf_store.py).
+        submission_created.connect(pdfs_render_after_submission, dispatch_uid="agencies.pdfs")
+        post_delete.connect(
+            pdfs_delete_with_application, sender=Application, dispatch_uid="agencies.pdfs"
         )

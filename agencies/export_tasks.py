@@ -86,3 +86,11 @@ def build_batch_export(batch_id: int) -> str:
         finished_at=timezone.now(),
     )
     return "ready"
+
+
+@shared_task(name="agencies.export_tasks.render_submission_pdfs", acks_late=True)
+def render_submission_pdfs(submission_id: int) -> int:
+    """Render and store a new submission's PDFs so downloads and batches serve files."""
+    from agencies.exports.pdf_store import submission_pdfs_render
+
+    return submission_pdfs_render(submission_id=submission_id)

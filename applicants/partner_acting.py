@@ -8,6 +8,7 @@ same intake, results and apply pages serve the navigator. The moment access is r
 the next request drops the flag and leaves the journey.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
@@ -74,6 +75,10 @@ class ActingForClientMiddleware:
 
     def __call__(self, request):
         request.acting = None
+        # No session cookie, no acting navigator: leaving the session untouched spares
+        # the cookie-less request a session load and its response a "Vary: Cookie".
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         relationship_id = request.session.get(ACTING_KEY)
         if relationship_id is None:
             return self.get_response(request)

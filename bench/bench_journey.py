@@ -1,15 +1,25 @@
-"""Resident journey benchmark: server time per request of the intake steps and the
-screener results page with 50 published programs, against a bare Django view in the
-same run (the ratio is what to watch; absolute times depend on the machine).
+"""Resident journey benchmark: server time per request of the intake steps, the screener
+results page with 50 published programs and submitting, against a minimal page (the
+main baseline) and a bare Django view in the same run (the ratios are what to watch;
+absolute times depend on the machine).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civiportal \
-    .venv/bin/python bench/bench_journey.py [--programs 50] [--requests 200]
+    .venv/bin/python bench/bench_journey.py [--programs 50] [--requests 200] [--quick]
 
 It works in a scratch database (<name>_bench_journey, created and dropped here). The 50
 programs are the six demo programs (real rules, screens and questions) copied under new
 slugs. Requests go through Django's full stack in process (middleware, sessions, CSRF
 off as for the test client, templates), measured from the client call to the response:
 the time the server spends, without network or browser.
+
+The bare view is requested without a session cookie, so it touches nothing: no session
+is loaded and no query is made (checked here; the acting-navigator middleware would read
+a resident's session). The minimal page reads a resident's session and renders the shell:
+the cheapest real page. Submitting (choose three programs, answer their questions,
+review, submit) is repeated --submissions times, counting the submit POST's queries;
+Celery messages go to an in-memory broker so only the request's own work is counted.
+`--quick` (40 requests each, 3 submissions) runs the same comparisons in well under two
+minutes. The last line holds the headline figures as name=value pairs.
 """
 
 import argparse
@@ -28,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from django.http import HttpResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
-from bench.common import recreate_database, scratch_database  # noqa: E402
+from bench.common import headline, machine_line, recreate_database, scratch_database  # noqa: E402
+from bench.load_test import CHOSEN, FIELD_RE, PROGRAM_ANSWERS, TOKEN_RE  # noqa: E402
 
 
 def bare(request):
@@ -94,11 +105,57 @@ def timed(call, repeat: int) -> list[float]:
     return samples
 
 
+def p95(samples: list[float]) -> float:
+    return sorted(samples)[int(0.95 * (len(samples) - 1))]
+
+
+def chosen_slugs(programs: int) -> list[str]:
+    """The load test's three programs, under the slugs `fifty_programs` gave them."""
+    demo = json.loads((ROOT / "programs" / "demo" / "programs.json").read_text())
+    order = [program["slug"] for program in demo["programs"]]
+    slugs = [f"{slug}-{order.index(slug)}" for slug in CHOSEN]
+    if order.index(CHOSEN[-1]) >= programs:
+        sys.exit(f"--programs must be at least {len(order)}")
+    return slugs
+
+
+def submissions(client, count: int, programs: int) -> tuple[list[float], list[int]]:
+    """Choose three programs, answer their questions, review and submit, `count` times:
+    (ms, queries) of each submit POST."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    slugs = chosen_slugs(programs)
+    times, queries = [], []
+    for _n in range(count):
+        response = client.post("/apply/results/", {"programs": slugs})
+        assert response.status_code == 302, response.status_code
+        location = client.get(response.headers["Location"]).headers.get("Location", "")
+        while location.startswith("/apply/questions/"):
+            html = client.get(location).content.decode()
+            names = set(FIELD_RE.findall(html)) - {"csrfmiddlewaretoken"}
+            answers = {n: PROGRAM_ANSWERS[n] for n in names if n in PROGRAM_ANSWERS}
+            location = client.post(location, answers).headers.get("Location", "")
+        assert location == "/apply/review/", location
+        token = TOKEN_RE.search(client.get(location).content.decode()).group(1)
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.post("/apply/review/", {"submit_token": token})
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.headers["Location"].startswith("/apply/submitted/"), response
+        queries.append(len(captured))
+    return times, queries
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--submissions", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="40 requests, 3 submissions")
     args = parser.parse_args()
+    if args.quick:
+        args.requests, args.submissions = 40, 3
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civiportal")
     name, url = scratch_database(base_url, suffix="bench_journey")
@@ -106,7 +163,10 @@ def main() -> None:
     recreate_database(admin_url, name)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civiportal.settings")
-    os.environ.pop("CELERY_BROKER_URL", None)  # submissions are not part of this run
+    # Tasks are published to an in-memory broker and never run: a submission's time and
+    # queries are the request's own.
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["CELERY_RESULT_BACKEND"] = "cache+memory://"
     try:
         import django
 
@@ -115,7 +175,7 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connections
         from django.test import Client
-        from django.test.utils import setup_test_environment
+        from django.test.utils import CaptureQueriesContext, setup_test_environment
 
         settings.ROOT_URLCONF = "bench.bench_journey"
         settings.DEBUG = False
@@ -131,8 +191,13 @@ def main() -> None:
             data["intake_wizard-current_step"] = step
             assert client.post(f"/apply/intake/{step}/", data).status_code == 302, step
         rows = []
-        bare_ms = timed(lambda: client.get("/bench/bare/"), args.requests)
-        rows.append(("bare Django view (same middleware)", bare_ms))
+        stranger = Client()  # no session cookie: the bare view loads no session
+        with CaptureQueriesContext(connections["default"]) as bare_queries:
+            bare_response = stranger.get("/bench/bare/")
+        assert len(bare_queries) == 0, [q["sql"] for q in bare_queries]
+        assert "Cookie" not in bare_response.get("Vary", ""), "the bare view used a session"
+        bare_ms = timed(lambda: stranger.get("/bench/bare/"), args.requests)
+        rows.append(("bare Django view (same middleware, no session, no query)", bare_ms))
         page_ms = timed(lambda: client.get("/bench/page/"), args.requests)
         rows.append(("minimal page (session + base.html)", page_ms))
         for step in INTAKE:
@@ -157,18 +222,39 @@ def main() -> None:
             ("results page GET", timed(lambda: client.get("/apply/results/"), args.requests))
         )
 
+        results_ms = rows[-1][1]
+        submit_ms, submit_queries = submissions(client, args.submissions, args.programs)
+        rows.append(("submit POST (3 programs)", submit_ms))
+
         bare_median = statistics.median(bare_ms)
-        print(f"{args.programs} published programs, {args.requests} requests each\n")
+        print(machine_line())
+        print(
+            f"{args.programs} published programs, {args.requests} requests each, "
+            f"{args.submissions} submissions\n"
+        )
         page_median = statistics.median(page_ms)
-        print("| request | median ms | p95 ms | x bare view | x minimal page |")
+        print("| request | median ms | p95 ms | x minimal page | x bare view |")
         print("| --- | ---: | ---: | ---: | ---: |")
         for label, samples in rows:
             median = statistics.median(samples)
-            p95 = sorted(samples)[int(0.95 * (len(samples) - 1))]
             print(
-                f"| {label} | {median:.2f} | {p95:.2f} | {median / bare_median:.1f} "
-                f"| {median / page_median:.1f} |"
+                f"| {label} | {median:.2f} | {p95(samples):.2f} | {median / page_median:.1f} "
+                f"| {median / bare_median:.1f} |"
             )
+        print(f"\nsubmit POST queries: {', '.join(map(str, submit_queries))}")
+        print(
+            headline(
+                {
+                    "results/minimal": f"{statistics.median(results_ms) / page_median:.1f}",
+                    "submit_queries": max(submit_queries),
+                    "minimal_ms": f"{page_median:.2f}",
+                    "results_ms": f"{statistics.median(results_ms):.2f}",
+                    "submit_ms": f"{statistics.median(submit_ms):.1f}",
+                    "submit_p95_ms": f"{p95(submit_ms):.1f}",
+                    "bare_ms": f"{bare_median:.2f}",
+                }
+            )
+        )
         for connection in connections.all():
             connection.close()
     finally:

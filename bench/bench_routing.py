@@ -19,7 +19,14 @@ Three phases, each measured on its own (docs/benchmarks.md, "Routing"):
 It works in a scratch database (<name>_bench_routing, created and dropped here) and
 purges the broker's queues first, so run it against a broker no live worker uses.
 Options: --submissions N (1000), --workers N (2), --noop N (3000), --paced N (300),
---load F (0.5).
+--load F (0.5); --quick (150 submissions, 600 no-op tasks, 60 paced: the same phases and
+comparisons in well under two minutes). The last line holds the headline figures as
+name=value pairs.
+
+Where a delivery's time goes (profile of a worker in issue 21, before workers kept their
+database connection): PostgreSQL round trips, opening a new PostgreSQL connection for
+every task (Celery's Django fix-up closed it around each task; now reused, see
+docs/operations.md), Celery's hand-off between processes, and the ORM.
 """
 
 import argparse
@@ -33,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import recreate_database, scratch_database  # noqa: E402
+from bench.common import headline, machine_line, recreate_database, scratch_database  # noqa: E402
 
 
 def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
@@ -82,7 +89,10 @@ def main() -> None:
     parser.add_argument("--noop", type=int, default=3000)
     parser.add_argument("--paced", type=int, default=300)
     parser.add_argument("--load", type=float, default=0.5)
+    parser.add_argument("--quick", action="store_true", help="smaller counts, same phases")
     args = parser.parse_args()
+    if args.quick:
+        args.submissions, args.noop, args.paced = 150, 600, 60
 
     admin_url = os.environ.get("DATABASE_URL", "")
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
@@ -245,6 +255,19 @@ def main() -> None:
             f"burst: {burst_submit_rate:.0f} submissions/s committed while consuming; "
             f"{burst_rate:.0f} deliveries/s first commit to last delivered; "
             f"commit-to-delivered {describe(burst)}"
+        )
+        print(machine_line())
+        print(
+            headline(
+                {
+                    "routing/no-op": f"{drain_rate / noop_rate:.2f}",
+                    "paced_p95_ms": f"{percentile(paced, 0.95):.0f}",
+                    "paced_p50_ms": f"{statistics.median(paced):.0f}",
+                    "deliveries_per_s": f"{drain_rate:.0f}",
+                    "noop_per_s": f"{noop_rate:.0f}",
+                    "burst_p95_ms": f"{percentile(burst, 0.95):.0f}",
+                }
+            )
         )
     finally:
         stop_workers()

@@ -36,3 +36,17 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine() or "unknown"
+
+
+def machine_line() -> str:
+    """nproc, CPU model and load average: printed beside every run's figures, since the
+    absolute times depend on them."""
+    import os
+
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    return f"machine: nproc={os.cpu_count()}, CPU {cpu_model()}, load average {load}"
+
+
+def headline(figures: dict[str, object]) -> str:
+    """The one last line of a benchmark: its headline figures as name=value pairs."""
+    return " ".join(f"{name}={value}" for name, value in figures.items())

@@ -7,3 +7,16 @@ def ping(self):
     """Answer with the name of the worker that ran it, so a deep health check can tell
     a real worker from eager in-process execution."""
     return {"hostname": self.request.hostname or "eager"}
+
+
+@shared_task(name="civiportal.database_backend")
+def database_backend():
+    """The PostgreSQL backend process serving this worker process (None on SQLite), so
+    operators and tests can see whether a worker reuses its database connection."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

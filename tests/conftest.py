@@ -32,3 +32,13 @@ def fast_password_hashing():
     settings.PASSWORD_HASHERS = original
     get_hashers.cache_clear()
     get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(tmp_path_factory, settings, monkeypatch):
+    """Each test stores files (uploads, rendered PDFs) in a folder of its own, and so does
+    a worker process it starts (the environment is passed on)."""
+    media = tmp_path_factory.mktemp("media")
+    settings.MEDIA_ROOT = media
+    monkeypatch.setenv("MEDIA_ROOT", str(media))
+    return media

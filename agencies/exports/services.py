@@ -9,7 +9,8 @@ from django.db import transaction
 from agencies.export_models import BatchExport
 from agencies.exports.audit import export_record
 from agencies.exports.csv_export import CsvExport, prepare_csv_export
-from agencies.exports.pdf_export import PdfOptions, render_application_pdf
+from agencies.exports.pdf_export import PdfOptions
+from agencies.exports.pdf_store import stored_application_pdf
 from agencies.exports.selection import ExportError, ExportRange, check_range
 from agencies.selectors import applications_for_user, programs_for_user
 
@@ -67,22 +68,23 @@ def csv_export_for_user(
 
 def resident_application_pdf(*, application, language=None, base_url: str = "") -> bytes:
     """A resident's own application as PDF: the agencies' template, with every answer they
-    gave (sensitive ones included: they are the resident's own) and no staff notes."""
-    return render_application_pdf(
+    gave (sensitive ones included: they are the resident's own) and no staff notes.
+    Served from storage when an unchanged copy was rendered before."""
+    return stored_application_pdf(
         application,
         options=PdfOptions(
             can_view_sensitive=True, staff=False, language=language, base_url=base_url
         ),
-    )
+    ).read()
 
 
 def application_pdf_for_user(*, user, application) -> bytes:
     """The agency's PDF of one application `user` may see (callers fetch it through
     `applications_for_user`); recorded in the audit trail."""
-    pdf = render_application_pdf(
+    pdf = stored_application_pdf(
         application,
         options=PdfOptions(can_view_sensitive=user_can_view_sensitive(user), staff=True),
-    )
+    ).read()
     export_record(
         actor=user, agency=application.program.agency_id, kind="pdf", application=application
     )

@@ -1,0 +1,233 @@
+"""Application PDFs are rendered once, stored, and rendered again only when what they
+show changes; downloads and batch zips serve the stored files."""
+
+import io
+import zipfile
+
+import pytest
+import weasyprint
+from django.core.files.storage import default_storage
+from django.db import transaction
+from pypdf import PdfReader
+
+from agencies.export_tasks import build_batch_export
+from agencies.exports.batch import write_pdf_zip
+from agencies.exports.pdf_export import PdfOptions
+from agencies.exports.pdf_store import STORE_DIR, stored_application_pdf, submission_pdfs_render
+from agencies.exports.selection import ExportRange
+from agencies.exports.services import (
+    application_pdf_for_user,
+    batch_export_request,
+    resident_application_pdf,
+)
+from agencies.review_services import application_set_status
+from applicants.models import Submission
+from applicants.signals import submission_created
+from programs.models import ProgramVersion
+from tests.agencies import export_support
+from tests.agencies.conftest import wait_for
+from tests.factories import (
+    AgencyFactory,
+    ApplicationFactory,
+    ProgramFactory,
+    ProgramVersionFactory,
+    SubmissionFactory,
+)
+
+world = export_support.world
+
+
+def submit_as_the_portal_does(programs):
+    """A committed submission whose creation sent `submission_created` in its transaction,
+    as `applicants.services.submission_create` does (so every receiver runs)."""
+    with transaction.atomic():
+        submission = SubmissionFactory()
+        for program in programs:
+            version = ProgramVersionFactory(program=program, status=ProgramVersion.Status.PUBLISHED)
+            ApplicationFactory(
+                submission=submission,
+                program=program,
+                program_version=version,
+                answers={"applicant.name": {"first": "Ana", "last": "Díaz"}},
+            )
+        submission_created.send(sender=Submission, submission=submission)
+    return submission
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """Counts WeasyPrint layouts while still running the real renderer."""
+    calls = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+
+    def counting_write_pdf(self, *args, **kwargs):
+        calls.append(1)
+        return real_write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting_write_pdf)
+    return calls
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def stored_names(application) -> list[str]:
+    try:
+        return sorted(default_storage.listdir(f"{STORE_DIR}/{application.pk}")[1])
+    except FileNotFoundError:
+        return []
+
+
+def test_second_download_serves_the_stored_file_without_weasyprint(world, layouts):
+    first = resident_application_pdf(application=world.app_a, language="en")
+    assert len(layouts) == 1
+    assert world.app_a.reference in text_of(first)
+    assert len(stored_names(world.app_a)) == 1
+
+    again = resident_application_pdf(application=world.app_a, language="en")
+    assert again == first  # the same bytes, "printed" date included: not laid out again
+    assert len(layouts) == 1
+
+
+def test_staff_download_view_serves_the_stored_file(client, world, layouts):
+    client.force_login(world.caseworker_a)
+    url = f"/admin/agencies/batchexport/application/{world.app_a.pk}/pdf/"
+    first = client.get(url)
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    second = client.get(url)
+    assert second.content == first.content
+    assert len(layouts) == 1
+    # Another agency's application is still a 404, stored files or not.
+    assert (
+        client.get(f"/admin/agencies/batchexport/application/{world.app_b.pk}/pdf/").status_code
+        == 404
+    )
+
+
+def test_each_audience_and_language_is_its_own_file(world, layouts):
+    resident = resident_application_pdf(application=world.app_a, language="en")
+    staff = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)
+    spanish = resident_application_pdf(application=world.app_a, language="es")
+    assert len(layouts) == 3
+    assert len({resident, staff, spanish}) == 3
+    assert len(stored_names(world.app_a)) == 3
+
+
+def test_a_status_change_renders_again_and_replaces_the_old_file(world, layouts):
+    before = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)
+    (old_name,) = stored_names(world.app_a)
+    application_set_status(
+        application=world.app_a,
+        status="in_review",
+        note="Checking the lease",
+        acting_user=world.supervisor_a,
+    )
+    world.app_a.refresh_from_db()
+    after = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)
+    assert len(layouts) == 2
+    assert after != before
+    assert "Checking the lease" in text_of(after)
+    assert "Checking the lease" not in text_of(before)
+    assert stored_names(world.app_a) != [old_name]
+    assert len(stored_names(world.app_a)) == 1
+
+
+def test_staff_note_changes_staff_copy_only_resident_copy_is_reused(world, layouts):
+    resident = resident_application_pdf(application=world.app_a, language="en")
+    application_set_status(
+        application=world.app_a,
+        status="in_review",
+        note="Internal note",
+        acting_user=world.supervisor_a,
+    )
+    world.app_a.refresh_from_db()
+    # The resident's copy shows the new status in its history: it must change too.
+    updated = resident_application_pdf(application=world.app_a, language="en")
+    assert len(layouts) == 2
+    assert updated != resident
+    assert "Internal note" not in text_of(updated)
+
+
+def test_batch_zip_copies_stored_files(world, layouts, tmp_path):
+    second = export_support.make_application(world.program_a, world.version_a)
+    options = PdfOptions(can_view_sensitive=True, staff=True)
+    stored = {
+        app.pk: stored_application_pdf(app, options=options).read() for app in (world.app_a, second)
+    }
+    assert len(layouts) == 2
+
+    target = tmp_path / "batch.zip"
+    from applicants.models import Application
+
+    queryset = Application.objects.filter(pk__in=stored).order_by("pk")
+    assert write_pdf_zip(queryset, target, options=options) == 2
+    assert len(layouts) == 2  # nothing laid out again
+    with zipfile.ZipFile(target) as archive:
+        for app in (world.app_a, second):
+            assert archive.read(f"rent-help-{app.reference}.pdf") == stored[app.pk]
+
+
+def test_batch_task_renders_what_is_missing_and_stores_it(world, layouts):
+    batch = batch_export_request(user=world.supervisor_a, export_range=ExportRange(world.program_a))
+    assert build_batch_export(batch.pk) == "ready"
+    rendered = len(layouts)
+    assert rendered >= 1
+    # A second batch of the same applications lays nothing out.
+    again = batch_export_request(user=world.supervisor_a, export_range=ExportRange(world.program_a))
+    assert build_batch_export(again.pk) == "ready"
+    assert len(layouts) == rendered
+
+
+def test_deleting_an_application_deletes_its_pdfs(world, django_capture_on_commit_callbacks):
+    resident_application_pdf(application=world.app_a, language="en")
+    assert stored_names(world.app_a)
+    pk = world.app_a.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        world.app_a.delete()
+    world.app_a.pk = pk
+    assert stored_names(world.app_a) == []
+
+
+def test_submission_renders_pdfs_in_the_background_on_a_real_worker(celery_worker, layouts):
+    programs = [ProgramFactory(agency=AgencyFactory()), ProgramFactory(agency=AgencyFactory())]
+    submission = submit_as_the_portal_does(programs)
+    applications = list(submission.applications.all())
+    # The resident's copy and the agency's two copies of each application.
+    wait_for(lambda: all(len(stored_names(app)) == 3 for app in applications), timeout=60)
+    assert "render_submission_pdfs" in celery_worker.log_path.read_text()
+
+    # Downloads now serve those files: nothing is laid out in this process.
+    for application in applications:
+        application.refresh_from_db()
+        pdf = resident_application_pdf(
+            application=application, language=application.submission.language
+        )
+        assert application.reference in text_of(pdf)
+    assert layouts == []
+    # Running the task again renders nothing (all stored).
+    assert submission_pdfs_render(submission_id=submission.pk) == 0
+    assert layouts == []
+
+
+def test_a_broker_error_never_reaches_the_submission(world, monkeypatch, caplog):
+    """With the broker down, queuing the render fails quietly (logged); the first
+    download renders in place."""
+    from kombu.exceptions import OperationalError
+
+    from agencies.export_tasks import render_submission_pdfs
+    from agencies.exports import pdf_store
+    from civiportal.celery import app as celery_app
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(render_submission_pdfs, "apply_async", broker_down)
+    celery_app.conf.task_always_eager = False  # restored by the autouse fixture
+    pdf_store._enqueue_render(world.app_a.submission_id)  # logs, does not raise
+    assert "render on first download" in caplog.text
+    assert stored_names(world.app_a) == []
+    assert world.app_a.reference in text_of(
+        resident_application_pdf(application=world.app_a, language="en")
+    )
+    assert len(stored_names(world.app_a)) == 1
