@@ -232,6 +232,10 @@ CACHES = {
     )
 }
 SCREENING_API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SCREENING_API_RATE_LIMIT", "60"))
+# JSON API request limits (civiportal/json_limits.py, docs/api.md): a body over either is
+# a 400 naming the limit, never parsed.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+API_MAX_JSON_DEPTH = int(os.environ.get("API_MAX_JSON_DEPTH", "20"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True
