@@ -1,6 +1,6 @@
 from django.urls import path
 
-from applicants.views import account, applications, apply, intake, navigator, results
+from applicants.views import account, applications, apply, claim, intake, navigator, results
 
 app_name = "applicants"
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("apply/submitted/<ref:reference>/", apply.confirmation, name="confirmation"),
     # Following up
     path("my/applications/", applications.my_applications, name="my_applications"),
+    path("my/applications/claim/", claim.claim, name="claim"),
     path(
         "my/applications/<ref:reference>/",
         applications.application_detail,
@@ -45,6 +46,11 @@ urlpatterns = [
     ),
     # Accounts (the residents' own; the admin keeps admin:login)
     path("account/sign-up/", account.sign_up, name="sign_up"),
+    path(
+        "account/sign-up/verify/<ref:uidb64>/<ref:token>/",
+        account.sign_up_verify,
+        name="sign_up_verify",
+    ),
     path("account/sign-in/", account.sign_in, name="sign_in"),
     path("account/sign-out/", account.sign_out, name="sign_out"),
     path("account/password-reset/", account.PasswordResetView.as_view(), name="password_reset"),

@@ -112,7 +112,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -232,6 +235,13 @@ CACHES = {
     )
 }
 SCREENING_API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SCREENING_API_RATE_LIMIT", "60"))
+# Behind a reverse proxy: the header it sets to the client's address, and how many
+# proxies of ours stand in front (civiportal/ratelimit.py, docs/operations.md). Off by
+# default, because without a proxy any client can forge the header.
+TRUSTED_PROXY_CLIENT_IP_HEADER = os.environ.get("TRUSTED_PROXY_CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# Tries at proving a guest application is yours, per account (applicants/views/claim.py).
+CLAIM_ATTEMPTS_PER_HOUR = int(os.environ.get("CLAIM_ATTEMPTS_PER_HOUR", "10"))
 # JSON API request limits (civiportal/json_limits.py, docs/api.md): a body over either is
 # a 400 naming the limit, never parsed.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
