@@ -14,8 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 
-def client_address(request, *args, **kwargs) -> str:
-    """The client's IP address (extra arguments let django-axes call it too)."""
+def client_address(request) -> str:
+    """The client's IP address, or "unknown"."""
     remote = request.META.get("REMOTE_ADDR", "") or "unknown"
     header = settings.TRUSTED_PROXY_CLIENT_IP_HEADER
     if not header:

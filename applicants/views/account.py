@@ -6,6 +6,9 @@ through the claim page (views/claim.py).
 These pages are the residents' own; the admin keeps its login at admin:login.
 """
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -24,8 +27,10 @@ from applicants.forms import SignInForm, SignUpForm
 from applicants.models import Applicant
 from applicants.services import applicant_attach_user
 from applicants.views.common import language_of
+from civiportal.ratelimit import client_address, over_limit
 
 REDIRECT_FIELD = "next"
+logger = logging.getLogger("civiportal.security")
 
 
 def _next_url(request, default: str) -> str:
@@ -133,6 +138,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("applicants:password_reset_done")
+
+    def form_valid(self, form):
+        # Over the limit (per client, or per address asked about), no email is sent but
+        # the answer is the usual "sent" page, so the limit reveals nothing either.
+        limit = settings.PASSWORD_RESET_LIMIT_PER_HOUR
+        email = form.cleaned_data["email"].strip().lower()
+        by_client = over_limit(self.request, scope="reset", limit=limit, window_seconds=3600)
+        by_email = over_limit(
+            self.request, scope="reset-email", limit=limit, window_seconds=3600, key=email
+        )
+        if by_client or by_email:
+            logger.warning("password reset throttled for %s", client_address(self.request))
+            return redirect(self.success_url)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
