@@ -44,6 +44,14 @@ if not SECRET_KEY:
             "environment, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
+elif IS_PRODUCTION and SECRET_KEY.strip().lower().startswith(
+    ("change-me", "development-only-", "django-insecure-")
+):
+    # The same prefixes as civiportal/checks.py, which `check --deploy` also runs.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the placeholder from .env.example; production needs its own long "
+        "random secret key."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -74,11 +82,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (civiportal/request_limits.py).
+    "civiportal.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civiportal.middleware.StaffIdleTimeoutMiddleware",
     "civiportal.middleware.PrivateByDefaultMiddleware",
+    "civiportal.request_limits.GuestUploadQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A community navigator acting for a client: checked on every request.
     "applicants.partner_acting.ActingForClientMiddleware",
@@ -169,6 +180,12 @@ STORAGES = {
 # Uploaded files hold residents' documents: they live outside the static tree and are
 # only ever served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Request bodies over this are refused unread (413); uploads are 10 MB each by default.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(30 * 1024 * 1024)))
+# Files a guest (no account) may store per session, and upload requests per address.
+GUEST_UPLOAD_QUOTA = int(os.environ.get("GUEST_UPLOAD_QUOTA", "20"))
+GUEST_UPLOAD_REQUESTS_PER_HOUR = int(os.environ.get("GUEST_UPLOAD_REQUESTS_PER_HOUR", "60"))
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CiviPortal <no-reply@civiportal.local>")
