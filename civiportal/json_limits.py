@@ -39,7 +39,8 @@ def _max_depth(text: str) -> int:
 
 def loads_limited(body: bytes | str, *, max_bytes: int | None = None, max_depth: int | None = None):
     """`json.loads` for request bodies: raises JsonLimitError for a body over
-    `API_MAX_BODY_BYTES`, nested deeper than `API_MAX_JSON_DEPTH`, or not JSON."""
+    `API_MAX_BODY_BYTES`, nested deeper than `API_MAX_JSON_DEPTH`, not JSON, or holding
+    a NUL character."""
     max_bytes = settings.API_MAX_BODY_BYTES if max_bytes is None else max_bytes
     max_depth = settings.API_MAX_JSON_DEPTH if max_depth is None else max_depth
     if len(body) > max_bytes:
@@ -51,9 +52,13 @@ def loads_limited(body: bytes | str, *, max_bytes: int | None = None, max_depth:
     if _max_depth(text) > max_depth:
         raise JsonLimitError(f"the JSON is nested deeper than the limit of {max_depth} levels")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as error:
         raise JsonLimitError(f"not valid JSON: {error}") from None
+    # PostgreSQL stores no NUL in text or jsonb; refused here rather than as a DataError.
+    if "\\u0000" in text.lower():
+        raise JsonLimitError("text cannot contain the NUL character (\\u0000)")
+    return value
 
 
 def request_json(request):

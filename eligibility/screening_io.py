@@ -99,7 +99,7 @@ def parse_screening_request(payload: object) -> ScreeningRequest:
         except (TypeError, ValueError):
             errors.append({"path": "$.as_of", "message": "expected a date as YYYY-MM-DD"})
     language = payload.get("language") or "en"
-    if language not in dict(settings.LANGUAGES):
+    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         errors.append({"path": "$.language", "message": f"expected one of: {codes}"})
     if errors:
