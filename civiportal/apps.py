@@ -6,4 +6,5 @@ class CiviportalConfig(AppConfig):
     verbose_name = "CiviPortal"
 
     def ready(self):
-        from civiportal import checks  # noqa: F401  (registers the deployment checks)
+        # Registers the deployment checks and the sign-in signal receivers.
+        from civiportal import checks, login_throttle, middleware  # noqa: F401

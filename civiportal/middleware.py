@@ -3,6 +3,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
@@ -70,3 +72,10 @@ class StaffIdleTimeoutMiddleware:
             elif last_seen is None or now - last_seen >= 60:
                 request.session[STAFF_LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in)
+def start_staff_idle_clock(sender, request, user, **kwargs):
+    # Set at sign-in, so the first pages after it need no session write of their own.
+    if user.is_staff and getattr(request, "session", None) is not None:
+        request.session[STAFF_LAST_SEEN_KEY] = int(time.time())
