@@ -7,7 +7,6 @@ Another agency's reference answers 404, exactly like a reference that does not e
 from __future__ import annotations
 
 import datetime
-import json
 
 from django.db import transaction
 from django.http import JsonResponse
@@ -21,6 +20,7 @@ from agencies.review_models import AuditEvent
 from agencies.review_services import application_set_status, audit_record
 from agencies.workflow import InvalidStatusTransition, NoteRequired, Status
 from applicants.models import Application
+from civiportal.json_limits import JsonLimitError, request_json
 from programs.models import Program
 
 DEFAULT_LIMIT = 50
@@ -190,9 +190,9 @@ def application_status(request, reference):
     if application is None:
         return _not_found(reference)
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return _errors([{"path": "$", "message": "The body must be a JSON object."}])
+        body = request_json(request)
+    except JsonLimitError as error:
+        return _errors([{"path": "$", "message": f"The body must be a JSON object: {error}."}])
     if not isinstance(body, dict):
         return _errors([{"path": "$", "message": "The body must be a JSON object."}])
     errors = [

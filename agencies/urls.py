@@ -6,18 +6,18 @@ app_name = "agencies"
 
 urlpatterns = [
     path(
-        "my/applications/<str:reference>/pdf/",
+        "my/applications/<ref:reference>/pdf/",
         views.resident_application_download,
         name="resident_application_pdf",
     ),
     path("api/v1/applications", api_views.applications_list, name="api_applications"),
     path(
-        "api/v1/applications/<str:reference>",
+        "api/v1/applications/<ref:reference>",
         api_views.application_detail,
         name="api_application",
     ),
     path(
-        "api/v1/applications/<str:reference>/status",
+        "api/v1/applications/<ref:reference>/status",
         api_views.application_status,
         name="api_application_status",
     ),

@@ -106,15 +106,10 @@ class SignUpForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    # Whether the address already has an account is never said here: the answer is
+    # the same "check your email" page, and the email tells the owner (accounts.py).
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        user_model = get_user_model()
-        if user_model.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Sign in, or reset your password."),
-                code="exists",
-            )
-        return email
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -128,13 +123,6 @@ class SignUpForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
-
-    def save(self):
-        user_model = get_user_model()
-        email = self.cleaned_data["email"]
-        return user_model.objects.create_user(
-            username=email, email=email, password=self.cleaned_data["password1"]
-        )
 
 
 class SignInForm(forms.Form):
@@ -167,6 +155,20 @@ class SignInForm(forms.Form):
                     code="invalid_login",
                 )
         return cleaned
+
+
+class ClaimForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=24,
+        help_text=_("From your confirmation page or email, for example CP-7K2M-Q9XD."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Your date of birth"),
+        help_text=_("As you gave it on the application."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
 
 
 def questions_with_required(items) -> list[tuple[Question, bool]]:

@@ -7,11 +7,11 @@ after commit, so a rolled-back submission sends nothing.
 
 import logging
 from dataclasses import asdict, is_dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import JSONField, Value
+from django.db.models import JSONField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,42 +86,67 @@ def _stored(value):
 
 @transaction.atomic
 def applicant_attach_user(*, applicant: Applicant | None, user) -> Applicant:
-    """Make `applicant` (a guest's, possibly None) the applicant of `user`, keeping every
-    answer and submission; if the account already has one, merge the guest into it."""
+    """The account's applicant after sign-up: a brand-new account takes over the session's
+    guest (`applicant`) with its unsubmitted answers.
+
+    Nothing else ever moves into an account at sign-up or sign-in, because on a shared
+    computer the guest may be someone else: an account that already has a profile keeps
+    it untouched, and a guest's submitted applications move only through
+    `submission_claim`, with proof.
+    """
     target = Applicant.objects.select_for_update().filter(user=user).first()
-    if applicant is None or applicant.user_id == user.pk:
+    if (
+        target is not None
+        or applicant is None
+        or applicant.user_id is not None
+        or applicant.submissions.exists()
+    ):
         return target or applicant_for_user_get_or_create(user=user)
-    if applicant.user_id is not None:
-        # Never take over another account's applicant through a stale session value.
-        return target or applicant_for_user_get_or_create(user=user)
-    if target is None:
-        applicant.user = user
-        applicant.email = applicant.email or user.email or ""
-        applicant.save(update_fields=["user", "email", "updated_at"])
-        return applicant
-    return applicant_merge(source=applicant, target=target)
+    applicant.user = user
+    applicant.email = applicant.email or user.email or ""
+    applicant.save(update_fields=["user", "email", "updated_at"])
+    return applicant
+
+
+# The answer a resident proves a guest submission with, besides its reference number.
+CLAIM_BIRTH_DATE_KEY = "applicant.birth_date"
+
+
+class ClaimRefused(ValidationError):
+    """No guest submission matches the reference and date of birth given."""
 
 
 @transaction.atomic
-def applicant_merge(*, source: Applicant, target: Applicant) -> Applicant:
-    """Fold a guest applicant into an account's: per question key the most recently
-    updated answer wins; the guest's submissions move over; the guest row is deleted."""
-    if source.pk == target.pk:
-        return target
-    target_answers = {a.question_key: a for a in target.answers.all()}
-    keep_from_source = [
-        answer
-        for answer in source.answers.all()
-        if answer.question_key not in target_answers
-        or target_answers[answer.question_key].updated_at <= answer.updated_at
-    ]
-    Answer.objects.filter(
-        applicant=target, question_key__in=[a.question_key for a in keep_from_source]
-    ).delete()
-    Answer.objects.filter(pk__in=[a.pk for a in keep_from_source]).update(applicant=target)
-    Submission.objects.filter(applicant=source).update(applicant=target)
-    source.delete()
-    return target
+def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
+    """Move a guest's submission into `user`'s account once they prove it is theirs: its
+    reference number (the submission's or one application's) and the date of birth
+    given on it. The same message for every refusal, so it reveals nothing."""
+    reference = (reference or "").strip().upper()
+    submission_id = (
+        Submission.objects.filter(applicant__user__isnull=True)
+        .filter(Q(reference=reference) | Q(applications__reference=reference))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    submission = (
+        Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission_id
+        else None
+    )
+    birth_dates = (
+        {a.answers.get(CLAIM_BIRTH_DATE_KEY) for a in submission.applications.all()}
+        if submission
+        else set()
+    )
+    if submission is None or birth_date.isoformat() not in birth_dates:
+        raise ClaimRefused(
+            _("No application matches that reference number and date of birth."),
+            code="no_match",
+        )
+    submission.applicant = applicant_for_user_get_or_create(user=user)
+    submission.save(update_fields=["applicant"])
+    logger.info("submission %s claimed by user %s", submission.reference, user.pk)
+    return submission
 
 
 def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int:

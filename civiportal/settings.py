@@ -6,6 +6,7 @@ the HTTPS-only settings and refuses to start without a real secret key.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,6 +45,14 @@ if not SECRET_KEY:
             "environment, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
         )
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
+elif IS_PRODUCTION and SECRET_KEY.strip().lower().startswith(
+    ("change-me", "development-only-", "django-insecure-")
+):
+    # The same prefixes as civiportal/checks.py, which `check --deploy` also runs.
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the placeholder from .env.example; production needs its own long "
+        "random secret key."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -66,6 +75,7 @@ INSTALLED_APPS = [
     "applicants",
     "agencies",
     "notifications",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -77,13 +87,20 @@ MIDDLEWARE = [
     "civiportal.middleware.ReflectionFreeGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (civiportal/request_limits.py).
+    "civiportal.request_limits.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "civiportal.middleware.StaffIdleTimeoutMiddleware",
+    "civiportal.middleware.PrivateByDefaultMiddleware",
+    "civiportal.request_limits.GuestUploadQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A community navigator acting for a client: checked on every request.
     "applicants.partner_acting.ActingForClientMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out sign-in into the lockout page (civiportal/login_throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "civiportal.urls"
@@ -117,11 +134,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "civiportal.login_throttle.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lockout (django-axes; docs/operations.md): after AXES_FAILURE_LIMIT wrong
+# passwords for one account, or from one client address, sign-in is refused for the
+# cool-off time. Counts live in the database, shared by every web process.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "civiportal.login_throttle.client_ip"
+AXES_USERNAME_CALLABLE = "civiportal.login_throttle.username_from"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2"]
+AXES_VERBOSE = False
+# Password-reset emails per client address and per address asked about, per hour.
+PASSWORD_RESET_LIMIT_PER_HOUR = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_HOUR", "5"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
@@ -146,6 +185,12 @@ STORAGES = {
 # Uploaded files hold residents' documents: they live outside the static tree and are
 # only ever served through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+# Request bodies over this are refused unread (413); uploads are 10 MB each by default.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(30 * 1024 * 1024)))
+# Files a guest (no account) may store per session, and upload requests per address.
+GUEST_UPLOAD_QUOTA = int(os.environ.get("GUEST_UPLOAD_QUOTA", "20"))
+GUEST_UPLOAD_REQUESTS_PER_HOUR = int(os.environ.get("GUEST_UPLOAD_REQUESTS_PER_HOUR", "60"))
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CiviPortal <no-reply@civiportal.local>")
@@ -283,9 +328,22 @@ CACHES = {
     )
 }
 SCREENING_API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("SCREENING_API_RATE_LIMIT", "60"))
+# Behind a reverse proxy: the header it sets to the client's address, and how many
+# proxies of ours stand in front (civiportal/ratelimit.py, docs/operations.md). Off by
+# default, because without a proxy any client can forge the header.
+TRUSTED_PROXY_CLIENT_IP_HEADER = os.environ.get("TRUSTED_PROXY_CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+# Tries at proving a guest application is yours, per account (applicants/views/claim.py).
+CLAIM_ATTEMPTS_PER_HOUR = int(os.environ.get("CLAIM_ATTEMPTS_PER_HOUR", "10"))
+# JSON API request limits (civiportal/json_limits.py, docs/api.md): a body over either is
+# a 400 naming the limit, never parsed.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
+API_MAX_JSON_DEPTH = int(os.environ.get("API_MAX_JSON_DEPTH", "20"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True
+# Staff are signed out after this long without a request (civiportal/middleware.py).
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
-from civiportal import views
+from civiportal import converters, views
+
+# Registered before the apps' URL modules are included: they use <ref:...> and <id:...>.
+register_converter(converters.SafeStringConverter, "ref")
+register_converter(converters.SafeIdConverter, "id")
 
 admin.site.site_header = "CiviPortal administration"
 admin.site.site_title = "CiviPortal admin"

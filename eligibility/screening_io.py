@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from civiportal.json_limits import JsonLimitError, loads_limited, request_json
 from eligibility.services import ProgramScreening
 from programs.models import Question
 from programs.question_types import clean_value, error_paths
@@ -39,10 +40,19 @@ def answer_path(key: str, sub: str = "") -> str:
 
 
 def parse_json(body: bytes | str) -> object:
+    """The request document, within the API's size and depth limits (docs/api.md)."""
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ScreeningInputError([{"path": "$", "message": f"not valid JSON: {error}"}]) from None
+        return loads_limited(body)
+    except JsonLimitError as error:
+        raise ScreeningInputError([{"path": "$", "message": str(error)}]) from None
+
+
+def parse_request_json(request) -> object:
+    """Like parse_json, refusing an oversized body by its Content-Length before reading it."""
+    try:
+        return request_json(request)
+    except JsonLimitError as error:
+        raise ScreeningInputError([{"path": "$", "message": str(error)}]) from None
 
 
 def parse_screening_request(payload: object) -> ScreeningRequest:
@@ -89,7 +99,7 @@ def parse_screening_request(payload: object) -> ScreeningRequest:
         except (TypeError, ValueError):
             errors.append({"path": "$.as_of", "message": "expected a date as YYYY-MM-DD"})
     language = payload.get("language") or "en"
-    if language not in dict(settings.LANGUAGES):
+    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         errors.append({"path": "$.language", "message": f"expected one of: {codes}"})
     if errors:

@@ -30,7 +30,7 @@ def screen_api(request):
         response["Retry-After"] = "60"
         return response
     try:
-        parsed, results = screening_io.screen_request(screening_io.parse_json(request.body))
+        parsed, results = screening_io.screen_request(screening_io.parse_request_json(request))
     except screening_io.ScreeningInputError as error:
         return error_response(error.errors)
     with override(parsed.language):

@@ -121,6 +121,12 @@ class IntakeWizard(NamedUrlSessionWizardView):
         # The step in the URL is the one being answered, even in a fresh wizard session
         # (another tab, a resumed visit) where formtools would assume the first step.
         step = kwargs.get("step")
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted_step is not None and posted_step not in self.get_form_list():
+            # Only a hand-made request names a step that does not exist: show the page.
+            if step in self.get_form_list():
+                return redirect(self.get_step_url(step))
+            return redirect("applicants:intake")
         if step in self.get_form_list() and not self.request.POST.get("wizard_goto_step"):
             self.storage.current_step = step
         return super().post(*args, **kwargs)

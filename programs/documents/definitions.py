@@ -7,10 +7,10 @@ household-members question has member fields.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from programs.models import QuestionType
+from programs.question_types.patterns import pattern_problem
 
 from .errors import DocumentError
 
@@ -78,12 +78,9 @@ def definition_errors(definition: dict, path: str, *, member: bool = False) -> l
             DocumentError(f"{path}.validation.{name}", f"{name!r} does not apply to {qtype}")
         )
     if "pattern" in validation:
-        try:
-            re.compile(validation["pattern"])
-        except (re.error, TypeError) as error:
-            errors.append(
-                DocumentError(f"{path}.validation.pattern", f"not a valid pattern: {error}")
-            )
+        problem = pattern_problem(validation["pattern"])
+        if problem:
+            errors.append(DocumentError(f"{path}.validation.pattern", problem))
     for low, high in (("min", "max"), ("min_members", "max_members")):
         if low in validation and high in validation and validation[low] > validation[high]:
             errors.append(

@@ -23,6 +23,7 @@ from programs.models import ProgramVersion, Question
 from .definitions import definition_errors
 from .errors import DocumentError, json_path
 from .export import question_definition, referenced_question_keys
+from .limits import limit_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
 FROZEN = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
@@ -60,6 +61,10 @@ def validate_document(data, *, require_examples: bool = False) -> Report:
     """Check a whole document. `require_examples` turns failing examples into errors
     (publishing); otherwise they are warnings (importing a draft)."""
     report = Report()
+    # Size first, so an oversized document is refused before any slow check runs.
+    report.errors.extend(limit_errors(data))
+    if report.errors:
+        return report
     report.errors.extend(schema_errors(data))
     if not isinstance(data, dict) or not isinstance(data.get("programs"), list):
         return report

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import QuestionType
 
+from .patterns import pattern_fullmatch
 from .spec import (
     ADDRESS_PARTS,
     MEMBER_FIELD_TYPES,
@@ -99,7 +100,7 @@ def _text(spec: QuestionSpec, raw) -> str:
             params={"max": max_length, "count": len(value)},
         )
     pattern = spec.validation.get("pattern")
-    if pattern and not re.fullmatch(pattern, value):
+    if pattern and not pattern_fullmatch(pattern, value):
         raise _pattern_error(spec)
     return value
 
@@ -613,7 +614,7 @@ def _identifier(spec: QuestionSpec, raw) -> str:
             params={"max": max_length, "count": len(value)},
         )
     pattern = spec.validation.get("pattern")
-    if pattern and not re.fullmatch(pattern, value):
+    if pattern and not pattern_fullmatch(pattern, value):
         raise _pattern_error(spec)
     return value
 

@@ -8,7 +8,6 @@ from applicants.selectors import applicant_answers
 from applicants.services import (
     answers_save,
     applicant_attach_user,
-    applicant_merge,
     guest_applicants_purge,
 )
 from tests.factories import ApplicantFactory, SubmissionFactory, UserFactory
@@ -60,34 +59,27 @@ def test_attaching_a_guest_to_a_new_account_keeps_everything():
     assert applicant_answers(applicant=applicant) == {"household.size": 3}
 
 
-def test_merging_a_guest_into_an_account_keeps_the_newest_answer_per_key():
+def test_attach_never_merges_a_guest_into_an_account_that_has_a_profile():
     user = UserFactory()
     account = ApplicantFactory(user=user)
-    answers_save(
-        applicant=account, values={"household.size": 2, "contact.email": "old@example.org"}
-    )
+    answers_save(applicant=account, values={"household.size": 2})
     guest = ApplicantFactory(email="")
     answers_save(applicant=guest, values={"household.size": 4, "income.monthly_gross": 100})
     submission = SubmissionFactory(applicant=guest)
-    merged = applicant_attach_user(applicant=guest, user=user)
-    assert merged.pk == account.pk
-    assert applicant_answers(applicant=account) == {
-        "household.size": 4,
-        "contact.email": "old@example.org",
-        "income.monthly_gross": 100,
-    }
-    submission.refresh_from_db()
-    assert submission.applicant_id == account.pk
-    assert not Applicant.objects.filter(pk=guest.pk).exists()
-
-
-def test_an_older_guest_answer_does_not_overwrite_a_newer_account_answer():
-    account = ApplicantFactory(user=UserFactory())
-    guest = ApplicantFactory(email="")
-    answers_save(applicant=guest, values={"household.size": 4})
-    answers_save(applicant=account, values={"household.size": 2})
-    applicant_merge(source=guest, target=account)
+    assert applicant_attach_user(applicant=guest, user=user).pk == account.pk
     assert applicant_answers(applicant=account) == {"household.size": 2}
+    submission.refresh_from_db()
+    assert submission.applicant_id == guest.pk
+
+
+def test_attach_never_gives_a_new_account_a_guests_submissions():
+    guest = ApplicantFactory(email="")
+    SubmissionFactory(applicant=guest)
+    user = UserFactory()
+    applicant = applicant_attach_user(applicant=guest, user=user)
+    assert applicant.pk != guest.pk and applicant.user == user
+    guest.refresh_from_db()
+    assert guest.user_id is None
 
 
 def test_attach_never_takes_over_another_accounts_applicant():

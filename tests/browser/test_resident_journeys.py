@@ -3,9 +3,11 @@ programs → missing questions → review → submit → confirmation → my app
 English and in Spanish, on a desktop and a phone-sized screen, and resuming on another
 device after signing in. axe-core checks every page."""
 
+import re
 import time
 
 import pytest
+from django.core import mail
 from django.utils import translation
 
 from agencies.models import Delivery
@@ -285,6 +287,10 @@ def test_resident_leaves_mid_intake_and_resumes_on_another_device(journeys):
         },
         submit="Create account",
     )
+    # The address is verified before the account exists: the link arrives by email.
+    first.check("sign up, check your email", texts=["Check your email"])
+    link = re.search(r"https?://[^/\s]+(/account/sign-up/verify/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1))
     first.check("signed up", texts=["Your account is ready."])
     page.context.close()
 

@@ -67,3 +67,23 @@ def test_every_response_carries_a_content_security_policy(client):
     assert "default-src 'self'" in policy
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def placeholder_key() -> str:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.startswith("SECRET_KEY="):
+            return line.removeprefix("SECRET_KEY=")
+    raise AssertionError(".env.example has no SECRET_KEY")
+
+
+def test_production_refuses_the_placeholder_secret_key_from_env_example():
+    result = run_manage("check", env_overrides={**PRODUCTION_ENV, "SECRET_KEY": placeholder_key()})
+    assert result.returncode != 0
+    assert "SECRET_KEY is the placeholder from .env.example" in result.stderr
+
+
+def test_check_deploy_fails_with_the_placeholder_secret_key():
+    env = {"DJANGO_ENV": "development", "SECRET_KEY": placeholder_key()}
+    result = run_manage("check", "--deploy", env_overrides=env)
+    assert result.returncode != 0
+    assert "civiportal.E001" in result.stderr + result.stdout

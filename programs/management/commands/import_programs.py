@@ -1,10 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programs.documents.errors import DocumentError, DocumentInvalid
+from programs.documents.limits import MAX_DOCUMENT_BYTES, document_read
 from programs.models import PublishedVersionIsImmutable
 from programs.services import program_document_import
 
@@ -25,11 +25,17 @@ class Command(BaseCommand):
         problems: list[str] = []
         for name in files:
             try:
-                documents.append((name, json.loads(Path(name).read_text(encoding="utf-8"))))
+                path = Path(name)
+                if path.is_file() and path.stat().st_size > MAX_DOCUMENT_BYTES:
+                    # Refused by its size on disk, before it is read into memory.
+                    raise DocumentInvalid(
+                        [DocumentError("$", f"larger than the limit of {MAX_DOCUMENT_BYTES} bytes")]
+                    )
+                documents.append((name, document_read(path.read_bytes())))
             except OSError as error:
                 problems.append(f"{name}: cannot read: {error.strerror or error}")
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
-                problems.append(f"{name}: not valid JSON: {error}")
+            except DocumentInvalid as error:
+                problems.extend(f"{name}: {e}" for e in error.errors)
         if problems:
             raise CommandError("\n".join(problems), returncode=2)
 

@@ -1,0 +1,62 @@
+"""Limits on what a request may make the portal read and store.
+
+`RequestSizeLimitMiddleware` refuses a body over MAX_REQUEST_BYTES by its declared
+Content-Length, before anything reads it (CSRF, forms and uploads all read the body; a
+50 MB body used to be read in full before being refused).
+
+`GuestUploadQuotaMiddleware` caps what visitors without an account can store: at most
+GUEST_UPLOAD_QUOTA files per guest session, and GUEST_UPLOAD_REQUESTS_PER_HOUR requests
+with files per client address (a bot can always start a new session). Signed-in
+residents and staff are known people and have no quota here.
+"""
+
+from django.conf import settings
+from django.shortcuts import render
+
+from civiportal.ratelimit import over_limit
+
+UPLOADS_STORED_KEY = "civiportal.guest_uploads"
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_REQUEST_BYTES:
+            return render(
+                request,
+                "errors/too_large.html",
+                {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)
+
+
+class GuestUploadQuotaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method == "POST"
+            and request.content_type == "multipart/form-data"
+            and not request.user.is_authenticated
+        ):
+            # The body is within MAX_REQUEST_BYTES here, so parsing it is bounded.
+            files = [f for name in request.FILES for f in request.FILES.getlist(name) if f.size]
+            if files:
+                stored = request.session.get(UPLOADS_STORED_KEY, 0)
+                if stored + len(files) > settings.GUEST_UPLOAD_QUOTA or over_limit(
+                    request,
+                    scope="guest-uploads",
+                    limit=settings.GUEST_UPLOAD_REQUESTS_PER_HOUR,
+                    window_seconds=3600,
+                ):
+                    return render(request, "errors/upload_quota.html", status=429)
+                request.session[UPLOADS_STORED_KEY] = stored + len(files)
+        return self.get_response(request)
