@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
 
 from eligibility.engine import (
     QuestionInfo,
@@ -18,15 +17,16 @@ from eligibility.engine import (
     check_examples,
     compile_estimate,
     compile_rule,
-    load_tables,
     validate_rule,
 )
 
 
-@lru_cache(maxsize=1)
 def reference_tables():
-    """The engine's reference tables, loaded once per process (they ship with the code)."""
-    return load_tables()
+    """The reference tables' periods from the database (cached per process while unchanged;
+    see `eligibility.table_selectors.reference_table_set`)."""
+    from eligibility.table_selectors import reference_table_set
+
+    return reference_table_set()[1]
 
 
 def info_from_definition(definition: Mapping) -> QuestionInfo:
