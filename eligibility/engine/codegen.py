@@ -245,6 +245,10 @@ class Generator:
             limit, by_size = self.fresh("_t"), self.fresh("_td")
             self.namespace[limit] = limit_obj
             self.namespace[by_size] = limit_obj.by_size
+        if size in self.constants:  # a fixed size (a single-value table): never unanswered
+            self.emit(indent, f"{var} = {by_size}.get({size})", out)
+            self.emit(indent, f"if {var} is None: {var} = {limit}({size})", out)
+            return var
         self.emit(indent, f"{var} = None if {size} is None else {by_size}.get({size})", out)
         self.emit(indent, f"if {var} is None and {size} is not None: {var} = {limit}({size})", out)
         return var

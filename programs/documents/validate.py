@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from programs import eligibility_glue
@@ -204,6 +205,13 @@ def check_program(report, program, prefix, known, infos, require_examples) -> No
                 report.error(f"{here}.as_of", f"{example['as_of']!r} is not a real date")
                 examples_ok = False
     if rule_problems or not examples_ok:
+        return
+    period_problems = eligibility_glue.period_errors(
+        rule, program["examples"], infos, prefix=prefix, takes_effect=timezone.localdate()
+    )
+    for path, message in period_problems:
+        (report.error if require_examples else report.warn)(path, message)
+    if period_problems:
         return
     try:
         failures = eligibility_glue.example_failures(
