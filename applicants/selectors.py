@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from applicants.models import Answer, Applicant, Application, Submission
 from programs.models import Program, ProgramVersion, Screen, ScreenQuestion
+from programs.selectors import in_effect, newest_per_program
 
 
 def applicant_answers(*, applicant: Applicant | None) -> dict:
@@ -31,7 +32,7 @@ def published_versions(*, program_slugs=None, public_only: bool = False) -> list
         Prefetch("screen_questions", queryset=screen_questions)
     )
     versions = (
-        ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
+        ProgramVersion.objects.filter(in_effect())
         .select_related("program", "program__agency")
         .prefetch_related(Prefetch("screens", queryset=screens))
         .order_by("program__name", "program__slug")
@@ -40,7 +41,7 @@ def published_versions(*, program_slugs=None, public_only: bool = False) -> list
         versions = versions.filter(program__slug__in=list(program_slugs))
     if public_only:
         versions = versions.filter(program__display_mode=Program.DisplayMode.PUBLIC)
-    return list(versions)
+    return newest_per_program(list(versions))
 
 
 def applications_for_applicant(*, applicant: Applicant | None) -> QuerySet[Application]:

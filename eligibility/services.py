@@ -26,6 +26,7 @@ from eligibility.models import ScreeningRecord
 from eligibility.table_selectors import reference_table_set
 from programs.eligibility_glue import question_infos
 from programs.models import Program, ProgramVersion, Question, Screen
+from programs.selectors import in_effect, newest_per_program
 
 # Programs a resident is screened for unless they name others: what the catalog offers.
 SCREENED_BY_DEFAULT = (Program.DisplayMode.PUBLIC,)
@@ -130,14 +131,16 @@ def published_versions(
 ) -> list[ProgramVersion]:
     """Published versions to screen, in catalog order, programs and agencies joined:
     those named, or else every program in one of `display_modes`."""
-    versions = ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
+    versions = ProgramVersion.objects.filter(in_effect())
     if program_slugs is None:
         versions = versions.filter(program__display_mode__in=display_modes)
     else:
         versions = versions.filter(
             program__slug__in=program_slugs, program__display_mode__in=SCREENABLE
         )
-    versions = list(versions.select_related("program", "program__agency").order_by("program__name"))
+    versions = newest_per_program(
+        list(versions.select_related("program", "program__agency").order_by("program__name"))
+    )
     if program_slugs is not None:
         found = {version.program.slug for version in versions}
         unknown = [slug for slug in program_slugs if slug not in found]

@@ -57,9 +57,12 @@ def schema_errors(data) -> list[DocumentError]:
     return sorted(errors, key=lambda error: (error.path, error.message))
 
 
-def validate_document(data, *, require_examples: bool = False) -> Report:
+def validate_document(
+    data, *, require_examples: bool = False, takes_effect: date | None = None
+) -> Report:
     """Check a whole document. `require_examples` turns failing examples into errors
-    (publishing); otherwise they are warnings (importing a draft)."""
+    (publishing); otherwise they are warnings (importing a draft). `takes_effect` is the day
+    the versions would take effect (default: today): their tables need a period then."""
     report = Report()
     report.errors.extend(schema_errors(data))
     if not isinstance(data, dict) or not isinstance(data.get("programs"), list):
@@ -149,11 +152,13 @@ def validate_document(data, *, require_examples: bool = False) -> Report:
                 f"agency {agency['slug']!r} is described differently at {seen_agency[0]}",
             )
         agencies.setdefault(agency["slug"], (f"{prefix}.agency", agency))
-        check_program(report, program, prefix, known, infos, require_examples)
+        check_program(report, program, prefix, known, infos, require_examples, takes_effect)
     return report
 
 
-def check_program(report, program, prefix, known, infos, require_examples) -> None:
+def check_program(
+    report, program, prefix, known, infos, require_examples, takes_effect=None
+) -> None:
     screen_keys: dict[str, int] = {}
     asked: dict[str, str] = {}
     for s_index, screen in enumerate(program["screens"]):
@@ -207,7 +212,11 @@ def check_program(report, program, prefix, known, infos, require_examples) -> No
     if rule_problems or not examples_ok:
         return
     period_problems = eligibility_glue.period_errors(
-        rule, program["examples"], infos, prefix=prefix, takes_effect=timezone.localdate()
+        rule,
+        program["examples"],
+        infos,
+        prefix=prefix,
+        takes_effect=takes_effect or timezone.localdate(),
     )
     for path, message in period_problems:
         (report.error if require_examples else report.warn)(path, message)
