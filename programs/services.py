@@ -331,17 +331,19 @@ PROGRAM_DEFAULTS = {
 
 @transaction.atomic
 def program_document_import(
-    *, data: dict, publish: bool = False, acting_user=None
+    *, data: dict, publish: bool = False, acting_user=None, effective_at=None
 ) -> tuple[list[ProgramVersion], list[DocumentError]]:
     """Import a program document: validate everything first, then create or update the
     agencies (by slug), the bank questions (by key) and the programs (by slug), and give
-    each program a NEW draft version; with `publish`, publish each draft.
+    each program a NEW draft version; with `publish`, publish each draft (scheduled to take
+    effect at `effective_at` when that is in the future).
 
     Returns (versions, warnings). Raises `DocumentInvalid` with every error and its JSON
     path; since this runs in one transaction, nothing is written when anything fails.
     Published versions are never touched: changes always land in a new draft.
     """
-    report = validate_document(data, require_examples=publish)
+    takes_effect = timezone.localdate(effective_at) if effective_at else None
+    report = validate_document(data, require_examples=publish, takes_effect=takes_effect)
     if report.errors:
         raise DocumentInvalid(report.errors)
     for program_data in data["programs"]:
@@ -401,7 +403,9 @@ def program_document_import(
             )
         if publish:
             try:
-                draft = program_version_publish(version=draft, acting_user=acting_user)
+                draft = program_version_publish(
+                    version=draft, acting_user=acting_user, effective_at=effective_at
+                )
             except DocumentInvalid as error:
                 # Publishing validates the stored copy: re-base its paths on this document.
                 raise DocumentInvalid(

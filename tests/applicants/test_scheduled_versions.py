@@ -98,3 +98,46 @@ def test_a_started_application_is_submitted_on_the_version_it_started_on(client,
     submit(client)
     newest = Submission.objects.order_by("-pk").first().applications.get()
     assert newest.program_version_id == v5.pk
+
+
+def test_admin_schedules_a_draft_and_refuses_a_past_moment(client, demo_programs):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
+    v2 = next_version(demo_programs["orca-lift"])
+    url = reverse("admin:programs_programversion_publish", args=[v2.pk])
+    page = client.get(reverse("admin:programs_programversion_change", args=[v2.pk]))
+    assert b'name="effective_at"' in page.content
+    client.post(url, {"effective_at": "2020-01-01T09:00"})
+    assert ProgramVersion.objects.get(pk=v2.pk).status == "draft"
+    moment = timezone.localtime() + timedelta(days=2)
+    client.post(url, {"effective_at": moment.strftime("%Y-%m-%dT%H:%M")})
+    v2.refresh_from_db()
+    assert v2.status == "scheduled"
+    assert timezone.localtime(v2.effective_at).strftime("%Y-%m-%dT%H:%M") == moment.strftime(
+        "%Y-%m-%dT%H:%M"
+    )
+
+
+def test_import_programs_can_schedule_the_new_versions(demo_programs, tmp_path):
+    import json
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from tests.applicants.conftest import DEMO
+
+    out = StringIO()
+    call_command("import_programs", str(DEMO), "--publish", "--effective-at", "2099-04-01T00:00",
+                 stdout=out)  # fmt: skip
+    assert "basic-food: version 2 (scheduled), takes effect at 2099-04-01T00:00:00" in (
+        out.getvalue()
+    )
+    assert ProgramVersion.objects.filter(status="scheduled").count() == len(
+        json.loads(DEMO.read_text())["programs"]
+    )
+    with pytest.raises(CommandError) as error:
+        call_command("import_programs", str(DEMO), "--effective-at", "2099-02-30T00:00")
+    assert error.value.returncode == 2
