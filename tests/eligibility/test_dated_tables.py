@@ -185,3 +185,23 @@ def test_single_value_tables_need_no_household_size():
     )
     with pytest.raises(NoPeriodInEffect):
         rule.evaluate({"household.income_monthly": 1}, as_of="2025-09-30")
+
+
+def test_an_explicit_end_date_is_the_last_day_in_effect():
+    document = copy.deepcopy(SEED)
+    smi = document["tables"][1]
+    smi["periods"][0]["effective_to"] = "2024-12-31"
+    smi["periods"].append({**copy.deepcopy(smi["periods"][0]), "effective_from": "2025-02-01"})
+    del smi["periods"][1]["effective_to"]
+    smi["periods"][1]["values"]["1"] = 3800
+    assert table_document_errors(document) == []
+    tables = TableSet(tables_from_document(document))
+    assert tables.in_effect("wa_state_median_income", date(2024, 12, 31)).dollars(1) == 3689
+    assert tables.in_effect("wa_state_median_income", date(2025, 1, 1)) is None  # the gap
+    assert tables.in_effect("wa_state_median_income", date(2025, 1, 31)) is None
+    assert tables.in_effect("wa_state_median_income", date(2025, 2, 1)).dollars(1) == 3800
+    # A period whose end reaches into the next one overlaps it.
+    smi["periods"][0]["effective_to"] = "2025-02-01"
+    assert [path for path, _ in table_document_errors(document)] == [
+        "$.tables[1].periods[1].effective_from"
+    ]
