@@ -317,8 +317,9 @@ class DatedLimit:
 
 
 def periods_used(lookups: list[DatedLimit], as_of: date) -> list[dict]:
-    """``[{"table", "title", "effective_from", "effective_to", "source"}]`` for the periods
-    ``lookups`` read on ``as_of``, each once, in order."""
+    """``[{"table", "title", "effective_from", "effective_to", "read_on", "source"}]`` for the
+    periods ``lookups`` read on ``as_of``, each once, in order. ``read_on`` is the date whose
+    period counts (``as_of`` itself, or the program's last switch date; None for a year pin)."""
     seen, used = set(), []
     for lookup in lookups:
         table = lookup.period_on(as_of)
@@ -333,6 +334,9 @@ def periods_used(lookups: list[DatedLimit], as_of: date) -> list[dict]:
                 if table.effective_from
                 else None,
                 "effective_to": table.effective_to.isoformat() if table.effective_to else None,
+                "read_on": None
+                if lookup.pinned is not None
+                else lookup.lookup_date(as_of).isoformat(),
                 "source": dict(table.source),
             }
         )

@@ -46,24 +46,24 @@ def test_text_output_names_outcomes_and_reasons(demo_programs, answers_file):
     assert lines[1].endswith("(basic-food): likely eligible")
     assert lines[2].startswith("  - ")
     assert lines[3].startswith("  figures used: HHS poverty guidelines")
-    assert "period from 2025-01-15 (HHS, Annual Update" in lines[3]
+    assert "period from 2025-01-15, in effect on 2025-04-01 (HHS, Annual Update" in lines[3]
 
 
 ONE_PERSON_AT_2650 = {"household.size": 1, "income.monthly_gross": 265000}
 
 
 @pytest.mark.parametrize(
-    ("as_of", "limit", "period", "outcome"),
+    ("as_of", "limit", "period", "read_on", "outcome"),
     [
         # Basic Food reads the guideline in effect on the last 1 April (Washington's switch).
-        ("2026-03-31", "$2,609", "2025-01-15", "ineligible"),
-        ("2026-04-01", "$2,660", "2026-01-13", "eligible"),
-        ("2027-03-31", "$2,660", "2026-01-13", "eligible"),
-        ("2025-04-01", "$2,609", "2025-01-15", "ineligible"),
+        ("2026-03-31", "$2,609", "2025-01-15", "2025-04-01", "ineligible"),
+        ("2026-04-01", "$2,660", "2026-01-13", "2026-04-01", "eligible"),
+        ("2027-03-31", "$2,660", "2026-01-13", "2026-04-01", "eligible"),
+        ("2025-04-01", "$2,609", "2025-01-15", "2025-04-01", "ineligible"),
     ],
 )
 def test_basic_food_switches_guideline_on_1_april(demo_programs, answers_file, as_of, limit,
-                                                 period, outcome):  # fmt: skip
+                                                 period, read_on, outcome):  # fmt: skip
     body = json.loads(
         run(
             "--answers",
@@ -85,6 +85,7 @@ def test_basic_food_switches_guideline_on_1_april(demo_programs, answers_file, a
     (used,) = result["tables_used"]
     assert used["table"] == "hhs_poverty_guidelines"
     assert used["effective_from"] == period
+    assert used["read_on"] == read_on
     assert used["source"]["url"].startswith("https://www.govinfo.gov/")
 
 

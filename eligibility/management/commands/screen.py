@@ -51,7 +51,8 @@ class Command(BaseCommand):
             for used in result["tables_used"]:
                 self.stdout.write(
                     f"  figures used: {used['title']}, period from {used['effective_from']}"
-                    f" ({used['source'].get('citation', '')})"
+                    + (f", in effect on {used['read_on']}" if used["read_on"] else "")
+                    + f" ({used['source'].get('citation', '')})"
                 )
             if result["missing"]:
                 self.stdout.write(f"  missing answers: {', '.join(result['missing'])}")
