@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from eligibility.engine import TableSet, load_tables, tables_from_document
 from eligibility.engine.table_documents import FORMAT
+from eligibility.engine.tables import DEFAULT_DIRECTORY
 from eligibility.table_models import ReferenceTable, TablePeriod
 
 _lock = threading.Lock()
@@ -71,6 +72,11 @@ def tables_document(*, keys: list[str] | None = None) -> dict:
 def document_text(document: dict) -> str:
     """The one serialisation of a table document: export -> import -> export is identical."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def seed_document() -> dict:
+    """The table document shipped with the code (what the seed migration loads)."""
+    return json.loads((DEFAULT_DIRECTORY / "reference_tables.json").read_text(encoding="utf-8"))
 
 
 def tables_revision() -> tuple:

@@ -187,3 +187,12 @@ def test_export_names_tables_and_rejects_unknown_ones():
 def test_database_tables_are_what_screening_reads():
     assert document_text(tables_document()) == export()
     assert ReferenceTable.objects.get(key="hhs_poverty_guidelines").periods.count() == 2
+
+
+def test_load_demo_brings_new_seed_periods_to_an_existing_database():
+    TablePeriod.objects.filter(effective_from=date(2026, 1, 13)).delete()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "Reference tables: 1 periods added or corrected." in out.getvalue()
+    assert TablePeriod.objects.filter(effective_from=date(2026, 1, 13)).exists()
+    assert TableChange.objects.filter(action="period_added", via="seed").count() == 1
