@@ -123,10 +123,11 @@ def table_keys_in(*documents: object) -> set[str]:
 
 
 def tables_used_by_published_versions() -> set[str]:
-    """Keys of the tables that published (or once published, now archived) versions read."""
+    """Keys of the tables that scheduled, published or once published (archived) versions
+    read."""
+    from programs.documents.validate import FROZEN as frozen
     from programs.models import ProgramVersion, Screen
 
-    frozen = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
     keys: set[str] = set()
     for rules, estimate in ProgramVersion.objects.filter(status__in=frozen).values_list(
         "eligibility_rules", "estimated_value"

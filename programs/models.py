@@ -339,7 +339,11 @@ class ScreenQuestion(models.Model):
             )
         frozen = ProgramVersion.objects.filter(
             screens__id__in=[sid for sid in screen_ids if sid is not None],
-            status__in=[ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED],
+            status__in=[
+                ProgramVersion.Status.SCHEDULED,
+                ProgramVersion.Status.PUBLISHED,
+                ProgramVersion.Status.ARCHIVED,
+            ],
         ).exists()
         if frozen:
             raise PublishedVersionIsImmutable(

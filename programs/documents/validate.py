@@ -26,7 +26,11 @@ from .errors import DocumentError, json_path
 from .export import question_definition, referenced_question_keys
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
-FROZEN = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
+FROZEN = (
+    ProgramVersion.Status.SCHEDULED,
+    ProgramVersion.Status.PUBLISHED,
+    ProgramVersion.Status.ARCHIVED,
+)
 
 
 @lru_cache(maxsize=1)

@@ -141,3 +141,18 @@ def test_import_programs_can_schedule_the_new_versions(demo_programs, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("import_programs", str(DEMO), "--effective-at", "2099-02-30T00:00")
     assert error.value.returncode == 2
+
+
+def test_a_scheduled_version_is_frozen_like_a_published_one(demo_programs):
+    from programs.models import PublishedVersionIsImmutable, ScreenQuestion
+
+    v2 = next_version(demo_programs["utility-discount"])
+    program_version_publish(version=v2, effective_at=timezone.now() + timedelta(days=1))
+    v2.refresh_from_db()
+    with pytest.raises(PublishedVersionIsImmutable):
+        program_version_update(version=v2, eligibility_gating=False)
+    with pytest.raises(PublishedVersionIsImmutable):
+        ScreenQuestion.objects.filter(screen__version=v2).first().delete()
+    v2.eligibility_gating = not v2.eligibility_gating
+    with pytest.raises(PublishedVersionIsImmutable):
+        v2.save()
