@@ -28,6 +28,7 @@ from django.utils.text import slugify
 
 from applicants.steps import UNANSWERABLE_TYPES
 from programs.models import ProgramVersion, Question, QuestionType, Screen
+from programs.selectors import in_effect
 
 INTAKE_SHARE = 0.5
 REVIEW_STEP = "review"
@@ -83,7 +84,7 @@ _cache: dict = {"signature": None, "steps": None, "at": 0.0}
 
 
 def _signature():
-    published = ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
+    published = ProgramVersion.objects.filter(in_effect())
     row = published.aggregate(
         versions=Count("id", distinct=True),
         last_id=Max("id"),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from applicants.models import Answer, Applicant, Application, Submission
 from programs.models import Program, ProgramVersion, Screen, ScreenQuestion
+from programs.selectors import in_effect, newest_per_program
 
 
 def applicant_answers(*, applicant: Applicant | None) -> dict:
@@ -23,24 +24,45 @@ def applicant_answer_rows(*, applicant: Applicant | None) -> dict[str, Answer]:
     return {answer.question_key: answer for answer in applicant.answers.all()}
 
 
-def published_versions(*, program_slugs=None, public_only: bool = False) -> list[ProgramVersion]:
-    """Published versions with their screens and questions, in catalog order: three
-    queries whatever the number of programs."""
+def _with_screens(versions):
     screen_questions = ScreenQuestion.objects.select_related("question").order_by("order", "id")
     screens = Screen.objects.order_by("order", "id").prefetch_related(
         Prefetch("screen_questions", queryset=screen_questions)
     )
-    versions = (
-        ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
-        .select_related("program", "program__agency")
+    return (
+        versions.select_related("program", "program__agency")
         .prefetch_related(Prefetch("screens", queryset=screens))
         .order_by("program__name", "program__slug")
     )
+
+
+def published_versions(*, program_slugs=None, public_only: bool = False) -> list[ProgramVersion]:
+    """The versions in effect now (published, or scheduled and due) with their screens and
+    questions, in catalog order: three queries whatever the number of programs."""
+    versions = _with_screens(ProgramVersion.objects.filter(in_effect()))
     if program_slugs is not None:
         versions = versions.filter(program__slug__in=list(program_slugs))
     if public_only:
         versions = versions.filter(program__display_mode=Program.DisplayMode.PUBLIC)
-    return list(versions)
+    return newest_per_program(list(versions))
+
+
+def versions_for_journey(*, chosen: dict[str, int]) -> list[ProgramVersion]:
+    """The versions an application in progress stays on: for each chosen program slug, the
+    version id recorded when the resident chose it (even if a newer version took effect since),
+    else the one in effect now. Drafts are never returned. Catalog order."""
+    started = list(
+        _with_screens(
+            ProgramVersion.objects.filter(pk__in=[pk for pk in chosen.values() if pk]).exclude(
+                status=ProgramVersion.Status.DRAFT
+            )
+        )
+    )
+    found = {v.program.slug for v in started if chosen.get(v.program.slug) == v.pk}
+    rest = [slug for slug in chosen if slug not in found]
+    current = published_versions(program_slugs=rest) if rest else []
+    versions = [v for v in started if v.program.slug in found] + current
+    return sorted(versions, key=lambda v: (v.program.name, v.program.slug))
 
 
 def applications_for_applicant(*, applicant: Applicant | None) -> QuerySet[Application]:

@@ -211,6 +211,7 @@ def submission_create(
     language: str = "en",
     entered_by=None,
     partner_organization=None,
+    versions=None,
 ) -> Submission:
     """Submit applications to `programs` in one transaction.
 
@@ -222,6 +223,11 @@ def submission_create(
 
     `entered_by` and `partner_organization` record the community navigator (and their
     organisation) who submitted on the resident's behalf, for the agencies to see.
+
+    `versions` are the program versions the resident started on (`selectors.
+    versions_for_journey`): each application is made, checked and screened under its
+    program's started version even if a newer one took effect meanwhile; without it, the
+    versions in effect now.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer.
@@ -255,7 +261,9 @@ def submission_create(
             return existing
 
         slugs = [program.slug for program in programs]
-        versions = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
+        current = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
+        started = {v.program.slug: v for v in versions or []}
+        versions = {slug: started.get(slug) or version for slug, version in current.items()}
         for program in programs:
             version = versions.get(program.slug)
             mode = version.program.display_mode if version else None
@@ -269,7 +277,9 @@ def submission_create(
         screenings = {
             s.program.slug: s
             for s in screen(
-                answers=answers_for_screening(answers), program_slugs=slugs, language=language
+                answers=answers_for_screening(answers),
+                versions=[versions[slug] for slug in slugs],
+                language=language,
             )
         }
         applications = []

@@ -316,6 +316,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.purge_orphaned_uploads",
         "schedule": 60 * 60 * 24,
     },
+    "activate-scheduled-versions": {
+        "task": "programs.tasks.activate_scheduled_versions",
+        "schedule": 30,
+        "options": {"expires": 30},
+    },
 }
 
 # A shared cache (rate limits, compiled data) across web processes when CACHE_URL is set.

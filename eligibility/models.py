@@ -24,3 +24,8 @@ class ScreeningRecord(models.Model):
 
     def __str__(self):
         return f"screening {self.pk} ({self.likely_eligible_count} likely eligible)"
+
+
+from eligibility.table_models import ReferenceTable, TableChange, TablePeriod  # noqa: E402
+
+__all__ = ["ReferenceTable", "ScreeningRecord", "TableChange", "TablePeriod"]

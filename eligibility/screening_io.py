@@ -4,11 +4,12 @@ both accept the same input, report the same errors and print the same JSON."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from civiportal.json_limits import JsonLimitError, loads_limited, request_json
 from eligibility.services import ProgramScreening
@@ -115,6 +116,8 @@ def screen_request(payload: object):
     from eligibility.services import UnknownPrograms, screen
 
     parsed = parse_screening_request(payload)
+    if parsed.as_of is None:  # resolved here so the response can say which date was used
+        parsed = replace(parsed, as_of=timezone.localdate())
     try:
         results = screen(
             answers=parsed.answers,
@@ -155,8 +158,12 @@ def result_json(result: ProgramScreening, *, language: str) -> dict:
         "estimated_value": estimated,
         "gating": result.gating,
         "may_apply": result.may_apply,
+        "tables_used": result.tables_used,
     }
 
 
-def results_json(results: list[ProgramScreening], *, language: str) -> dict:
-    return {"results": [result_json(result, language=language) for result in results]}
+def results_json(results: list[ProgramScreening], *, language: str, as_of: date) -> dict:
+    return {
+        "as_of": as_of.isoformat(),
+        "results": [result_json(result, language=language) for result in results],
+    }

@@ -15,10 +15,18 @@ from datetime import date
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from eligibility.engine import CompiledEstimate, CompiledRule, compile_estimate, compile_rule
+from eligibility.engine import (
+    CompiledEstimate,
+    CompiledRule,
+    NoPeriodInEffect,
+    compile_estimate,
+    compile_rule,
+)
 from eligibility.models import ScreeningRecord
-from programs.eligibility_glue import question_infos, reference_tables
+from eligibility.table_selectors import reference_table_set
+from programs.eligibility_glue import question_infos
 from programs.models import Program, ProgramVersion, Question, Screen
+from programs.selectors import in_effect, newest_per_program
 
 # Programs a resident is screened for unless they name others: what the catalog offers.
 SCREENED_BY_DEFAULT = (Program.DisplayMode.PUBLIC,)
@@ -47,6 +55,8 @@ class ProgramScreening:
     estimated_value_cents: int | None = None
     estimated_value_period: str | None = None  # "monthly" | "yearly"
     gating: bool = False
+    # The reference-table periods the rule read on the screening date, with their sources.
+    tables_used: list[dict] = field(default_factory=list)
 
     @property
     def may_apply(self) -> bool:
@@ -69,16 +79,29 @@ class CompiledVersion:
 
 
 # Keyed by (version id, published_at): published versions are immutable, so an entry can
-# only go stale if a version were re-published, which gives it a new timestamp.
+# only go stale if a version were re-published, which gives it a new timestamp. Compiled rules
+# hold the reference-table periods, so every entry is dropped when the tables change.
 _compiled_versions: dict[tuple[int, object], CompiledVersion] = {}
 _compiled_screens: dict[int, CompiledRule | None] = {}
 _cache_lock = threading.Lock()
+_tables_revision: list[object] = [None]
 
 
 def clear_compiled_cache() -> None:
     with _cache_lock:
         _compiled_versions.clear()
         _compiled_screens.clear()
+
+
+def _current_tables():
+    """The table periods now in the database; forgets compiled rules built on older ones."""
+    revision, tables = reference_table_set()
+    if _tables_revision[0] != revision:
+        with _cache_lock:
+            _compiled_versions.clear()
+            _compiled_screens.clear()
+            _tables_revision[0] = revision
+    return tables
 
 
 def _version_key(version: ProgramVersion) -> tuple[int, object]:
@@ -88,10 +111,10 @@ def _version_key(version: ProgramVersion) -> tuple[int, object]:
 def _compile_versions(versions: list[ProgramVersion]) -> dict[tuple[int, object], CompiledVersion]:
     """Compiled rules for `versions`; one query for the question bank on a cache miss,
     none on a hit."""
+    tables = _current_tables()
     missing = [v for v in versions if _version_key(v) not in _compiled_versions]
     if missing:
         infos = question_infos(Question.objects.all())
-        tables = reference_tables()
         with _cache_lock:
             for version in missing:
                 rule = version.eligibility_rules or None
@@ -108,14 +131,16 @@ def published_versions(
 ) -> list[ProgramVersion]:
     """Published versions to screen, in catalog order, programs and agencies joined:
     those named, or else every program in one of `display_modes`."""
-    versions = ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED)
+    versions = ProgramVersion.objects.filter(in_effect())
     if program_slugs is None:
         versions = versions.filter(program__display_mode__in=display_modes)
     else:
         versions = versions.filter(
             program__slug__in=program_slugs, program__display_mode__in=SCREENABLE
         )
-    versions = list(versions.select_related("program", "program__agency").order_by("program__name"))
+    versions = newest_per_program(
+        list(versions.select_related("program", "program__agency").order_by("program__name"))
+    )
     if program_slugs is not None:
         found = {version.program.slug for version in versions}
         unknown = [slug for slug in program_slugs if slug not in found]
@@ -147,17 +172,28 @@ def screen(
     results = []
     with translation.override(language):
         open_to_all = _("This program has no eligibility limits: anyone may apply.")
+        no_period = _(
+            "We cannot check this program for %(date)s: no published figures are in effect "
+            "on that date."
+        ) % {"date": as_of.isoformat()}
     for version in versions:
         entry = compiled[_version_key(version)]
-        if entry.rule is None:
-            outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
-        else:
-            evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
-            outcome, reasons = evaluation.outcome, evaluation.reasons
-            missing, threshold = evaluation.missing, evaluation.threshold
+        tables_used: list[dict] = []
         estimate = None
-        if entry.estimate is not None and outcome != "ineligible":
-            estimate = entry.estimate.evaluate(answers, as_of=as_of)
+        try:
+            if entry.rule is None:
+                outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
+            else:
+                evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
+                outcome, reasons = evaluation.outcome, evaluation.reasons
+                missing, threshold = evaluation.missing, evaluation.threshold
+                tables_used = entry.rule.periods_in_effect(as_of)
+            if entry.estimate is not None and outcome != "ineligible":
+                estimate = entry.estimate.evaluate(answers, as_of=as_of)
+        except NoPeriodInEffect:
+            # Publishing checks that a period covers every date the version can be used on;
+            # only an as_of chosen outside them (API, CLI) gets here.
+            outcome, reasons, missing, threshold = "unknown", [no_period], [], None
         results.append(
             ProgramScreening(
                 program=version.program,
@@ -169,6 +205,7 @@ def screen(
                 estimated_value_cents=estimate.amount_cents if estimate else None,
                 estimated_value_period=estimate.period if estimate else None,
                 gating=version.eligibility_gating,
+                tables_used=tables_used,
             )
         )
     return results
@@ -184,9 +221,9 @@ def screen_visible(screen_: Screen, answers: dict, *, as_of: date | None = None)
         return True
     compiled = _compiled_screens.get(screen_.pk)
     if compiled is None:
-        compiled = compile_rule(
-            screen_.visible_if, question_infos(Question.objects.all()), reference_tables()
-        )
+        # A hit needs no query: screen() empties this cache whenever the tables change.
+        tables = _current_tables()
+        compiled = compile_rule(screen_.visible_if, question_infos(Question.objects.all()), tables)
         if screen_.version.status != ProgramVersion.Status.DRAFT:
             with _cache_lock:
                 _compiled_screens[screen_.pk] = compiled

@@ -34,7 +34,7 @@ def screen_api(request):
     except screening_io.ScreeningInputError as error:
         return error_response(error.errors)
     with override(parsed.language):
-        body = screening_io.results_json(results, language=parsed.language)
+        body = screening_io.results_json(results, language=parsed.language, as_of=parsed.as_of)
     return JsonResponse(body)
 
 

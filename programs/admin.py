@@ -15,6 +15,9 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -239,7 +242,7 @@ class ProgramVersionAdminForm(forms.ModelForm):
 @admin.register(ProgramVersion)
 class ProgramVersionAdmin(admin.ModelAdmin):
     form = ProgramVersionAdminForm
-    list_display = ["program", "number", "status", "published_at", "updated_at"]
+    list_display = ["program", "number", "status", "published_at", "effective_at", "updated_at"]
     list_filter = ["status", "program"]
     search_fields = ["program__name", "program__slug"]
     list_select_related = ["program"]
@@ -248,7 +251,14 @@ class ProgramVersionAdmin(admin.ModelAdmin):
     change_form_template = "admin/programs/programversion/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["number", "status", "published_at", "published_by", "preview_link"]
+        fields = [
+            "number",
+            "status",
+            "published_at",
+            "effective_at",
+            "published_by",
+            "preview_link",
+        ]
         if obj is not None:
             fields.append("program")
         return fields
@@ -267,6 +277,7 @@ class ProgramVersionAdmin(admin.ModelAdmin):
             "number",
             "status",
             "published_at",
+            "effective_at",
             "published_by",
             "preview_link",
             "eligibility_rules",
@@ -337,9 +348,11 @@ class ProgramVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return preview_view(request, pk)
 
-    def _publish(self, request, version) -> bool:
+    def _publish(self, request, version, effective_at=None) -> bool:
         try:
-            services.program_version_publish(version=version, acting_user=request.user)
+            version = services.program_version_publish(
+                version=version, acting_user=request.user, effective_at=effective_at
+            )
         except DocumentInvalid as error:
             report_errors(
                 request,
@@ -350,6 +363,22 @@ class ProgramVersionAdmin(admin.ModelAdmin):
         except PublishedVersionIsImmutable as error:
             messages.error(request, str(error))
             return False
+        if version.status == ProgramVersion.Status.SCHEDULED:
+            messages.success(
+                request,
+                _(
+                    "Scheduled %(program)s version %(number)s to take effect at %(when)s. "
+                    "Until then the current version stays in effect."
+                )
+                % {
+                    "program": version.program.name,
+                    "number": version.number,
+                    "when": date_format(
+                        timezone.localtime(version.effective_at), "DATETIME_FORMAT"
+                    ),
+                },
+            )
+            return True
         messages.success(
             request,
             _("Published %(program)s version %(number)s. The previous version was archived.")
@@ -370,10 +399,24 @@ class ProgramVersionAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         version = get_object_or_404(ProgramVersion.objects.select_related("program"), pk=pk)
+        raw = request.POST.get("effective_at", "").strip()
+        effective_at = None
+        if raw:
+            try:
+                effective_at = parse_datetime(raw)
+            except ValueError:  # well formed but not a real moment
+                effective_at = None
+            if effective_at is not None and timezone.is_naive(effective_at):
+                effective_at = timezone.make_aware(effective_at)
+            if effective_at is None or effective_at <= timezone.now():
+                messages.error(request, _("Enter a date and time in the future to schedule."))
+                return HttpResponseRedirect(
+                    reverse("admin:programs_programversion_change", args=[pk])
+                )
         if not super().has_change_permission(request, version):
             messages.error(request, _("You may not publish program versions."))
         else:
-            self._publish(request, version)
+            self._publish(request, version, effective_at)
         return HttpResponseRedirect(reverse("admin:programs_programversion_change", args=[pk]))
 
     def new_draft_view(self, request, pk):

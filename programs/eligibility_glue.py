@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import lru_cache
 
 from eligibility.engine import (
+    NoPeriodInEffect,
     QuestionInfo,
     RuleValidationError,
     check_examples,
     compile_estimate,
     compile_rule,
-    load_tables,
     validate_rule,
 )
 
 
-@lru_cache(maxsize=1)
 def reference_tables():
-    """The engine's reference tables, loaded once per process (they ship with the code)."""
-    return load_tables()
+    """The reference tables' periods from the database (cached per process while unchanged;
+    see `eligibility.table_selectors.reference_table_set`)."""
+    from eligibility.table_selectors import reference_table_set
+
+    return reference_table_set()[1]
 
 
 def info_from_definition(definition: Mapping) -> QuestionInfo:
@@ -137,6 +138,40 @@ def example_failures(
         index = by_name.get(failure.name)
         path = f"{prefix}[{index}]" if index is not None else prefix
         problems.append((path, f"example failed: {failure}"))
+    return problems
+
+
+def period_errors(
+    rule, examples: list, questions: dict[str, QuestionInfo], *, prefix: str, takes_effect: date
+) -> list[tuple[str, str]]:
+    """Dates this version will be screened on that no table period covers, as `(path, message)`:
+    the day it takes effect (`takes_effect`) and every example's date. A valid rule only."""
+    if rule in (None, {}):
+        return []
+    compiled = compile_rule(rule, questions, reference_tables())
+    checks = [(f"{prefix}.eligibility.rules", takes_effect, "the day this version takes effect")]
+    for index, example in enumerate(examples):
+        if example.get("as_of"):
+            checks.append(
+                (
+                    f"{prefix}.examples[{index}].as_of",
+                    date.fromisoformat(example["as_of"]),
+                    f"the date of example {example.get('name')!r}",
+                )
+            )
+    problems = []
+    for path, on, what in checks:
+        try:
+            compiled.periods_in_effect(on)
+        except NoPeriodInEffect as error:
+            problems.append(
+                (
+                    path,
+                    f"no period of table {error.table_id!r} is in effect on "
+                    f"{error.on.isoformat()}, which the rule reads for {what} "
+                    f"({on.isoformat()}); add a period to the table first",
+                )
+            )
     return problems
 
 

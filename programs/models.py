@@ -23,13 +23,18 @@ class PublishedVersionIsImmutable(Exception):
 
 
 def _frozen_status(version_id) -> str | None:
-    """The stored status of a version if it is published or archived, else None."""
+    """The stored status of a version if it is scheduled, published or archived, else None."""
     if version_id is None:
         return None
     status = ProgramVersion.objects.filter(pk=version_id).values_list("status", flat=True).first()
     return (
         status
-        if status in (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
+        if status
+        in (
+            ProgramVersion.Status.SCHEDULED,
+            ProgramVersion.Status.PUBLISHED,
+            ProgramVersion.Status.ARCHIVED,
+        )
         else None
     )
 
@@ -165,6 +170,8 @@ class Program(models.Model):
 class ProgramVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Checked and frozen like a published version; takes effect at `effective_at`.
+        SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         ARCHIVED = "archived", _("Archived")
 
@@ -182,6 +189,9 @@ class ProgramVersion(models.Model):
     # Example applicants with expected outcomes; publishing requires all to pass.
     examples = models.JSONField(_("example applicants"), default=list, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # When the version takes effect: the publishing time, or a scheduled moment. Catalog,
+    # intake and screening switch to a scheduled version as soon as this has passed.
+    effective_at = models.DateTimeField(_("takes effect at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -193,7 +203,8 @@ class ProgramVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The only change a frozen version accepts: published -> archived, touching nothing else.
+    # The only changes a frozen version accepts, touching nothing else: published -> archived,
+    # and scheduled -> published when its time comes.
     ARCHIVE_FIELDS = frozenset({"status", "updated_at"})
 
     class Meta:
@@ -206,6 +217,11 @@ class ProgramVersion(models.Model):
                 condition=Q(status="published"),
                 name="one_published_version_per_program",
             ),
+            models.UniqueConstraint(
+                fields=["program"],
+                condition=Q(status="scheduled"),
+                name="one_scheduled_version_per_program",
+            ),
         ]
 
     def __str__(self):
@@ -216,8 +232,11 @@ class ProgramVersion(models.Model):
         if stored is not None:
             update_fields = kwargs.get("update_fields")
             archiving = (
-                stored == self.Status.PUBLISHED
-                and self.status == self.Status.ARCHIVED
+                (stored, self.status)
+                in (
+                    (self.Status.PUBLISHED, self.Status.ARCHIVED),
+                    (self.Status.SCHEDULED, self.Status.PUBLISHED),
+                )
                 and update_fields is not None
                 and set(update_fields) <= self.ARCHIVE_FIELDS
             )
@@ -320,7 +339,11 @@ class ScreenQuestion(models.Model):
             )
         frozen = ProgramVersion.objects.filter(
             screens__id__in=[sid for sid in screen_ids if sid is not None],
-            status__in=[ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED],
+            status__in=[
+                ProgramVersion.Status.SCHEDULED,
+                ProgramVersion.Status.PUBLISHED,
+                ProgramVersion.Status.ARCHIVED,
+            ],
         ).exists()
         if frozen:
             raise PublishedVersionIsImmutable(

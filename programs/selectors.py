@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from .models import Program, ProgramCategory, ProgramVersion, Question, Screen, ScreenQuestion
 
 CATALOG_MODES = (Program.DisplayMode.PUBLIC, Program.DisplayMode.CLOSED)
 
 
+def in_effect(now=None, *, prefix: str = "") -> Q:
+    """The versions in effect at `now`: the published one, and a scheduled one whose moment
+    has passed. Both match in the minute before beat archives the old one
+    (`services.program_versions_activate_due`): take the newest (`newest_per_program`), so
+    everything switches at the scheduled moment exactly, with nobody awake."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": ProgramVersion.Status.PUBLISHED}) | Q(
+        **{f"{prefix}status": ProgramVersion.Status.SCHEDULED, f"{prefix}effective_at__lte": now}
+    )
+
+
+def newest_per_program(versions) -> list[ProgramVersion]:
+    """One version per program, the highest number, in the order the programs came."""
+    best: dict[int, ProgramVersion] = {}
+    for version in versions:
+        kept = best.get(version.program_id)
+        if kept is None or version.number > kept.number:
+            best[version.program_id] = version
+    return [version for version in versions if best[version.program_id] is version]
+
+
 def published_version_prefetch() -> Prefetch:
     return Prefetch(
         "versions",
-        queryset=ProgramVersion.objects.filter(status=ProgramVersion.Status.PUBLISHED),
+        queryset=ProgramVersion.objects.filter(in_effect()).order_by("-number"),
         to_attr="published_versions",
     )
 
@@ -22,9 +44,8 @@ def programs_for_catalog(*, category: str | None = None) -> list[Program]:
     published version; hidden and navigator-only programs are left out. Ordered by name,
     agency joined, so the page costs the same few queries for 3 programs or 300."""
     programs = (
-        Program.objects.filter(
-            display_mode__in=CATALOG_MODES, versions__status=ProgramVersion.Status.PUBLISHED
-        )
+        Program.objects.filter(in_effect(prefix="versions__"), display_mode__in=CATALOG_MODES)
+        .distinct()
         .select_related("agency")
         .order_by("name")
     )
@@ -42,7 +63,8 @@ def program_for_detail(*, slug: str) -> Program | None:
     """A program with a published version (any display mode: hidden ones are reachable by
     link), or None. `program.published_version` is set."""
     program = (
-        Program.objects.filter(slug=slug, versions__status=ProgramVersion.Status.PUBLISHED)
+        Program.objects.filter(in_effect(prefix="versions__"), slug=slug)
+        .distinct()
         .select_related("agency")
         .prefetch_related(published_version_prefetch())
         .first()

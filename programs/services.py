@@ -98,44 +98,97 @@ def program_version_create_draft(
     return draft
 
 
-def program_version_check(*, version: ProgramVersion) -> list[DocumentError]:
+def program_version_check(*, version: ProgramVersion, takes_effect=None) -> list[DocumentError]:
     """Every reason `version` cannot be published, validated as a whole document
-    (schema, questions, rules, estimate, and examples that must give their outcomes)."""
+    (schema, questions, rules, estimate, and examples that must give their outcomes; table
+    periods in effect on `takes_effect`, default today)."""
     document = {"format": FORMAT, "programs": [program_document(version)]}
-    errors = validate_document(document, require_examples=True).errors
+    errors = validate_document(document, require_examples=True, takes_effect=takes_effect).errors
     if not version.screens.exists():
         errors.append(DocumentError("$.programs[0].screens", "a version needs at least one screen"))
     return errors
 
 
 @transaction.atomic
-def program_version_publish(*, version: ProgramVersion, acting_user=None) -> ProgramVersion:
+def program_version_publish(
+    *, version: ProgramVersion, acting_user=None, effective_at=None
+) -> ProgramVersion:
     """Publish a draft: validate it, archive the currently published version, freeze it.
 
-    Raises `DocumentInvalid` (listing every problem, including failing examples) or
-    `PublishedVersionIsImmutable` if `version` is not a draft. Applications made under the
-    previous version keep pointing at it: archiving changes only its status.
+    With a future `effective_at` the draft is checked as of that day and frozen as
+    *scheduled*: catalog, intake and screening switch to it at that moment by themselves
+    (`programs.selectors.in_effect`), and `program_versions_activate_due` (Celery beat)
+    archives the previous version then. Raises `DocumentInvalid` (listing every problem,
+    including failing examples) or `PublishedVersionIsImmutable` if `version` is not a draft.
+    Applications made under the previous version keep pointing at it.
     """
     version = (
         ProgramVersion.objects.select_for_update().select_related("program").get(pk=version.pk)
     )
     _ensure_draft(version)
-    errors = program_version_check(version=version)
+    now = timezone.now()
+    scheduled = effective_at is not None and effective_at > now
+    takes_effect = timezone.localdate(effective_at) if scheduled else None
+    errors = program_version_check(version=version, takes_effect=takes_effect)
+    if (
+        scheduled
+        and ProgramVersion.objects.filter(
+            program=version.program, status=ProgramVersion.Status.SCHEDULED
+        ).exists()
+    ):
+        errors.append(
+            DocumentError("$.programs[0]", "another version of this program is already scheduled")
+        )
     if errors:
         raise DocumentInvalid(errors)
+    version.published_at = now
+    version.published_by = acting_user
+    if scheduled:
+        version.status = ProgramVersion.Status.SCHEDULED
+        version.effective_at = effective_at
+    else:
+        _archive_published(version.program)
+        version.status = ProgramVersion.Status.PUBLISHED
+        version.effective_at = now
+    version.save(
+        update_fields=["status", "published_at", "published_by", "effective_at", "updated_at"]
+    )
+    logger.info(
+        "%s %s v%s by %s",
+        "Scheduled" if scheduled else "Published",
+        version.program.slug,
+        version.number,
+        acting_user or "system",
+    )
+    return version
+
+
+def _archive_published(program: Program) -> None:
     for previous in ProgramVersion.objects.select_for_update().filter(
-        program=version.program, status=ProgramVersion.Status.PUBLISHED
+        program=program, status=ProgramVersion.Status.PUBLISHED
     ):
         previous.status = ProgramVersion.Status.ARCHIVED
         previous.save(update_fields=["status", "updated_at"])
-    version.status = ProgramVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.published_by = acting_user
-    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    logger.info(
-        "Published %s v%s by %s", version.program.slug, version.number, acting_user or "system"
+
+
+@transaction.atomic
+def program_versions_activate_due(*, now=None) -> list[ProgramVersion]:
+    """Turn every scheduled version whose moment has come into the published one, archiving
+    the version it replaces. Run by Celery beat; safe to run twice or concurrently (rows are
+    locked, and a version already activated is no longer scheduled)."""
+    now = now or timezone.now()
+    due = list(
+        ProgramVersion.objects.select_for_update()
+        .select_related("program")
+        .filter(status=ProgramVersion.Status.SCHEDULED, effective_at__lte=now)
+        .order_by("effective_at")
     )
-    return version
+    for version in due:
+        _archive_published(version.program)
+        version.status = ProgramVersion.Status.PUBLISHED
+        version.save(update_fields=["status", "updated_at"])
+        logger.info("Scheduled %s v%s took effect", version.program.slug, version.number)
+    return due
 
 
 @transaction.atomic
@@ -278,17 +331,19 @@ PROGRAM_DEFAULTS = {
 
 @transaction.atomic
 def program_document_import(
-    *, data: dict, publish: bool = False, acting_user=None
+    *, data: dict, publish: bool = False, acting_user=None, effective_at=None
 ) -> tuple[list[ProgramVersion], list[DocumentError]]:
     """Import a program document: validate everything first, then create or update the
     agencies (by slug), the bank questions (by key) and the programs (by slug), and give
-    each program a NEW draft version; with `publish`, publish each draft.
+    each program a NEW draft version; with `publish`, publish each draft (scheduled to take
+    effect at `effective_at` when that is in the future).
 
     Returns (versions, warnings). Raises `DocumentInvalid` with every error and its JSON
     path; since this runs in one transaction, nothing is written when anything fails.
     Published versions are never touched: changes always land in a new draft.
     """
-    report = validate_document(data, require_examples=publish)
+    takes_effect = timezone.localdate(effective_at) if effective_at else None
+    report = validate_document(data, require_examples=publish, takes_effect=takes_effect)
     if report.errors:
         raise DocumentInvalid(report.errors)
     for program_data in data["programs"]:
@@ -348,7 +403,9 @@ def program_document_import(
             )
         if publish:
             try:
-                draft = program_version_publish(version=draft, acting_user=acting_user)
+                draft = program_version_publish(
+                    version=draft, acting_user=acting_user, effective_at=effective_at
+                )
             except DocumentInvalid as error:
                 # Publishing validates the stored copy: re-base its paths on this document.
                 raise DocumentInvalid(

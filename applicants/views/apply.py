@@ -25,14 +25,14 @@ from applicants.screening import screen_answers
 from applicants.selectors import (
     applicant_answer_rows,
     applicant_answers,
-    published_versions,
     submission_for_applicant,
+    versions_for_journey,
 )
 from applicants.services import SubmissionNotAllowed, answers_save, submission_create
 from applicants.steps import merged_steps, version_missing_required
 from applicants.views.common import household_blocks, is_household, language_of
 from applicants.views.intake import entry_by
-from applicants.views.results import CHOSEN, CHOSEN_AT, PLAN
+from applicants.views.results import CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN
 
 SUBMIT_TOKEN = "applicants.submit_token"  # noqa: S105 (a session key)
 
@@ -45,7 +45,12 @@ class Journey:
         self.language = language_of(request)
         self.applicant = identity.current_applicant(request)
         self.slugs = list(request.session.get(CHOSEN) or [])
-        self.versions = published_versions(program_slugs=self.slugs) if self.slugs else []
+        started = request.session.get(CHOSEN_VERSIONS) or {}
+        self.versions = (
+            versions_for_journey(chosen={slug: started.get(slug) for slug in self.slugs})
+            if self.slugs
+            else []
+        )
         order = {slug: n for n, slug in enumerate(self.slugs)}
         self.versions.sort(key=lambda version: order.get(version.program.slug, 0))
         self.steps = merged_steps(self.versions)
@@ -272,6 +277,7 @@ def _submit(request, journey):
         submission = submission_create(
             applicant=applicant,
             programs=journey.programs,
+            versions=journey.versions,
             submit_token=token,
             language=journey.language,
             **entry_by(request, applicant),
@@ -280,7 +286,7 @@ def _submit(request, journey):
         for message in error.messages:
             messages.error(request, message)
         return _render_review(request, journey, status=400)
-    for key in (CHOSEN, CHOSEN_AT, PLAN, SUBMIT_TOKEN):
+    for key in (CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN, SUBMIT_TOKEN):
         request.session.pop(key, None)
     return redirect("applicants:confirmation", reference=submission.reference)
 

@@ -15,6 +15,9 @@ from applicants.views.common import language_of
 
 CHOSEN = "applicants.chosen"
 CHOSEN_AT = "applicants.chosen_at"
+# {slug: version id}: the version each chosen program had when the resident chose it. The
+# application stays on it even if a newer version takes effect before they submit.
+CHOSEN_VERSIONS = "applicants.chosen_versions"
 PLAN = "applicants.plan"
 
 
@@ -52,6 +55,9 @@ def results(request):
         # Catalog order, whatever order the boxes were posted in.
         request.session[CHOSEN] = [s.program.slug for s in screenings if s.program.slug in chosen]
         request.session[CHOSEN_AT] = timezone.now().isoformat()
+        request.session[CHOSEN_VERSIONS] = {
+            s.program.slug: s.version.pk for s in screenings if s.program.slug in chosen
+        }
         request.session.pop(PLAN, None)
         return redirect("applicants:questions")
     if request.method == "POST":

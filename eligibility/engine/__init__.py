@@ -1,7 +1,8 @@
 """CiviPortal's eligibility rules engine: plain data in, explained results out.
 
-No Django and no database: rules are JSON, answers are a ``dict``, tables are JSON files in
-``tables/``. See docs/eligibility-rules.md for the rule language.
+No Django and no database: rules are JSON, answers are a ``dict``, tables are dated periods in
+a ``TableSet`` (the seed document in ``tables/``, or the database on the Django side).
+See docs/eligibility-rules.md for the rule language.
 """
 
 from .analysis import RuleError, RuleValidationError, validate_rule
@@ -9,7 +10,8 @@ from .estimates import CompiledEstimate, EstimatedValue, compile_estimate
 from .examples import ExampleFailure, check_examples
 from .questions import QUESTION_TYPES, QuestionInfo
 from .rules import CompiledRule, Evaluation, compile_rule
-from .tables import Table, TableError, TableSet, load_tables
+from .table_documents import TableDocumentInvalid, table_document_errors, tables_from_document
+from .tables import NoPeriodInEffect, Table, TableError, TableSet, load_tables
 
 __all__ = [
     "QUESTION_TYPES",
@@ -18,15 +20,19 @@ __all__ = [
     "EstimatedValue",
     "Evaluation",
     "ExampleFailure",
+    "NoPeriodInEffect",
     "QuestionInfo",
     "RuleError",
     "RuleValidationError",
     "Table",
+    "TableDocumentInvalid",
     "TableError",
     "TableSet",
     "check_examples",
     "compile_estimate",
     "compile_rule",
     "load_tables",
+    "table_document_errors",
+    "tables_from_document",
     "validate_rule",
 ]

@@ -23,7 +23,7 @@ from .nodes import (
     TableRef,
 )
 from .questions import KIND_BY_TYPE, QuestionInfo
-from .tables import PERIODS, TableLimit, TableSet
+from .tables import PERIODS, DatedLimit, TableSet
 from .values import ROUNDINGS
 
 COMPARISON_OPS = ("eq", "ne", "lt", "lte", "gt", "gte")
@@ -38,7 +38,7 @@ OPERAND_KEYS = {
     "member_age": set(),
     "count": {"where"},
     "sum": {"field", "where"},
-    "table": {"year", "household_size", "percent", "period", "rounding"},
+    "table": {"year", "in_effect_on", "household_size", "percent", "period", "rounding"},
 }
 EQUALITY_KINDS = ("number", "money", "date", "bool", "text")
 ORDERED_KINDS = ("number", "money", "date")
@@ -377,37 +377,54 @@ class Analyzer:
         )
 
     def table(self, node: dict, path: str, label) -> Operand | None:
-        table_id, year = node["table"], node.get("year")
+        table_id = node["table"]
         if table_id not in self.tables.ids():
             self.error(f"{path}.table", f"unknown table {table_id!r}")
             return None
-        if not isinstance(year, int) or isinstance(year, bool):
-            self.error(f"{path}.year", "year must be a whole number such as 2026")
-            return None
-        table = self.tables.get(table_id, year)
-        if table is None:
-            years = ", ".join(str(y) for y in self.tables.years(table_id))
-            self.error(f"{path}.year", f"no {table_id} table for {year}; available: {years}")
-            return None
+        pinned, switch = None, None
+        if "year" in node:
+            year = node["year"]
+            if "in_effect_on" in node:
+                self.error(path, "a table lookup takes either year or in_effect_on, not both")
+                return None
+            if not isinstance(year, int) or isinstance(year, bool):
+                self.error(f"{path}.year", "year must be a whole number such as 2026")
+                return None
+            pinned = self.tables.get(table_id, year)
+            if pinned is None:
+                years = ", ".join(str(y) for y in self.tables.years(table_id))
+                self.error(f"{path}.year", f"no {table_id} period starts in {year}; have: {years}")
+                return None
+        elif "in_effect_on" in node:
+            switch = self.switch_date(node["in_effect_on"], f"{path}.in_effect_on")
+            if switch is False:
+                return None
+        table = pinned or self.tables.periods(table_id)[-1]
         ok = True
         percent = exact_number(node.get("percent", 100))
         if percent is None or percent <= 0:
             self.error(f"{path}.percent", "percent must be a positive number")
             ok = False
-        period = node.get("period", table.period)
-        if period not in PERIODS:
+        period = node.get("period")
+        if period is not None and period not in PERIODS:
             self.error(f"{path}.period", f"period must be one of {', '.join(PERIODS)}")
             ok = False
         rounding = node.get("rounding", "cent")
         if rounding not in ROUNDINGS:
             self.error(f"{path}.rounding", f"rounding must be one of {', '.join(ROUNDINGS)}")
             ok = False
-        if "household_size" not in node:
+        if table.by_household and "household_size" not in node:
             self.error(path, "table needs household_size")
             return None
-        size = self.operand(node["household_size"], f"{path}.household_size", None)
-        if size is None:
-            return None
+        if not table.by_household:
+            if "household_size" in node:
+                self.error(f"{path}.household_size", f"{table_id} has one value, not one per size")
+                return None
+            size = Literal(kind="number", path=path, value=1)
+        else:
+            size = self.operand(node["household_size"], f"{path}.household_size", None)
+            if size is None:
+                return None
         if size.kind == "literal" and is_number(size.value):  # type: ignore[attr-defined]
             size.kind = "number"
         if size.kind != "number":
@@ -417,18 +434,41 @@ class Analyzer:
             return None
         if not ok:
             return None
-        limit = TableLimit(table, percent=percent, period=period, rounding=rounding)
+        dated = DatedLimit(
+            self.tables,
+            table_id,
+            percent=percent,
+            period=period,
+            rounding=rounding,
+            switch=switch,
+            pinned=pinned,
+        )
         return TableRef(
-            kind="money",
+            kind="money" if table.is_money else "number",
             path=path,
             label=label,
             table=table,
             size=size,
             percent=percent,
-            period=period,
+            period=period or table.period,
             rounding=rounding,
-            limit=limit,
+            limit=dated.limit_for(pinned) if pinned is not None else None,
+            dated=dated,
         )
+
+    def switch_date(self, value: object, path: str) -> tuple[int, int] | bool | None:
+        """``"screening_date"`` -> None; ``{"last": "04-01"}`` -> (4, 1); False if invalid."""
+        if value == "screening_date":
+            return None
+        text = value.get("last") if isinstance(value, dict) and len(value) == 1 else None
+        if isinstance(text, str) and len(text) == 5 and text[2] == "-":
+            try:
+                date(2024, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is a real date
+                return int(text[:2]), int(text[3:])
+            except ValueError:
+                pass
+        self.error(path, 'in_effect_on must be "screening_date" or {"last": "MM-DD"}')
+        return False
 
 
 def parse_rule(rule: object, questions: dict[str, QuestionInfo], tables: TableSet):

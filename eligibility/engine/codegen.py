@@ -49,6 +49,7 @@ class LeafItem:
     polarity: bool  # True when an odd number of ``not`` sit above it
     slots: list[int] = field(default_factory=list)  # one per operand
     size_slots: dict[int, int] = field(default_factory=dict)  # operand index -> household size
+    period_slots: dict[int, int] = field(default_factory=dict)  # operand index -> TableLimit
 
 
 @dataclass(eq=False)
@@ -81,6 +82,8 @@ class Generator:
         self.uses_ages = False
         self.slot_exprs: list[str] = []
         self.table_sizes: dict[int, str] = {}
+        self.table_periods: dict[int, str] = {}  # id(TableRef) -> expression of its TableLimit
+        self.table_refs: list[TableRef] = []  # every table lookup, to name the periods used
         # what ("age", "len") and source var -> (var, expression)
         self.hoisted_vars: dict[tuple[str, str], tuple[str, str]] = {}
         self.constants: set[str] = set()
@@ -218,17 +221,34 @@ class Generator:
             return var
         if isinstance(op, TableRef):
             size = self.operand(op.size, indent, out, member)
-            if isinstance(op.size, Literal):  # a fixed household size: a fixed limit
-                self.table_sizes[id(op)] = size
-                return self.const(op.limit(op.size.value))
             self.table_sizes[id(op)] = size
-            return self.table_lookup(op, size, indent, out)
+            self.table_refs.append(op)
+            if op.limit is not None:  # a year pin: one period, fixed at compile time
+                self.table_periods[id(op)] = self.const(op.limit)
+                if isinstance(op.size, Literal):  # a fixed household size: a fixed limit
+                    return self.const(op.limit(op.size.value))
+                return self.table_lookup(op.limit, size, indent, out)
+            # The period in effect depends on the screening date: pick it per call (memoised
+            # by date in DatedLimit), then look the size up in that period's precomputed sizes.
+            dated, period = self.fresh("_tp"), self.fresh("xp")
+            self.namespace[dated] = op.dated
+            self.emit(indent, f"{period} = {dated}.at(as_of)", out)
+            self.table_periods[id(op)] = period
+            return self.table_lookup(None, size, indent, out, period=period)
         raise TypeError(f"unexpected operand {op!r}")
 
-    def table_lookup(self, op: TableRef, size: str, indent: int, out) -> str:
-        limit, by_size, var = self.fresh("_t"), self.fresh("_td"), self.fresh("x")
-        self.namespace[limit] = op.limit
-        self.namespace[by_size] = op.limit.by_size  # type: ignore[union-attr]
+    def table_lookup(self, limit_obj, size: str, indent: int, out, *, period: str = "") -> str:
+        var = self.fresh("x")
+        if period:
+            limit, by_size = period, f"{period}.by_size"
+        else:
+            limit, by_size = self.fresh("_t"), self.fresh("_td")
+            self.namespace[limit] = limit_obj
+            self.namespace[by_size] = limit_obj.by_size
+        if size in self.constants:  # a fixed size (a single-value table): never unanswered
+            self.emit(indent, f"{var} = {by_size}.get({size})", out)
+            self.emit(indent, f"if {var} is None: {var} = {limit}({size})", out)
+            return var
         self.emit(indent, f"{var} = None if {size} is None else {by_size}.get({size})", out)
         self.emit(indent, f"if {var} is None and {size} is not None: {var} = {limit}({size})", out)
         return var
@@ -313,6 +333,7 @@ class Generator:
                     item.slots.append(self.slot(expr))
                     if isinstance(op, TableRef):
                         item.size_slots[index] = self.slot(self.table_sizes[id(op)])
+                        item.period_slots[index] = self.slot(self.table_periods[id(op)])
                 else:
                     item.slots.append(-1)
                 values.append((expr, expr in self.constants))

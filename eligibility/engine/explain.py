@@ -23,6 +23,7 @@ from .messages import (
     household_phrase,
     lower_first,
     subject_from_label,
+    table_period_phrase,
 )
 from .nodes import AgeOf, Aggregate, Answered, AnswerRef, Literal, Operand, TableRef
 from .values import household_size
@@ -237,27 +238,35 @@ class LeafExplainer:
         other_slot = self.item.slots[other_index]
         if isinstance(other_operand, TableRef):
             size_slot = self.item.size_slots[other_index]
-            # The limit is a function of the household size, so the phrase is too.
+            period_slot = self.item.period_slots[other_index]
+            by_household = other_operand.table.by_household
+            # The limit is a function of the household size and of the period in effect on the
+            # screening date, so the phrase is too; the period and its source are named.
             phrases: dict[object, str] = {}
 
             def table_phrase(slots):
-                size, limit = slots[size_slot], slots[other_slot]
+                size, limit, chosen = slots[size_slot], slots[other_slot], slots[period_slot]
                 if limit is None:
                     return "?"
-                phrase = household_phrase(format_money(limit), household_size(size), language)
+                shown = format_money(limit) if other_operand.kind == "money" else str(limit)
+                if by_household:
+                    shown = household_phrase(shown, household_size(size), language)
+                phrase = shown + table_period_phrase(chosen.table, language)
                 if len(phrases) < SENTENCE_MEMO_SIZE:
-                    phrases[size] = phrase
+                    phrases[(size, id(chosen))] = phrase
                 return phrase
 
             def other(slots):
-                return phrases.get(slots[size_slot]) or table_phrase(slots)
+                return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(
+                    slots
+                )
 
             if len(parts) == 3:  # the usual "{subject}, {value}, is above the limit of {other}."
                 head, middle, tail = parts
 
                 def table_sentence(slots):
                     value = slots[value_slot]
-                    phrase = phrases.get(slots[size_slot]) or table_phrase(slots)
+                    phrase = other(slots)
                     return (
                         f"{head}{'?' if value is None else formatter(value)}{middle}{phrase}{tail}"
                     )

@@ -183,6 +183,20 @@ def household_phrase(amount: str, size: int, language: str) -> str:
     return f"{amount} for a household of {size}"
 
 
+# Which period and source a table limit came from, after the limit ("… for a household of 1").
+TABLE_PERIOD = {
+    "en": " ({title}, in effect from {start})",
+    "es": " ({title}, vigente desde el {start})",
+}
+
+
+def table_period_phrase(table, language: str) -> str:
+    """' (HHS poverty guidelines…, in effect from January 13, 2026)': the full citation is in
+    the results' list of periods used (``CompiledRule.periods_in_effect``)."""
+    start = format_date(table.effective_from, language) if table.effective_from else "?"
+    return TABLE_PERIOD[language].format(title=table.title_in(language), start=start)
+
+
 def language_or_default(language: str) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 

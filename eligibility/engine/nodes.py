@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .questions import QuestionInfo
-from .tables import Table, TableLimit
+from .tables import DatedLimit, Table, TableLimit
 
 
 @dataclass(eq=False)
@@ -78,7 +78,8 @@ class TableRef(Operand):
     percent: Fraction = Fraction(100)
     period: str = "annual"
     rounding: str = "cent"
-    limit: TableLimit | None = None
+    limit: TableLimit | None = None  # the pinned period's limit (a ``year`` pin) or None
+    dated: DatedLimit | None = None  # picks the period for the screening date
 
     @property
     def key(self) -> str | None:

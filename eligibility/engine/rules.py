@@ -11,7 +11,7 @@ from .codegen import Generator, build
 from .explain import Explainer
 from .messages import LANGUAGES, language_or_default
 from .questions import QuestionInfo
-from .tables import TableSet
+from .tables import TableSet, periods_used
 
 _serial = count(1)
 
@@ -45,6 +45,14 @@ class CompiledRule:
             self.source, generator.namespace, "_rule", f"<eligibility-rule-{next(_serial)}>"
         )
         self._explainer = Explainer(generator.items, questions)
+        self._lookups = [ref.dated for ref in generator.table_refs]
+
+    def periods_in_effect(self, as_of: date | str) -> list[dict]:
+        """The table periods this rule reads on ``as_of``, with their sources, in rule order
+        (each once): what results name as "the figures used". Raises ``NoPeriodInEffect``."""
+        if not isinstance(as_of, date):
+            as_of = date.fromisoformat(as_of)
+        return periods_used(self._lookups, as_of)
 
     def truth(self, answers: dict, *, as_of: date | str) -> bool | None:
         """Only the three-valued result: True, False or None (no explanation)."""

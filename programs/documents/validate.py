@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from programs import eligibility_glue
@@ -26,7 +27,11 @@ from .export import question_definition, referenced_question_keys
 from .limits import limit_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
-FROZEN = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
+FROZEN = (
+    ProgramVersion.Status.SCHEDULED,
+    ProgramVersion.Status.PUBLISHED,
+    ProgramVersion.Status.ARCHIVED,
+)
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +62,12 @@ def schema_errors(data) -> list[DocumentError]:
     return sorted(errors, key=lambda error: (error.path, error.message))
 
 
-def validate_document(data, *, require_examples: bool = False) -> Report:
+def validate_document(
+    data, *, require_examples: bool = False, takes_effect: date | None = None
+) -> Report:
     """Check a whole document. `require_examples` turns failing examples into errors
-    (publishing); otherwise they are warnings (importing a draft)."""
+    (publishing); otherwise they are warnings (importing a draft). `takes_effect` is the day
+    the versions would take effect (default: today): their tables need a period then."""
     report = Report()
     # Size first, so an oversized document is refused before any slow check runs.
     report.errors.extend(limit_errors(data))
@@ -153,11 +161,13 @@ def validate_document(data, *, require_examples: bool = False) -> Report:
                 f"agency {agency['slug']!r} is described differently at {seen_agency[0]}",
             )
         agencies.setdefault(agency["slug"], (f"{prefix}.agency", agency))
-        check_program(report, program, prefix, known, infos, require_examples)
+        check_program(report, program, prefix, known, infos, require_examples, takes_effect)
     return report
 
 
-def check_program(report, program, prefix, known, infos, require_examples) -> None:
+def check_program(
+    report, program, prefix, known, infos, require_examples, takes_effect=None
+) -> None:
     screen_keys: dict[str, int] = {}
     asked: dict[str, str] = {}
     for s_index, screen in enumerate(program["screens"]):
@@ -209,6 +219,17 @@ def check_program(report, program, prefix, known, infos, require_examples) -> No
                 report.error(f"{here}.as_of", f"{example['as_of']!r} is not a real date")
                 examples_ok = False
     if rule_problems or not examples_ok:
+        return
+    period_problems = eligibility_glue.period_errors(
+        rule,
+        program["examples"],
+        infos,
+        prefix=prefix,
+        takes_effect=takes_effect or timezone.localdate(),
+    )
+    for path, message in period_problems:
+        (report.error if require_examples else report.warn)(path, message)
+    if period_problems:
         return
     try:
         failures = eligibility_glue.example_failures(

@@ -6,6 +6,15 @@ from eligibility.engine import QuestionInfo, compile_rule, load_tables
 
 TABLES = load_tables()
 AS_OF = date(2025, 6, 1)
+# How a reason names the period of the 2025 guidelines it used.
+H25 = (
+    " (HHS poverty guidelines, 48 contiguous states and the District of Columbia, in effect from "
+    "January 15, 2025)"
+)
+H25_ES = (
+    " (Pautas de pobreza del HHS, 48 estados contiguos y el Distrito de Columbia, vigente desde "
+    "el 15 de enero de 2025)"
+)
 
 MEMBER_FIELDS = {
     "name": "name",

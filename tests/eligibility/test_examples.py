@@ -1,5 +1,5 @@
 from eligibility.engine import check_examples
-from tests.eligibility.support import INCOME_RULE, compile_
+from tests.eligibility.support import H25, INCOME_RULE, compile_
 
 EXAMPLES = [
     {
@@ -31,7 +31,7 @@ def test_failures_name_the_example_and_say_why():
     ]
     assert failures[0].reasons == [
         "Your household's monthly income, $5,359.01, is above the limit of $5,359 for a "
-        "household of 4."
+        "household of 4" + H25 + "."
     ]
     assert failures[1].missing == ["household.income_monthly"]
     assert "one cent over: expected eligible, got ineligible" in str(failures[0])

@@ -1,6 +1,6 @@
 from datetime import date
 
-from tests.eligibility.support import INCOME_RULE, compile_, income_limit
+from tests.eligibility.support import H25, H25_ES, INCOME_RULE, compile_, income_limit
 
 INCOME = {"answer": "household.income_monthly"}
 LIMIT_3 = {"lte": [INCOME, income_limit(percent=100, rounding="down_dollar")]}
@@ -30,11 +30,11 @@ def test_reason_sentence_in_english_and_spanish():
     assert en.outcome == es.outcome == "ineligible"
     assert en.reasons == [
         "Your household's monthly income, $2,900, is above the limit of $2,694 "
-        "for a household of 3."
+        "for a household of 3" + H25 + "."
     ]
     assert es.reasons == [
         "El ingreso mensual de su hogar, $2,900, está por encima del límite de $2,694 para un "
-        "hogar de 3 personas."
+        "hogar de 3 personas" + H25_ES + "."
     ]
 
 
@@ -229,5 +229,5 @@ def test_income_rule_from_support_eligible_reason():
     )
     assert result.reasons == [
         "Your household's monthly income, $5,359, is at or below the limit of $5,359 for a "
-        "household of 4."
+        "household of 4" + H25 + "."
     ]

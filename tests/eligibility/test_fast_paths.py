@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from eligibility.engine import codegen, explain, messages, values
-from tests.eligibility.support import AS_OF, compile_
+from tests.eligibility.support import AS_OF, H25, compile_
 
 ADULT = {"gte": [{"age": "applicant.birth_date"}, {"value": 18}]}
 CHILDREN = {
@@ -144,9 +144,9 @@ def test_table_limit_phrases_follow_the_household_size():
     # 2025 guideline: $15,650 + $5,500 per further person, /12, rounded up to the dollar.
     start = "Your household's monthly income, $9,000, is above the limit of "
     assert reasons == [
-        start + "$1,305 for a household of 1.",
-        start + "$2,221 for a household of 3.",
-        start + "$1,305 for a household of 1.",
+        start + "$1,305 for a household of 1" + H25 + ".",
+        start + "$2,221 for a household of 3" + H25 + ".",
+        start + "$1,305 for a household of 1" + H25 + ".",
     ]
 
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from tests.eligibility.support import INCOME_RULE, compile_, income_limit, outcome
+from tests.eligibility.support import H25, INCOME_RULE, compile_, income_limit, outcome
 
 INCOME = {"answer": "household.income_monthly"}
 SIZE = {"answer": "household.size"}
@@ -232,4 +232,4 @@ def test_table_with_fixed_household_size():
     assert outcome(rule, {"household.income_monthly": 130417}) == "eligible"
     assert outcome(rule, {"household.income_monthly": 130418}) == "ineligible"
     result = compile_(rule).evaluate({"household.income_monthly": 1}, as_of="2025-01-01")
-    assert result.reasons[0].endswith("the limit of $1,304.17 for a household of 1.")
+    assert result.reasons[0].endswith("the limit of $1,304.17 for a household of 1" + H25 + ".")

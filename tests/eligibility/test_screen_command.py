@@ -41,8 +41,71 @@ def test_json_output_is_the_same_as_the_api(client, demo_programs, answers_file)
 def test_text_output_names_outcomes_and_reasons(demo_programs, answers_file):
     text = run("--answers", answers_file(ANSWERS), "--program", "basic-food", "--format", "text",
                "--as-of", "2026-03-02")  # fmt: skip
-    assert text.splitlines()[0].endswith("(basic-food): likely eligible")
-    assert text.splitlines()[1].startswith("  - ")
+    lines = text.splitlines()
+    assert lines[0] == "Screened as of 2026-03-02"
+    assert lines[1].endswith("(basic-food): likely eligible")
+    assert lines[2].startswith("  - ")
+    assert lines[3].startswith("  figures used: HHS poverty guidelines")
+    assert "period from 2025-01-15, in effect on 2025-04-01 (HHS, Annual Update" in lines[3]
+
+
+ONE_PERSON_AT_2650 = {"household.size": 1, "income.monthly_gross": 265000}
+
+
+@pytest.mark.parametrize(
+    ("as_of", "limit", "period", "read_on", "outcome"),
+    [
+        # Basic Food reads the guideline in effect on the last 1 April (Washington's switch).
+        ("2026-03-31", "$2,609", "2025-01-15", "2025-04-01", "ineligible"),
+        ("2026-04-01", "$2,660", "2026-01-13", "2026-04-01", "eligible"),
+        ("2027-03-31", "$2,660", "2026-01-13", "2026-04-01", "eligible"),
+        ("2025-04-01", "$2,609", "2025-01-15", "2025-04-01", "ineligible"),
+    ],
+)
+def test_basic_food_switches_guideline_on_1_april(demo_programs, answers_file, as_of, limit,
+                                                 period, read_on, outcome):  # fmt: skip
+    body = json.loads(
+        run(
+            "--answers",
+            answers_file(ONE_PERSON_AT_2650),
+            "--program",
+            "basic-food",
+            "--as-of",
+            as_of,
+        )
+    )
+    assert body["as_of"] == as_of
+    (result,) = body["results"]
+    assert result["outcome"] == outcome
+    assert result["threshold"]["formatted"] == limit
+    assert (
+        f"the limit of {limit} for a household of 1 (HHS poverty guidelines"
+        in (result["reasons"][0])
+    )
+    (used,) = result["tables_used"]
+    assert used["table"] == "hhs_poverty_guidelines"
+    assert used["effective_from"] == period
+    assert used["read_on"] == read_on
+    assert used["source"]["url"].startswith("https://www.govinfo.gov/")
+
+
+def test_a_date_before_every_period_is_reported_not_a_crash(demo_programs, answers_file):
+    body = json.loads(
+        run(
+            "--answers",
+            answers_file(ONE_PERSON_AT_2650),
+            "--program",
+            "orca-lift",
+            "--as-of",
+            "2024-06-01",
+        )
+    )
+    (result,) = body["results"]
+    assert result["outcome"] == "unknown"
+    assert result["reasons"] == [
+        "We cannot check this program for 2024-06-01: no published figures are in effect on "
+        "that date."
+    ]
 
 
 @pytest.mark.parametrize(

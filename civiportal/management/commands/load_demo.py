@@ -6,7 +6,11 @@ from django.db import transaction
 
 from agencies.demo import demo_staff_create
 from applicants.partner_demo import demo_partners_create
+from eligibility.table_models import TableChange
+from eligibility.table_selectors import seed_document
+from eligibility.table_services import table_document_import
 from programs.demo import demo_programs_load
+from programs.documents.errors import DocumentInvalid
 
 DEMO_USERS = [
     # username, description, is_superuser
@@ -19,6 +23,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # The shipped reference tables first (the migration seeds only a new database): a
+        # period added to the seed document reaches an existing demo on its next load.
+        try:
+            with transaction.atomic():
+                tables = table_document_import(data=seed_document(), via=TableChange.Via.SEED)
+        except DocumentInvalid as error:  # an admin changed what the seed would change
+            self.stderr.write(f"Reference tables left as they are:\n{error}")
+        else:
+            added = len(tables.periods_added) + len(tables.periods_changed)
+            self.stdout.write(f"Reference tables: {added} periods added or corrected.")
         loaded, current = demo_programs_load()
         self.stdout.write(
             f"Demo programs: {len(loaded)} published now, {len(current)} already up to date."

@@ -38,15 +38,22 @@ class Command(BaseCommand):
                      for e in error.errors]  # fmt: skip
             raise CommandError("\n".join(lines), returncode=2) from None
         with override(parsed.language):
-            body = screening_io.results_json(results, language=parsed.language)
+            body = screening_io.results_json(results, language=parsed.language, as_of=parsed.as_of)
         if options["format"] == "json":
             self.stdout.write(json.dumps(body, indent=2, ensure_ascii=False))
             return
+        self.stdout.write(f"Screened as of {body['as_of']}")
         for result in body["results"]:
             outcome = OUTCOME_WORDS.get(result["outcome"], "need more information")
             self.stdout.write(f"{result['name']} ({result['slug']}): {outcome}")
             for reason in result["reasons"]:
                 self.stdout.write(f"  - {reason}")
+            for used in result["tables_used"]:
+                self.stdout.write(
+                    f"  figures used: {used['title']}, period from {used['effective_from']}"
+                    + (f", in effect on {used['read_on']}" if used["read_on"] else "")
+                    + f" ({used['source'].get('citation', '')})"
+                )
             if result["missing"]:
                 self.stdout.write(f"  missing answers: {', '.join(result['missing'])}")
             if result["estimated_value"]:

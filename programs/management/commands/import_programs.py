@@ -1,7 +1,10 @@
+from datetime import datetime, time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from programs.documents.errors import DocumentError, DocumentInvalid
 from programs.documents.limits import MAX_DOCUMENT_BYTES, document_read
@@ -19,8 +22,29 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--publish", action="store_true", help="publish each new draft")
+        parser.add_argument(
+            "--effective-at",
+            metavar="DATETIME",
+            help="with --publish: schedule the versions to take effect then (ISO 8601, e.g. "
+            "2027-04-01T00:00; local time unless an offset is given)",
+        )
 
-    def handle(self, *args, files, publish, **options):
+    def handle(self, *args, files, publish, effective_at=None, **options):
+        when = None
+        if effective_at:
+            try:
+                when = parse_datetime(effective_at)
+                if when is None and parse_date(effective_at) is not None:
+                    when = datetime.combine(parse_date(effective_at), time.min)
+            except ValueError:  # well formed but not a real moment (30 February)
+                when = None
+            if when is None or not publish:
+                raise CommandError(
+                    "--effective-at needs --publish and a date-time such as 2027-04-01T00:00",
+                    returncode=2,
+                )
+            if timezone.is_naive(when):
+                when = timezone.make_aware(when)
         documents = []
         problems: list[str] = []
         for name in files:
@@ -45,7 +69,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for name, data in documents:
                     try:
-                        versions, warnings = program_document_import(data=data, publish=publish)
+                        versions, warnings = program_document_import(
+                            data=data, publish=publish, effective_at=when
+                        )
                     except DocumentInvalid as error:
                         raise DocumentInvalid(
                             [DocumentError(f"{name}: {e.path}", e.message) for e in error.errors]
@@ -62,6 +88,7 @@ class Command(BaseCommand):
         except PublishedVersionIsImmutable as error:
             raise CommandError(str(error), returncode=2) from error
         for version in imported:
-            self.stdout.write(
-                f"{version.program.slug}: version {version.number} ({version.status})"
-            )
+            line = f"{version.program.slug}: version {version.number} ({version.status})"
+            if version.status == version.Status.SCHEDULED:
+                line += f", takes effect at {timezone.localtime(version.effective_at).isoformat()}"
+            self.stdout.write(line)
