@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import arithmetic
 from .nodes import (
     AgeOf,
     Aggregate,
@@ -49,6 +50,8 @@ class LeafItem:
     polarity: bool  # True when an odd number of ``not`` sit above it
     slots: list[int] = field(default_factory=list)  # one per operand
     size_slots: dict[int, int] = field(default_factory=dict)  # operand index -> household size
+    # operand index -> {id(input operand): slot} for computed operands (their sentence shows them)
+    input_slots: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -85,6 +88,10 @@ class Generator:
         self.hoisted_vars: dict[tuple[str, str], tuple[str, str]] = {}
         self.constants: set[str] = set()
         self.counter = 0
+        # Named values, computed once at the top of the function (see arithmetic.emit).
+        self.prelude: list[str] = []
+        self.named_vars: dict[str, str] = {}
+        self.computed_inputs: dict[int, list[str]] = {}  # id(Computed) -> input expressions
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -223,6 +230,8 @@ class Generator:
                 return self.const(op.limit(op.size.value))
             self.table_sizes[id(op)] = size
             return self.table_lookup(op, size, indent, out)
+        if isinstance(op, arithmetic.Computed | arithmetic.Named):
+            return arithmetic.emit(self, op, indent, out, member)
         raise TypeError(f"unexpected operand {op!r}")
 
     def table_lookup(self, op: TableRef, size: str, indent: int, out) -> str:
@@ -313,6 +322,8 @@ class Generator:
                     item.slots.append(self.slot(expr))
                     if isinstance(op, TableRef):
                         item.size_slots[index] = self.slot(self.table_sizes[id(op)])
+                    elif isinstance(op, arithmetic.Computed | arithmetic.Named):
+                        item.input_slots[index] = arithmetic.register_slots(op, self, self.slot)
                 else:
                     item.slots.append(-1)
                 values.append((expr, expr in self.constants))
@@ -443,13 +454,14 @@ class Generator:
         computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
         if computed:
             head.append(f"    {' = '.join(computed)} = None")
+        head.extend(self.prelude)  # after that binding, which would otherwise reset them
         tail = f"    return {truth}, {deciders}, ({slots})"
         return "\n\n".join([*self.functions, "\n".join([*head, *body, tail])]) + "\n"
 
     def operand_source(self, op: Operand) -> str:
         """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""
         expr = self.operand(op, 1, None, None)
-        head = ["def _operand(A, as_of):", *self.answer_loads()]
+        head = ["def _operand(A, as_of):", *self.answer_loads(), *self.prelude]
         return "\n\n".join([*self.functions, "\n".join([*head, *self.lines, f"    return {expr}"])])
 
 
