@@ -15,8 +15,17 @@ MAX_NODES = 20_000  # values in the whole rule
 MAX_TEXT = 10_000  # characters in one string
 
 
-def check(document: object) -> list[tuple[str, str]]:
-    """``(JSON path, message)`` for each limit ``document`` breaks; empty when within limits."""
+def check(
+    document: object,
+    *,
+    max_depth: int = MAX_DEPTH,
+    max_items: int | None = MAX_ITEMS,
+    max_nodes: int | None = MAX_NODES,
+) -> list[tuple[str, str]]:
+    """``(JSON path, message)`` for each limit ``document`` breaks; empty when within limits.
+
+    ``None`` turns the item or node limit off (a whole program document may hold many rules).
+    """
     problems: list[tuple[str, str]] = []
     seen: set[str] = set()
 
@@ -30,8 +39,8 @@ def check(document: object) -> list[tuple[str, str]]:
     while stack:
         value, path, depth = stack.pop()
         nodes += 1
-        if nodes > MAX_NODES:
-            report("nodes", "$", f"the rule is too large (more than {MAX_NODES:,} values)")
+        if max_nodes is not None and nodes > max_nodes:
+            report("nodes", "$", f"the rule is too large (more than {max_nodes:,} values)")
             break
         if isinstance(value, str):
             if "\x00" in value:
@@ -41,11 +50,11 @@ def check(document: object) -> list[tuple[str, str]]:
             continue
         if not isinstance(value, dict | list):
             continue
-        if depth > MAX_DEPTH:
-            report("depth", path, f"the rule nests more than {MAX_DEPTH} levels deep")
+        if depth > max_depth:
+            report("depth", path, f"nested more than {max_depth} levels deep")
             continue
-        if len(value) > MAX_ITEMS:
-            report("width", path, f"more than {MAX_ITEMS:,} items in one list or object")
+        if max_items is not None and len(value) > max_items:
+            report("width", path, f"more than {max_items:,} items in one list or object")
             continue
         if isinstance(value, dict):
             for key, item in value.items():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from eligibility.engine import limits
 from programs import eligibility_glue
 from programs.models import ProgramVersion, Question
 
@@ -25,6 +26,9 @@ from .errors import DocumentError, json_path
 from .export import question_definition, referenced_question_keys
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
+# Levels above a rule in a document ($.programs[0].screens[0].visible_if): a rule may use all of
+# its own depth limit, which the engine checks.
+DOCUMENT_NESTING = 5
 FROZEN = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
 
 
@@ -60,6 +64,14 @@ def validate_document(data, *, require_examples: bool = False) -> Report:
     """Check a whole document. `require_examples` turns failing examples into errors
     (publishing); otherwise they are warnings (importing a draft)."""
     report = Report()
+    # Nesting and NUL characters first: the checks below recurse, and PostgreSQL cannot store
+    # a NUL in JSON text. Each rule's own size limits are checked by the engine.
+    for path, message in limits.check(
+        data, max_depth=limits.MAX_DEPTH + DOCUMENT_NESTING, max_items=None, max_nodes=None
+    ):
+        report.error(path, message)
+    if report.errors:
+        return report
     report.errors.extend(schema_errors(data))
     if not isinstance(data, dict) or not isinstance(data.get("programs"), list):
         return report
@@ -187,6 +199,7 @@ def check_program(report, program, prefix, known, infos, require_examples) -> No
         eligibility.get("estimated_value") or {},
         infos,
         prefix=f"{prefix}.eligibility.estimated_value",
+        values=eligibility_glue.rule_values(rule),
     ):
         report.error(path, message)
 

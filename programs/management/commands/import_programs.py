@@ -30,6 +30,9 @@ class Command(BaseCommand):
                 problems.append(f"{name}: cannot read: {error.strerror or error}")
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 problems.append(f"{name}: not valid JSON: {error}")
+            except RecursionError:
+                # Python's JSON parser recurses; a hostile file must not end in a traceback.
+                problems.append(f"{name}: not accepted: JSON nested too deeply to read")
         if problems:
             raise CommandError("\n".join(problems), returncode=2)
 
