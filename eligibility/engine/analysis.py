@@ -186,6 +186,14 @@ class Analyzer:
                 if coerced is None:
                     return None
                 operand.value, operand.kind = coerced, kind
+        if kind == "number" and any(
+            isinstance(o, arithmetic.Computed | arithmetic.Named) for o in operands
+        ):
+            # Computed numbers are exact, so a decimal literal beside one must be too (0.1 as a
+            # float is not one tenth).
+            for operand in operands:
+                if isinstance(operand, Literal):
+                    operand.value = arithmetic.exact_literal(operand.value)
         return Compare(path=path, reason=reason, op=op, operands=operands, kind=kind)
 
     def coerce_literal(self, value: object, kind: str, path: str):

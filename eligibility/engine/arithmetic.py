@@ -139,16 +139,28 @@ def child(analyzer, node: object, path: str) -> Operand | None:
     if operand is None:
         return None
     if isinstance(operand, Literal) and operand.kind == "literal":
-        value = exact_number(operand.value)
-        if value is None:
+        if exact_number(operand.value) is None:
             analyzer.error(path, f"{operand.value!r} is not a number")
             return None
-        operand.value = value.numerator if value.denominator == 1 else value
+        operand.value = exact_literal(operand.value)
         operand.kind = "number"
     if operand.kind not in ("money", "number"):
         analyzer.error(path, f"arithmetic works on money or numbers, not {operand.kind}")
         return None
     return operand
+
+
+def exact_literal(value):
+    """A literal number as an exact int or Fraction ("0.1" and 0.1 are one tenth)."""
+    from .analysis import exact_number
+
+    exact = exact_number(value)
+    return exact.numerator if exact.denominator == 1 else exact
+
+
+def exact_value(value):
+    """A number answer as an exact value: floats (the forms' decimals) by their decimal repr."""
+    return Fraction(repr(value)) if value.__class__ is float else value
 
 
 def result_kind(analyzer, head: str, inputs: list[Operand], path: str) -> str | None:
@@ -203,20 +215,26 @@ def emit(generator, op: Operand, indent: int, out, member) -> str:
     assert isinstance(op, Computed)
     values = [generator.operand(operand, indent, out, member) for operand in op.inputs]
     generator.computed_inputs[id(op)] = values
+    generator.namespace["_ex"] = exact_value
+    # Number answers and sums may be floats; money is already integer cents.
+    terms = [
+        f"_ex({value})" if operand.kind == "number" and value not in generator.constants else value
+        for operand, value in zip(op.inputs, values, strict=True)
+    ]
     unknown = " or ".join(f"{v} is None" for v in values if v not in generator.constants)
     function = op.function
     if function in PY_FUNCTIONS:
-        expression = PY_FUNCTIONS[function].join(values)
+        expression = PY_FUNCTIONS[function].join(terms)
     elif function == "div":
         generator.namespace["_F"] = Fraction
-        expression = f"_F({values[0]}) / {values[1]}"
+        expression = f"_F({terms[0]}) / {terms[1]}"
     elif function in ("min", "max"):
-        expression = f"{function}({', '.join(values)})"
+        expression = f"{function}({', '.join(terms)})"
     elif function == "percent":
-        expression = f"{values[0]} * {generator.const(op.percent / 100)}"
+        expression = f"{terms[0]} * {generator.const(op.percent / 100)}"
     else:
         generator.namespace["_rc"] = exact_round
-        expression = f"_rc({values[0]}, {op.rounding!r})"
+        expression = f"_rc({terms[0]}, {op.rounding!r})"
     var = generator.fresh("x")
     line = f"{var} = None if {unknown} else ({expression})" if unknown else f"{var} = {expression}"
     generator.emit(indent, line, out)

@@ -26,9 +26,10 @@ from .errors import DocumentError, json_path
 from .export import question_definition, referenced_question_keys
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
-# Levels above a rule in a document ($.programs[0].screens[0].visible_if): a rule may use all of
-# its own depth limit, which the engine checks.
-DOCUMENT_NESTING = 5
+# Deeper than any real document, far below Python's recursion limit: what the schema and the
+# checks below may walk. Rules have their own, tighter limit (eligibility.engine.limits),
+# reported by the engine with the rule's own message.
+DOCUMENT_MAX_DEPTH = 200
 FROZEN = (ProgramVersion.Status.PUBLISHED, ProgramVersion.Status.ARCHIVED)
 
 
@@ -67,7 +68,7 @@ def validate_document(data, *, require_examples: bool = False) -> Report:
     # Nesting and NUL characters first: the checks below recurse, and PostgreSQL cannot store
     # a NUL in JSON text. Each rule's own size limits are checked by the engine.
     for path, message in limits.check(
-        data, max_depth=limits.MAX_DEPTH + DOCUMENT_NESTING, max_items=None, max_nodes=None
+        data, max_depth=DOCUMENT_MAX_DEPTH, max_items=None, max_nodes=None
     ):
         report.error(path, message)
     if report.errors:
