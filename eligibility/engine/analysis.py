@@ -89,7 +89,12 @@ class Analyzer:
         self.questions = questions
         self.tables = tables
         self.errors: list[RuleError] = []
-        self.named: dict[str, Operand] = {}  # the rule's "values", by name
+        # The rule's "values": parsed definitions by name, their JSON, and parsing state.
+        self.named: dict[str, Operand] = {}
+        self.named_sources: dict[str, object] = {}
+        self.named_path = "$.values"
+        self.named_parsing: set[str] = set()
+        self.named_failed: set[str] = set()
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(RuleError(path, message))

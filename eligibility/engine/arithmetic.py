@@ -76,7 +76,9 @@ def parse(analyzer, node: dict, path: str, label) -> Operand | None:
         return None
     here = f"{path}.{head}"
     if head == "named":
-        definition = analyzer.named.get(node[head]) if isinstance(node[head], str) else None
+        definition = define(analyzer, node[head]) if isinstance(node[head], str) else None
+        if definition is None and node[head] in analyzer.named_failed:
+            return None  # its own error is reported at its definition
         if definition is None:
             known = ", ".join(analyzer.named) or "none defined"
             analyzer.error(here, f"unknown named value {node[head]!r} (defined: {known})")
@@ -183,18 +185,42 @@ def result_kind(analyzer, head: str, inputs: list[Operand], path: str) -> str | 
 
 
 def parse_values(analyzer, values: object, path: str) -> None:
-    """The rule's ``"values"``: ``{name: operand}``, each may use the names defined before it."""
+    """The rule's ``"values"``: ``{name: operand}``. A value may use any other by name, in any
+    order (the database does not keep the order of an object's keys), but not in a cycle."""
     if not isinstance(values, dict):
         analyzer.error(path, 'values must be an object such as {"net_income": {"sub": [...]}}')
         return
-    for name, definition in values.items():
-        here = f"{path}.{name}"
+    analyzer.named_sources = dict(values)
+    analyzer.named_path = path
+    for name in values:
         if not NAME.match(name):
-            analyzer.error(here, "a value name is lower-case letters, digits and _ (a-z first)")
-            continue
-        operand = child(analyzer, definition, here)
-        if operand is not None:
-            analyzer.named[name] = operand
+            analyzer.error(
+                f"{path}.{name}", "a value name is lower-case letters, digits and _ (a-z first)"
+            )
+            analyzer.named_failed.add(name)
+    for name in values:
+        define(analyzer, name)
+
+
+def define(analyzer, name: str) -> Operand | None:
+    """The parsed definition of a named value, parsing it on first use."""
+    if name in analyzer.named or name in analyzer.named_failed:
+        return analyzer.named.get(name)
+    if name not in analyzer.named_sources:
+        return None
+    here = f"{analyzer.named_path}.{name}"
+    if name in analyzer.named_parsing:
+        analyzer.error(here, f"the named value {name!r} is defined in terms of itself")
+        analyzer.named_failed.add(name)
+        return None
+    analyzer.named_parsing.add(name)
+    operand = child(analyzer, analyzer.named_sources[name], here)
+    analyzer.named_parsing.discard(name)
+    if operand is None:
+        analyzer.named_failed.add(name)
+    elif name not in analyzer.named_failed:
+        analyzer.named[name] = operand
+    return analyzer.named.get(name)
 
 
 # -- code generation -------------------------------------------------------------------------
@@ -261,6 +287,8 @@ WORDING = {
         "and": "and",
         "value": "the value",
         "named_value": "{label} of {value}",
+        "capped": "{item}, capped at {bound}",
+        "floored": "{item}, but not less than {bound}",
     },
     "es": {
         "add": " más ",
@@ -274,6 +302,8 @@ WORDING = {
         "and": "y",
         "value": "el valor",
         "named_value": "{label} de {value}",
+        "capped": "{item}, con un tope de {bound}",
+        "floored": "{item}, pero no menos de {bound}",
     },
 }
 
@@ -305,10 +335,21 @@ class ComputationText:
         """The operand's value followed by how it was computed, in parentheses."""
         shown = format_exact(value, self.op.kind)
         computed = self.op.definition if isinstance(self.op, Named) else self.op
-        return f"{shown} ({self.formula(computed, slots)})"
+        return f"{shown} ({self.formula(computed, slots, value)})"
 
-    def formula(self, op: Computed, slots) -> str:
+    def formula(self, op: Computed, slots, value=None) -> str:
         words = WORDING[self.language]
+        literals = [operand for operand in op.inputs if isinstance(operand, Literal)]
+        others = [operand for operand in op.inputs if not isinstance(operand, Literal)]
+        if op.function in ("min", "max") and value is not None and literals and len(others) == 1:
+            # A cap or a floor: say it only when it applied ("…, capped at $744").
+            other = others[0]
+            if slots[self.slot_of[id(other)]] == value:
+                return self.describe(other, slots)
+            bound = "capped" if op.function == "min" else "floored"
+            return words[bound].format(
+                item=self.describe(other, slots), bound=format_exact(value, op.kind)
+            )
         parts = [self.term(operand, slots) for operand in op.inputs]
         if op.function in ("add", "sub", "mul", "div"):
             return words[op.function].join(parts)
@@ -322,6 +363,12 @@ class ComputationText:
             return words["percent"].format(percent=shown, item=parts[0])
         return words["round"].format(item=parts[0])
 
+    def describe(self, operand: Operand, slots) -> str:
+        """An input on its own: an unlabelled computation as its formula, else as a term."""
+        if isinstance(operand, Computed) and operand.label is None:
+            return self.formula(operand, slots, slots[self.slot_of[id(operand)]])
+        return self.term(operand, slots)
+
     def term(self, operand: Operand, slots) -> str:
         words = WORDING[self.language]
         if isinstance(operand, Literal):
@@ -329,7 +376,7 @@ class ComputationText:
         value = slots[self.slot_of[id(operand)]]
         shown = "?" if value is None else format_exact(value, operand.kind)
         if isinstance(operand, Computed) and operand.label is None:
-            return self.formula(operand, slots)
+            return self.formula(operand, slots, value)
         label = self.subject_of(operand, self.language)
         return words["named_value"].format(label=lower_first(label), value=shown)
 

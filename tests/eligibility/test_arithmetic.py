@@ -157,3 +157,42 @@ def test_a_named_value_is_computed_once_and_shared_by_every_condition():
     compiled = compile_(NET_RULE)
     # One subtraction in the generated code, however many conditions use net_income.
     assert compiled.source.count(" - ") == 1
+
+
+def test_named_values_may_be_defined_in_any_order_but_not_in_a_cycle():
+    reordered = deepcopy(NET_RULE)
+    reordered["values"] = dict(reversed(list(NET_RULE["values"].items())))
+    answers = {"household.income_monthly": 200000, "utility.bill": 15000, "household.size": 1}
+    assert evaluate(reordered, answers).reasons == evaluate(NET_RULE, answers).reasons
+    cycle = {
+        "values": {
+            "a": {"add": [{"named": "b"}, {"dollars": 1}]},
+            "b": {"add": [{"named": "a"}, {"dollars": 1}]},
+        },
+        "lte": [{"named": "a"}, {"dollars": 5}],
+    }
+    errors = validate_rule(cycle, QUESTIONS, TABLES)
+    assert [e.message for e in errors] == ["the named value 'a' is defined in terms of itself"]
+
+
+def test_a_cap_or_floor_is_mentioned_only_when_it_applies():
+    rule = {
+        "lte": [
+            {
+                "min": [{"sub": [INCOME, BILL]}, {"dollars": 744}],
+                "label": {"en": "The deduction", "es": "La deducción"},
+            },
+            {"dollars": 700},
+        ]
+    }
+    under = evaluate(rule, {"household.income_monthly": 50000, "utility.bill": 10000})
+    assert under.reasons == [
+        "The deduction, $400 (your household's monthly income of $500 minus your monthly "
+        "utility bill of $100), is at or below the limit of $700."
+    ]
+    # (The test bank has no Spanish label for the bill: it falls back to English.)
+    capped = evaluate(rule, {"household.income_monthly": 100000, "utility.bill": 0}, "es")
+    assert capped.reasons == [
+        "La deducción, $744 (el ingreso mensual de su hogar de $1,000 menos your monthly utility "
+        "bill de $0, con un tope de $744), está por encima del límite de $700."
+    ]
