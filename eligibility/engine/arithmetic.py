@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .messages import format_money, lower_first
-from .nodes import Literal, Operand
+from .nodes import AgeOf, Aggregate, Literal, Operand
 from .values import ROUNDINGS, round_cents
 
 FUNCTIONS = ("add", "sub", "mul", "div", "min", "max", "percent", "round")
@@ -35,6 +35,7 @@ class Computed(Operand):
     inputs: list[Operand] = field(default_factory=list)
     percent: Fraction | None = None
     rounding: str | None = None
+    scale: int = 1  # set by ``emit``: the generated variable holds value x scale
 
     def keys(self) -> list[str]:
         return sorted({key for operand in self.inputs for key in operand_keys(operand)})
@@ -229,7 +230,13 @@ PY_FUNCTIONS = {"add": " + ", "sub": " - ", "mul": " * "}
 
 
 def emit(generator, op: Operand, indent: int, out, member) -> str:
-    """Emit code computing a computed or named operand; returns the variable holding it."""
+    """Emit code computing a computed or named operand; returns the variable holding it.
+
+    The variable holds the value times ``op.scale`` (a whole number fixed at compile time), so
+    that sums, differences, percentages and divisions by constants of whole cents stay plain
+    ``int`` arithmetic, exact and fast; ``Fraction`` is only used where no fixed scale exists
+    (division by an answer, number answers that may be decimals). ``real_value`` undoes it.
+    """
     if isinstance(op, Named):
         var = generator.named_vars.get(op.name)
         if var is None:
@@ -241,30 +248,109 @@ def emit(generator, op: Operand, indent: int, out, member) -> str:
     assert isinstance(op, Computed)
     values = [generator.operand(operand, indent, out, member) for operand in op.inputs]
     generator.computed_inputs[id(op)] = values
-    generator.namespace["_ex"] = exact_value
-    # Number answers and sums may be floats; money is already integer cents.
-    terms = [
-        f"_ex({value})" if operand.kind == "number" and value not in generator.constants else value
-        for operand, value in zip(op.inputs, values, strict=True)
-    ]
     unknown = " or ".join(f"{v} is None" for v in values if v not in generator.constants)
-    function = op.function
-    if function in PY_FUNCTIONS:
-        expression = PY_FUNCTIONS[function].join(terms)
-    elif function == "div":
-        generator.namespace["_F"] = Fraction
-        expression = f"_F({terms[0]}) / {terms[1]}"
-    elif function in ("min", "max"):
-        expression = f"{function}({', '.join(terms)})"
-    elif function == "percent":
-        expression = f"{terms[0]} * {generator.const(op.percent / 100)}"
-    else:
-        generator.namespace["_rc"] = exact_round
-        expression = f"_rc({terms[0]}, {op.rounding!r})"
+    terms = [scaled_term(operand, value) for operand, value in zip(op.inputs, values, strict=True)]
+    generator.namespace["_rs"] = round_scaled
+    expression = None
+    if all(scale is not None for _, scale in terms):
+        expression, op.scale = scaled_expression(op, terms)
+    if expression is None:
+        expression, op.scale = exact_expression(generator, op, terms), 1
     var = generator.fresh("x")
     line = f"{var} = None if {unknown} else ({expression})" if unknown else f"{var} = {expression}"
     generator.emit(indent, line, out)
     return var
+
+
+def scale_of(operand: Operand) -> int:
+    """What the generated variable for ``operand`` holds its value multiplied by."""
+    if isinstance(operand, Named):
+        return scale_of(operand.definition)  # type: ignore[arg-type]
+    return getattr(operand, "scale", 1)
+
+
+def real_value(operand: Operand, value):
+    """The value of an operand from its generated variable (see ``emit``)."""
+    scale = scale_of(operand)
+    return value if scale == 1 or value is None else Fraction(value, scale)
+
+
+def scaled_term(operand: Operand, value: str) -> tuple[str, int | None]:
+    """(expression, scale) for an input; scale None when it may not be a whole number."""
+    if isinstance(operand, Literal):
+        exact = Fraction(operand.value)  # type: ignore[arg-type]
+        return repr(exact.numerator), exact.denominator
+    if isinstance(operand, Computed | Named):
+        return value, scale_of(operand)
+    whole = isinstance(operand, AgeOf) or (
+        isinstance(operand, Aggregate) and operand.function == "count"
+    )
+    if operand.kind == "number" and not whole:
+        return value, None  # a number answer may be a decimal (a float)
+    return value, 1  # cents, counts, ages and table limits are whole numbers
+
+
+def times(expression: str, factor: int) -> str:
+    return expression if factor == 1 else f"{expression} * {factor}"
+
+
+def scaled_expression(op: Computed, terms) -> tuple[str | None, int]:
+    """Integer code for ``op`` over scaled integer inputs, and the scale of its result."""
+    function = op.function
+    if function in ("add", "sub", "min", "max"):
+        scale = math.lcm(*(s for _, s in terms))
+        parts = [times(e, scale // s) for e, s in terms]
+        if function in ("min", "max"):
+            return f"{function}({', '.join(parts)})", scale
+        return PY_FUNCTIONS[function].join(parts), scale
+    if function == "mul":
+        (a, sa), (b, sb) = terms
+        return f"{a} * {b}", sa * sb
+    if function == "percent":
+        (e, s), share = terms[0], op.percent / 100  # type: ignore[operator]
+        return times(e, share.numerator), s * share.denominator
+    if function == "div":
+        (e, s), divisor = terms[0], op.inputs[1]
+        if not isinstance(divisor, Literal):
+            return None, 1
+        # value / (n/d) = value * d / n, with the sign carried by the factor.
+        exact = Fraction(divisor.value)  # type: ignore[arg-type]
+        sign = -1 if exact < 0 else 1
+        return times(e, sign * exact.denominator), s * abs(exact.numerator)
+    (e, s) = terms[0]
+    return f"_rs({e}, {s}, {op.rounding!r})", 1
+
+
+def exact_expression(generator, op: Computed, terms) -> str:
+    """``Fraction`` code for ``op`` (inputs back to their real values first)."""
+    generator.namespace["_F"] = Fraction
+    generator.namespace["_ex"] = exact_value
+    real = [f"_ex({e})" if s is None else (e if s == 1 else f"_F({e}, {s})") for e, s in terms]
+    function = op.function
+    if function in PY_FUNCTIONS:
+        return PY_FUNCTIONS[function].join(real)
+    if function == "div":
+        return f"_F({real[0]}) / {real[1]}"
+    if function in ("min", "max"):
+        return f"{function}({', '.join(real)})"
+    if function == "percent":
+        return f"{real[0]} * {generator.const(op.percent / 100)}"
+    generator.namespace["_rc"] = exact_round
+    return f"_rc({real[0]}, {op.rounding!r})"
+
+
+def round_scaled(value: int, scale: int, rounding: str) -> int:
+    """``round_cents(value / scale)`` with integers only (floor division rounds down)."""
+    if rounding == "cent":
+        return (2 * value + scale) // (2 * scale)
+    dollar = 100 * scale
+    if rounding == "down_dollar":
+        return value // dollar * 100
+    if rounding == "up_dollar":
+        return -(-value // dollar) * 100
+    if rounding == "nearest_dollar":
+        return (2 * value + dollar) // (2 * dollar) * 100
+    raise ValueError(f"unknown rounding {rounding!r}")
 
 
 def exact_round(amount, rounding: str) -> int:
@@ -311,74 +397,112 @@ WORDING = {
 def format_exact(value, kind: str) -> str:
     """A computed value for a sentence: money to the cent (halves up), numbers to 2 places."""
     if kind == "money":
-        return format_money(exact_round(value, "cent"))
-    if isinstance(value, Fraction) and value.denominator != 1:
-        shown = math.floor(value * 100 + Fraction(1, 2)) / 100
+        return format_money(value if value.__class__ is int else exact_round(value, "cent"))
+    if isinstance(value, Fraction | float) and value != int(value):
+        shown = math.floor(Fraction(value) * 100 + Fraction(1, 2)) / 100
         return f"{shown:,.2f}".rstrip("0").rstrip(".")
     return f"{int(value):,}"
 
 
-class ComputationText:
-    """Writes '$1,234 (income $2,000 minus deductions of $766)' for a computed operand.
+def format_scaled(raw, scale: int, kind: str) -> str:
+    """``format_exact`` of ``raw / scale`` (a generated variable's value), with integers."""
+    if scale == 1:
+        if raw.__class__ is int and kind == "money":
+            return format_money(raw)
+        return format_exact(raw, kind)
+    if kind == "money":
+        return format_money(round_scaled(raw, scale, "cent"))
+    return format_exact(Fraction(raw, scale), kind)
 
-    ``slots`` are the values the generated code returned; ``slot_of`` maps each input operand
-    to its slot, filled by ``register`` while the leaf's slots are assigned.
+
+class ComputationText:
+    """Writes '$1,234 (income of $2,000 minus deductions of $766)' for a computed operand.
+
+    Built once per operand and language: every label and literal is resolved here, so a
+    sentence costs a few integer formats. ``slot_of`` maps each input (by ``id``) to its slot
+    in the values the generated code returns (which hold value x scale, see ``emit``).
     """
 
     def __init__(self, op: Operand, language: str, slot_of: dict[int, int], subject_of) -> None:
-        self.op = op
         self.language = language
+        self.words = WORDING[language]
         self.slot_of = slot_of
         self.subject_of = subject_of
+        self.scale = scale_of(op)
+        self.kind = op.kind
+        computed = op.definition if isinstance(op, Named) else op
+        self.formula = self.compile_formula(computed)  # type: ignore[arg-type]
 
-    def value_text(self, value, slots) -> str:
+    def value_text(self, raw, slots) -> str:
         """The operand's value followed by how it was computed, in parentheses."""
-        shown = format_exact(value, self.op.kind)
-        computed = self.op.definition if isinstance(self.op, Named) else self.op
-        return f"{shown} ({self.formula(computed, slots, value)})"
+        return f"{format_scaled(raw, self.scale, self.kind)} ({self.formula(slots, raw)})"
 
-    def formula(self, op: Computed, slots, value=None) -> str:
-        words = WORDING[self.language]
+    def compile_formula(self, op: Computed):
+        """A function (slots, raw value of ``op``) -> the computation in words."""
+        words = self.words
         literals = [operand for operand in op.inputs if isinstance(operand, Literal)]
         others = [operand for operand in op.inputs if not isinstance(operand, Literal)]
-        if op.function in ("min", "max") and value is not None and literals and len(others) == 1:
+        if op.function in ("min", "max") and literals and len(others) == 1:
             # A cap or a floor: say it only when it applied ("…, capped at $744").
             other = others[0]
-            if slots[self.slot_of[id(other)]] == value:
-                return self.describe(other, slots)
-            bound = "capped" if op.function == "min" else "floored"
-            return words[bound].format(
-                item=self.describe(other, slots), bound=format_exact(value, op.kind)
-            )
-        parts = [self.term(operand, slots) for operand in op.inputs]
-        if op.function in ("add", "sub", "mul", "div"):
-            return words[op.function].join(parts)
-        if op.function in ("min", "max"):
-            joined = f", {words['and']} ".join(parts) if len(parts) > 2 else None
-            items = joined or f" {words['and']} ".join(parts)
-            return words[op.function].format(items=items)
-        if op.function == "percent":
+            other_slot, other_scale, scale = self.slot_of[id(other)], scale_of(other), op.scale
+            describe = self.compile_describe(other)
+            template = words["capped" if op.function == "min" else "floored"]
+            kind = op.kind
+
+            def bounded(slots, raw):
+                other_raw = slots[other_slot]
+                if other_raw is not None and other_raw * scale == raw * other_scale:
+                    return describe(slots)
+                return template.format(item=describe(slots), bound=format_scaled(raw, scale, kind))
+
+            return bounded
+        parts = [self.compile_term(operand) for operand in op.inputs]
+        function = op.function
+        if function in ("add", "sub", "mul", "div"):
+            joiner = words[function]
+            return lambda slots, raw: joiner.join([part(slots) for part in parts])
+        if function in ("min", "max"):
+            template, conjunction = words[function], words["and"]
+            separator = f", {conjunction} " if len(parts) > 2 else f" {conjunction} "
+
+            def extreme(slots, raw):
+                texts = [part(slots) for part in parts]
+                if len(texts) > 2:
+                    return template.format(items=f"{', '.join(texts[:-1])}{separator}{texts[-1]}")
+                return template.format(items=separator.join(texts))
+
+            return extreme
+        if function == "percent":
             percent = op.percent  # type: ignore[assignment]
             shown = str(percent.numerator) if percent.denominator == 1 else str(float(percent))
-            return words["percent"].format(percent=shown, item=parts[0])
-        return words["round"].format(item=parts[0])
+            template = words["percent"].replace("{percent}", shown)
+            return lambda slots, raw: template.format(item=parts[0](slots))
+        template = words["round"]
+        return lambda slots, raw: template.format(item=parts[0](slots))
 
-    def describe(self, operand: Operand, slots) -> str:
+    def compile_describe(self, operand: Operand):
         """An input on its own: an unlabelled computation as its formula, else as a term."""
         if isinstance(operand, Computed) and operand.label is None:
-            return self.formula(operand, slots, slots[self.slot_of[id(operand)]])
-        return self.term(operand, slots)
+            formula, slot = self.compile_formula(operand), self.slot_of[id(operand)]
+            return lambda slots: formula(slots, slots[slot])
+        return self.compile_term(operand)
 
-    def term(self, operand: Operand, slots) -> str:
-        words = WORDING[self.language]
+    def compile_term(self, operand: Operand):
         if isinstance(operand, Literal):
-            return format_exact(operand.value, operand.kind)
-        value = slots[self.slot_of[id(operand)]]
-        shown = "?" if value is None else format_exact(value, operand.kind)
+            text = format_exact(operand.value, operand.kind)
+            return lambda slots: text
         if isinstance(operand, Computed) and operand.label is None:
-            return self.formula(operand, slots, value)
-        label = self.subject_of(operand, self.language)
-        return words["named_value"].format(label=lower_first(label), value=shown)
+            return self.compile_describe(operand)
+        slot, scale, kind = self.slot_of[id(operand)], scale_of(operand), operand.kind
+        label = lower_first(self.subject_of(operand, self.language))
+        before, after = self.words["named_value"].format(label=label, value="\0").split("\0")
+
+        def term(slots):
+            raw = slots[slot]
+            return f"{before}{'?' if raw is None else format_scaled(raw, scale, kind)}{after}"
+
+        return term
 
 
 def register_slots(op: Operand, generator, slot) -> dict[int, int]:

@@ -15,6 +15,7 @@ unknown one needs every missing key); ``any`` stops at its first eligible branch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from . import arithmetic
@@ -327,7 +328,11 @@ class Generator:
                 else:
                     item.slots.append(-1)
                 values.append((expr, expr in self.constants))
-            self.emit(indent, f"{truth} = {self.truth_expr(node, values)}", out)
+            raw = None
+            if any(isinstance(op, arithmetic.Computed | arithmetic.Named) for op in node.operands):
+                raw = [expr for expr, literal in values if not literal]
+                values = self.common_scale(node, values)
+            self.emit(indent, f"{truth} = {self.truth_expr(node, values, raw)}", out)
         if not track:
             return truth, "()"
         self.items.append(item)
@@ -339,8 +344,34 @@ class Generator:
             self.slot_exprs.append(expr)
         return self.slot_exprs.index(expr)
 
-    def truth_expr(self, node: Compare, values: list[tuple[str, bool]]) -> str:
-        unknown = " or ".join(f"{expr} is None" for expr, literal in values if not literal)
+    def common_scale(self, node: Compare, values: list[tuple[str, bool]]):
+        """Operands of a comparison with computed ones, brought to one integer scale (see
+        ``arithmetic.emit``): comparing a x 5 with b x 5 needs no fractions."""
+        scales = [arithmetic.scale_of(op) for op in node.operands]
+        if node.op in ("in", "not_in"):  # the literal list holds real values
+            self.namespace["_F"] = arithmetic.Fraction
+            return [
+                (expr if scale == 1 else f"_F({expr}, {scale})", literal)
+                for (expr, literal), scale in zip(values, scales, strict=True)
+            ]
+        common = math.lcm(*scales)
+        scaled = []
+        for (expr, literal), operand, scale in zip(values, node.operands, scales, strict=True):
+            factor = common // scale
+            if factor == 1:
+                scaled.append((expr, literal))
+            elif isinstance(operand, Literal):
+                scaled.append((self.const(operand.value * factor), True))
+            else:
+                scaled.append((f"{expr} * {factor}", literal))
+        return scaled
+
+    def truth_expr(
+        self, node: Compare, values: list[tuple[str, bool]], raw: list[str] | None = None
+    ) -> str:
+        """``raw``: the operand names to test for None when ``values`` are expressions."""
+        checked = raw if raw is not None else [expr for expr, literal in values if not literal]
+        unknown = " or ".join(f"{expr} is None" for expr in checked)
         test = self.test_expr(node, values)
         if not unknown:
             return f"({test})"
@@ -461,6 +492,10 @@ class Generator:
     def operand_source(self, op: Operand) -> str:
         """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""
         expr = self.operand(op, 1, None, None)
+        scale = arithmetic.scale_of(op)
+        if scale != 1:  # estimates work on real values
+            self.namespace["_F"] = arithmetic.Fraction
+            expr = f"(None if {expr} is None else _F({expr}, {scale}))"
         head = ["def _operand(A, as_of):", *self.answer_loads(), *self.prelude]
         return "\n\n".join([*self.functions, "\n".join([*head, *self.lines, f"    return {expr}"])])
 
