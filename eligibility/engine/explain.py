@@ -7,8 +7,9 @@ return per-leaf truths.
 
 from __future__ import annotations
 
-from .arithmetic import ComputationText, Computed, Named, leaf_inputs
+from .arithmetic import Computed, Named, leaf_inputs
 from .codegen import SWAPPED, GroupItem, LeafItem
+from .computed_text import ComputationText
 from .messages import (
     ANSWERED,
     CHOICES_COMPARISONS,
