@@ -147,7 +147,11 @@ class ComputationText:
             text = format_exact(operand.value, operand.kind)
             return lambda slots: text
         if isinstance(operand, Computed) and operand.label is None:
-            return self.compile_describe(operand)
+            describe = self.compile_describe(operand)
+            if operand.function not in ("add", "sub", "mul", "div"):
+                return describe
+            # "a minus (b plus c)": a nested sum or difference is bracketed so it reads once.
+            return lambda slots: f"({describe(slots)})"
         slot, scale, kind = self.slot_of[id(operand)], scale_of(operand), operand.kind
         label = lower_first(self.subject_of(operand, self.language))
         before, after = self.words["named_value"].format(label=label, value="\0").split("\0")

@@ -118,3 +118,15 @@ def test_the_results_page_shows_the_program_as_not_checked(client, broken):
     assert 'id="program-energy-assistance"' in unchecked and UNCHECKED_TEXT in unchecked
     assert 'id="program-basic-food"' in html.split('id="group-unchecked"', 1)[0]
     intake.clear_cache()
+
+
+def test_the_cli_says_which_program_could_not_be_checked(broken, tmp_path, capsys):
+    from django.core.management import call_command
+
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(ANSWERS), encoding="utf-8")
+    call_command("screen", "--answers", str(answers), "--as-of", "2026-03-02", "--format", "text")
+    out = capsys.readouterr().out
+    assert "(energy-assistance): could not be checked" in out
+    assert f"  - {UNCHECKED_TEXT}" in out
+    assert "(basic-food): likely eligible" in out
