@@ -323,15 +323,25 @@ class LeafExplainer:
         if other_operand is not None:
             other_value = shown(other_index)
             if isinstance(other_operand, TableRef):
-                size_slot = self.item.size_slots[other_index]
+                size_slot, limit_slot = (
+                    self.item.size_slots[other_index],
+                    self.item.slots[other_index],
+                )
+                phrases: dict[object, str] = {}  # the limit depends on the household size only
 
                 def other(slots):
-                    limit = slots[self.item.slots[other_index]]
-                    if limit is None:
-                        return "?"
-                    return household_phrase(
-                        format_money(limit), household_size(slots[size_slot]), language
-                    )
+                    size = slots[size_slot]
+                    phrase = phrases.get(size)
+                    if phrase is None:
+                        limit = slots[limit_slot]
+                        if limit is None:
+                            return "?"
+                        phrase = household_phrase(
+                            format_money(limit), household_size(size), language
+                        )
+                        if len(phrases) < SENTENCE_MEMO_SIZE:
+                            phrases[size] = phrase
+                    return phrase
             else:
                 other_subject = operand_subject(other_operand, language, mid_sentence=True)
                 pattern = OTHER_ANSWER[language]
@@ -339,12 +349,18 @@ class LeafExplainer:
                 def other(slots):
                     return pattern.format(subject=other_subject, value=other_value(slots))
 
-        def sentence(slots):
-            return template.replace("{value}", value(slots)).replace(
-                "{other}", other(slots) if other else "{other}"
-            )
-
-        return sentence
+        # The template is final text around {value} and/or {other}: split it once.
+        if "{value}" in template and "{other}" in template and other:
+            head, rest = template.split("{value}", 1)
+            middle, tail = rest.split("{other}", 1)
+            return lambda slots: f"{head}{value(slots)}{middle}{other(slots)}{tail}"
+        if "{value}" in template:
+            head, tail = template.split("{value}", 1)
+            return lambda slots: f"{head}{value(slots)}{tail}"
+        if "{other}" in template and other:
+            head, tail = template.split("{other}", 1)
+            return lambda slots: f"{head}{other(slots)}{tail}"
+        return lambda slots: template
 
     def literal_text(self, index: int, language: str) -> str:
         return format_value(self.operands[index].value, self.item.node.kind, language)

@@ -196,3 +196,19 @@ def test_a_cap_or_floor_is_mentioned_only_when_it_applies():
         "La deducción, $744 (el ingreso mensual de su hogar de $1,000 menos your monthly utility "
         "bill de $0, con un tope de $744), está por encima del límite de $700."
     ]
+
+
+def test_an_answer_compared_with_a_computed_limit_reads_both_values():
+    rule = {
+        "lte": [
+            BILL,
+            {"percent": 30, "of": INCOME, "label": {"en": "30% of your income", "es": "El 30%"}},
+        ]
+    }
+    result = evaluate(rule, {"household.income_monthly": 100001, "utility.bill": 30001})
+    assert result.outcome == "ineligible"
+    # 30% of 100,001 cents is 30,000.3 cents: shown to the cent, compared exactly.
+    assert result.reasons == [
+        "Your monthly utility bill, $300.01, is above the limit of 30% of your income "
+        "($300 (30% of your household's monthly income of $1,000.01))."
+    ]
