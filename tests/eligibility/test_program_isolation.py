@@ -130,3 +130,13 @@ def test_the_cli_says_which_program_could_not_be_checked(broken, tmp_path, capsy
     assert "(energy-assistance): could not be checked" in out
     assert f"  - {UNCHECKED_TEXT}" in out
     assert "(basic-food): likely eligible" in out
+
+
+def test_every_screening_outcome_has_a_label_on_the_application_pdf():
+    from django.utils import translation
+
+    from agencies.exports.pdf_export import OUTCOME_LABELS
+
+    assert set(OUTCOME_LABELS) == {"eligible", "ineligible", "unknown", UNCHECKED}
+    with translation.override("es"):
+        assert str(OUTCOME_LABELS[UNCHECKED]) == "No se pudo revisar"
