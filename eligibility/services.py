@@ -120,6 +120,8 @@ def _compile_version(version: ProgramVersion, infos, tables) -> CompiledVersion:
             estimate=compile_estimate(estimate, infos, tables, values=values) if estimate else None,
         )
     except Exception as error:
+        # The isolation boundary: whatever one version's rule does (RecursionError included),
+        # it must not stop the others from compiling.
         message = _failure_message(error)
         screening_failure_record(version=version, stage=ScreeningFailure.Stage.COMPILE, error=error)
         return CompiledVersion(rule=None, estimate=None, error=message)
@@ -152,6 +154,7 @@ def screening_failure_record(*, version: ProgramVersion, stage: str, error: Base
             if not updated:
                 ScreeningFailure.objects.create(version=version, stage=stage, message=message)
     except Exception:
+        # The log line above is the record of last resort; screening goes on.
         logger.exception("Could not record the screening failure of version %s", version.pk)
 
 
@@ -211,6 +214,8 @@ def screen(
                     entry, answers, as_of, language, open_to_all
                 )
             except Exception as error:
+                # One program's failure (a division by an answer of 0, a bug) is its own:
+                # every other program is still screened.
                 screening_failure_record(
                     version=version, stage=ScreeningFailure.Stage.EVALUATE, error=error
                 )
