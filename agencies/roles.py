@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "agencies.add_programstatusmessage",
         "agencies.change_programstatusmessage",
         "agencies.delete_programstatusmessage",
+        "eligibility.view_screeningfailure",
     ],
     CASEWORKER: _CASEWORKER_PERMISSIONS,
     SUPERVISOR: [

@@ -7,17 +7,23 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program
 
-GROUP_ORDER = ("eligible", "unknown", "ineligible")
+GROUP_ORDER = ("eligible", "unknown", "ineligible", "unchecked")
 GROUP_TITLES = {
     "eligible": _("Likely eligible"),
     "unknown": _("Need more information"),
     "ineligible": _("Likely not eligible"),
+    "unchecked": _("We could not check these programs"),
 }
 GROUP_INTROS = {
     "eligible": _("Based on your answers, you likely qualify for these programs."),
     "unknown": _("We need a few more answers to tell. You can still apply and answer them."),
     "ineligible": _(
         "Based on your answers, you likely do not qualify. The agency makes the final decision."
+    ),
+    # A program whose rules failed (eligibility.services.UNCHECKED): the others still work.
+    "unchecked": _(
+        "Something went wrong while checking these programs, and we have been told about it. "
+        "You may still apply: the agency makes the final decision."
     ),
 }
 MONTHLY = "monthly"

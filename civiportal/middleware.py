@@ -2,16 +2,16 @@ import logging
 import time
 
 from django.conf import settings
-from django.middleware.gzip import GZipMiddleware
-
-# The admin's own prefix (civiportal/urls.py).
-ADMIN_PREFIX = "/admin/"
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
+
+# The admin's own prefix (civiportal/urls.py).
+ADMIN_PREFIX = "/admin/"
 
 
 class ContentSecurityPolicyMiddleware:
@@ -62,6 +62,8 @@ def _reflects_nothing_chosen_elsewhere(request, response) -> bool:
         and response.get("Content-Type", "").startswith("text/html")
         and not request.path.startswith(ADMIN_PREFIX)
     )
+
+
 class PrivateByDefaultMiddleware:
     """`Cache-Control: no-store` on every response that does not choose its own caching.
 

@@ -8,10 +8,13 @@ objects shared by the results page, the API and the CLI.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -22,11 +25,16 @@ from eligibility.engine import (
     compile_estimate,
     compile_rule,
 )
-from eligibility.models import ScreeningRecord
+from eligibility.models import ScreeningFailure, ScreeningRecord
 from eligibility.table_selectors import reference_table_set
 from programs.eligibility_glue import question_infos
 from programs.models import Program, ProgramVersion, Question, Screen
 from programs.selectors import in_effect, newest_per_program
+
+logger = logging.getLogger(__name__)
+
+# The outcome of a program whose rules failed to compile or raised while evaluating.
+UNCHECKED = "unchecked"
 
 # Programs a resident is screened for unless they name others: what the catalog offers.
 SCREENED_BY_DEFAULT = (Program.DisplayMode.PUBLIC,)
@@ -48,7 +56,7 @@ class UnknownPrograms(ValueError):
 class ProgramScreening:
     program: Program
     version: ProgramVersion
-    outcome: str  # "eligible" | "ineligible" | "unknown"
+    outcome: str  # "eligible" | "ineligible" | "unknown" | "unchecked" (rules failed)
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # question keys that would decide it
     threshold: dict | None = None
@@ -76,6 +84,7 @@ class ProgramScreening:
 class CompiledVersion:
     rule: CompiledRule | None
     estimate: CompiledEstimate | None
+    error: str | None = None  # why the version could not be compiled (it is then unchecked)
 
 
 # Keyed by (version id, published_at): published versions are immutable, so an entry can
@@ -115,15 +124,61 @@ def _compile_versions(versions: list[ProgramVersion]) -> dict[tuple[int, object]
     missing = [v for v in versions if _version_key(v) not in _compiled_versions]
     if missing:
         infos = question_infos(Question.objects.all())
-        with _cache_lock:
-            for version in missing:
-                rule = version.eligibility_rules or None
-                estimate = version.estimated_value or None
-                _compiled_versions[_version_key(version)] = CompiledVersion(
-                    rule=compile_rule(rule, infos, tables) if rule else None,
-                    estimate=compile_estimate(estimate, infos, tables) if estimate else None,
-                )
+        for version in missing:
+            compiled = _compile_version(version, infos, tables)
+            with _cache_lock:
+                _compiled_versions[_version_key(version)] = compiled
     return {_version_key(v): _compiled_versions[_version_key(v)] for v in versions}
+
+
+def _compile_version(version: ProgramVersion, infos, tables) -> CompiledVersion:
+    """Compile one version on its own, so that one that cannot be compiled (a bank question
+    changed under it, a rule the limits missed) is reported and left out, not fatal to all."""
+    rule = version.eligibility_rules or None
+    estimate = version.estimated_value or None
+    values = rule.get("values") if isinstance(rule, dict) else None
+    try:
+        return CompiledVersion(
+            rule=compile_rule(rule, infos, tables) if rule else None,
+            estimate=compile_estimate(estimate, infos, tables, values=values) if estimate else None,
+        )
+    except Exception as error:
+        # The isolation boundary: whatever one version's rule does (RecursionError included),
+        # it must not stop the others from compiling.
+        message = _failure_message(error)
+        screening_failure_record(version=version, stage=ScreeningFailure.Stage.COMPILE, error=error)
+        return CompiledVersion(rule=None, estimate=None, error=message)
+
+
+def _failure_message(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def screening_failure_record(*, version: ProgramVersion, stage: str, error: BaseException) -> None:
+    """Log a program version that failed while screening and keep it for program admins.
+
+    Written in its own savepoint so that a failure while recording never breaks the
+    screening of the other programs or the caller's transaction.
+    """
+    message = _failure_message(error)
+    logger.error(
+        "Screening left out %s v%s (%s failed): %s",
+        version.program.slug,
+        version.number,
+        stage,
+        message,
+        exc_info=error,
+    )
+    try:
+        with transaction.atomic():
+            updated = ScreeningFailure.objects.filter(version=version, stage=stage).update(
+                occurrences=F("occurrences") + 1, message=message, last_seen=timezone.now()
+            )
+            if not updated:
+                ScreeningFailure.objects.create(version=version, stage=stage, message=message)
+    except Exception:
+        # The log line above is the record of last resort; screening goes on.
+        logger.exception("Could not record the screening failure of version %s", version.pk)
 
 
 def published_versions(
@@ -176,24 +231,29 @@ def screen(
             "We cannot check this program for %(date)s: no published figures are in effect "
             "on that date."
         ) % {"date": as_of.isoformat()}
+        unchecked = [_("We could not check this program. You may still apply.")]
     for version in versions:
         entry = compiled[_version_key(version)]
         tables_used: list[dict] = []
         estimate = None
-        try:
-            if entry.rule is None:
-                outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
-            else:
-                evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
-                outcome, reasons = evaluation.outcome, evaluation.reasons
-                missing, threshold = evaluation.missing, evaluation.threshold
-                tables_used = entry.rule.periods_in_effect(as_of)
-            if entry.estimate is not None and outcome != "ineligible":
-                estimate = entry.estimate.evaluate(answers, as_of=as_of)
-        except NoPeriodInEffect:
-            # Publishing checks that a period covers every date the version can be used on;
-            # only an as_of chosen outside them (API, CLI) gets here.
-            outcome, reasons, missing, threshold = "unknown", [no_period], [], None
+        if entry.error is not None:
+            outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
+        else:
+            try:
+                outcome, reasons, missing, threshold, estimate, tables_used = _evaluate(
+                    entry, answers, as_of, language, open_to_all
+                )
+            except NoPeriodInEffect:
+                # Publishing checks that a period covers every date the version can be used
+                # on; only an as_of chosen outside them (API, CLI) gets here.
+                outcome, reasons, missing, threshold = "unknown", [no_period], [], None
+            except Exception as error:
+                # One program's failure (a division by an answer of 0, a bug) is its own:
+                # every other program is still screened.
+                screening_failure_record(
+                    version=version, stage=ScreeningFailure.Stage.EVALUATE, error=error
+                )
+                outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
         results.append(
             ProgramScreening(
                 program=version.program,
@@ -209,6 +269,22 @@ def screen(
             )
         )
     return results
+
+
+def _evaluate(entry: CompiledVersion, answers: dict, as_of: date, language: str, open_to_all):
+    """(outcome, reasons, missing, threshold, estimate, tables used) of one compiled version."""
+    tables_used: list[dict] = []
+    if entry.rule is None:
+        outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
+    else:
+        evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
+        outcome, reasons = evaluation.outcome, evaluation.reasons
+        missing, threshold = evaluation.missing, evaluation.threshold
+        tables_used = entry.rule.periods_in_effect(as_of)
+    estimate = None
+    if entry.estimate is not None and outcome != "ineligible":
+        estimate = entry.estimate.evaluate(answers, as_of=as_of)
+    return outcome, reasons, missing, threshold, estimate, tables_used
 
 
 def screen_visible(screen_: Screen, answers: dict, *, as_of: date | None = None) -> bool:

@@ -199,16 +199,16 @@ class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
     verbose_name_plural = _("screens (open a screen to choose its questions)")
 
 
-def rule_field_errors(form, field, rule, *, prefix):
-    """Attach the engine's errors for a rule/estimate field to that form field."""
-    keys = referenced_question_keys(rule)
+def rule_field_errors(form, field, rule, *, prefix, values=None):
+    """Attach the engine's errors for a rule/estimate field to that form field. An estimate
+    may use the rule's named `values`, so their questions are looked up too."""
+    keys = referenced_question_keys([rule, values])
     infos = eligibility_glue.question_infos(Question.objects.filter(key__in=keys))
-    check = (
-        eligibility_glue.estimate_errors
-        if field == "estimated_value"
-        else eligibility_glue.rule_errors
-    )
-    for error_path, message in check(rule, infos, prefix=prefix):
+    if field == "estimated_value":
+        problems = eligibility_glue.estimate_errors(rule, infos, prefix=prefix, values=values)
+    else:
+        problems = eligibility_glue.rule_errors(rule, infos, prefix=prefix)
+    for error_path, message in problems:
         form.add_error(field, f"{error_path}: {message}")
 
 
@@ -232,7 +232,8 @@ class ProgramVersionAdminForm(forms.ModelForm):
             if not isinstance(value, dict):
                 self.add_error(field, _("Enter a JSON object, or {} for none."))
                 continue
-            rule_field_errors(self, field, value, prefix="$")
+            values = eligibility_glue.rule_values(cleaned.get("eligibility_rules"))
+            rule_field_errors(self, field, value, prefix="$", values=values)
         examples = cleaned.get("examples")
         if examples not in (None, []) and not isinstance(examples, list):
             self.add_error("examples", _("Enter a JSON list of examples, or [] for none."))

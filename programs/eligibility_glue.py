@@ -96,14 +96,20 @@ def rule_errors(rule, questions: dict[str, QuestionInfo], *, prefix: str) -> lis
     ]
 
 
+def rule_values(rule) -> dict | None:
+    """A rule's named values (its top-level `values`), which its estimate may also use."""
+    return rule.get("values") if isinstance(rule, dict) else None
+
+
 def estimate_errors(
-    expression, questions: dict[str, QuestionInfo], *, prefix: str
+    expression, questions: dict[str, QuestionInfo], *, prefix: str, values=None
 ) -> list[tuple[str, str]]:
-    """Every problem in an estimated-value expression; `{}` (no estimate) is valid."""
+    """Every problem in an estimated-value expression; `{}` (no estimate) is valid.
+    `values` are the rule's named values (see `rule_values`)."""
     if expression in (None, {}):
         return []
     try:
-        compile_estimate(expression, questions, reference_tables())
+        compile_estimate(expression, questions, reference_tables(), values=values)
     except RuleValidationError as error:
         return [(_rebase(e.path, prefix), e.message) for e in error.errors]
     return []

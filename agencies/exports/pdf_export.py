@@ -24,6 +24,8 @@ OUTCOME_LABELS = {
     "eligible": translation.gettext_lazy("Likely eligible"),
     "ineligible": translation.gettext_lazy("Likely not eligible"),
     "unknown": translation.gettext_lazy("Not enough information to tell"),
+    # eligibility.services.UNCHECKED: the program's rules failed while screening.
+    "unchecked": translation.gettext_lazy("Could not be checked"),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from . import arithmetic, limits
 from .nodes import (
     AgeOf,
     Aggregate,
@@ -88,6 +89,12 @@ class Analyzer:
         self.questions = questions
         self.tables = tables
         self.errors: list[RuleError] = []
+        # The rule's "values": parsed definitions by name, their JSON, and parsing state.
+        self.named: dict[str, Operand] = {}
+        self.named_sources: dict[str, object] = {}
+        self.named_path = "$.values"
+        self.named_parsing: set[str] = set()
+        self.named_failed: set[str] = set()
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(RuleError(path, message))
@@ -184,6 +191,14 @@ class Analyzer:
                 if coerced is None:
                     return None
                 operand.value, operand.kind = coerced, kind
+        if kind == "number" and any(
+            isinstance(o, arithmetic.Computed | arithmetic.Named) for o in operands
+        ):
+            # Computed numbers are exact, so a decimal literal beside one must be too (0.1 as a
+            # float is not one tenth).
+            for operand in operands:
+                if isinstance(operand, Literal):
+                    operand.value = arithmetic.exact_literal(operand.value)
         return Compare(path=path, reason=reason, op=op, operands=operands, kind=kind)
 
     def coerce_literal(self, value: object, kind: str, path: str):
@@ -248,6 +263,14 @@ class Analyzer:
         if not isinstance(node, dict):
             self.error(path, 'expected an operand object such as {"answer": "key"}')
             return None
+        if arithmetic.is_computed_node(node):
+            if members is not None:
+                self.error(path, "arithmetic cannot be used inside a member condition")
+                return None
+            label = None
+            if "label" in node:
+                label = self.language_text(node["label"], f"{path}.label")
+            return arithmetic.parse(self, node, path, label)
         heads = [key for key in node if key in OPERAND_KEYS]
         if len(heads) != 1:
             self.error(path, f"an operand needs exactly one of {', '.join(OPERAND_KEYS)}")
@@ -472,8 +495,18 @@ class Analyzer:
 
 
 def parse_rule(rule: object, questions: dict[str, QuestionInfo], tables: TableSet):
-    """Parse and check a rule. Returns ``(node or None, errors)``."""
+    """Parse and check a rule. Returns ``(node or None, errors)``.
+
+    The size limits are checked first, without recursion, so a hostile rule (nested thousands
+    deep) is refused with its path before the recursive parser and compiler ever see it.
+    """
+    size_errors = [RuleError(path, message) for path, message in limits.check(rule)]
+    if size_errors:
+        return None, size_errors
     analyzer = Analyzer(questions, tables)
+    if isinstance(rule, dict) and "values" in rule:
+        arithmetic.parse_values(analyzer, rule["values"], "$.values")
+        rule = {key: value for key, value in rule.items() if key != "values"}
     node = analyzer.condition(rule, "$")
     return (node if not analyzer.errors else None), analyzer.errors
 

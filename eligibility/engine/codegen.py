@@ -15,8 +15,10 @@ unknown one needs every missing key); ``any`` stops at its first eligible branch
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+from . import arithmetic
 from .nodes import (
     AgeOf,
     Aggregate,
@@ -50,6 +52,8 @@ class LeafItem:
     slots: list[int] = field(default_factory=list)  # one per operand
     size_slots: dict[int, int] = field(default_factory=dict)  # operand index -> household size
     period_slots: dict[int, int] = field(default_factory=dict)  # operand index -> TableLimit
+    # operand index -> {id(input operand): slot} for computed operands (their sentence shows them)
+    input_slots: dict[int, dict[int, int]] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
@@ -88,6 +92,10 @@ class Generator:
         self.hoisted_vars: dict[tuple[str, str], tuple[str, str]] = {}
         self.constants: set[str] = set()
         self.counter = 0
+        # Named values, computed once at the top of the function (see arithmetic.emit).
+        self.prelude: list[str] = []
+        self.named_vars: dict[str, str] = {}
+        self.computed_inputs: dict[int, list[str]] = {}  # id(Computed) -> input expressions
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -235,6 +243,8 @@ class Generator:
             self.emit(indent, f"{period} = {dated}.at(as_of)", out)
             self.table_periods[id(op)] = period
             return self.table_lookup(None, size, indent, out, period=period)
+        if isinstance(op, arithmetic.Computed | arithmetic.Named):
+            return arithmetic.emit(self, op, indent, out, member)
         raise TypeError(f"unexpected operand {op!r}")
 
     def table_lookup(self, limit_obj, size: str, indent: int, out, *, period: str = "") -> str:
@@ -334,10 +344,16 @@ class Generator:
                     if isinstance(op, TableRef):
                         item.size_slots[index] = self.slot(self.table_sizes[id(op)])
                         item.period_slots[index] = self.slot(self.table_periods[id(op)])
+                    elif isinstance(op, arithmetic.Computed | arithmetic.Named):
+                        item.input_slots[index] = arithmetic.register_slots(op, self, self.slot)
                 else:
                     item.slots.append(-1)
                 values.append((expr, expr in self.constants))
-            self.emit(indent, f"{truth} = {self.truth_expr(node, values)}", out)
+            raw = None
+            if any(isinstance(op, arithmetic.Computed | arithmetic.Named) for op in node.operands):
+                raw = [expr for expr, literal in values if not literal]
+                values = self.common_scale(node, values)
+            self.emit(indent, f"{truth} = {self.truth_expr(node, values, raw)}", out)
         if not track:
             return truth, "()"
         self.items.append(item)
@@ -349,8 +365,34 @@ class Generator:
             self.slot_exprs.append(expr)
         return self.slot_exprs.index(expr)
 
-    def truth_expr(self, node: Compare, values: list[tuple[str, bool]]) -> str:
-        unknown = " or ".join(f"{expr} is None" for expr, literal in values if not literal)
+    def common_scale(self, node: Compare, values: list[tuple[str, bool]]):
+        """Operands of a comparison with computed ones, brought to one integer scale (see
+        ``arithmetic.emit``): comparing a x 5 with b x 5 needs no fractions."""
+        scales = [arithmetic.scale_of(op) for op in node.operands]
+        if node.op in ("in", "not_in"):  # the literal list holds real values
+            self.namespace["_F"] = arithmetic.Fraction
+            return [
+                (expr if scale == 1 else f"_F({expr}, {scale})", literal)
+                for (expr, literal), scale in zip(values, scales, strict=True)
+            ]
+        common = math.lcm(*scales)
+        scaled = []
+        for (expr, literal), operand, scale in zip(values, node.operands, scales, strict=True):
+            factor = common // scale
+            if factor == 1:
+                scaled.append((expr, literal))
+            elif isinstance(operand, Literal):
+                scaled.append((self.const(operand.value * factor), True))
+            else:
+                scaled.append((f"{expr} * {factor}", literal))
+        return scaled
+
+    def truth_expr(
+        self, node: Compare, values: list[tuple[str, bool]], raw: list[str] | None = None
+    ) -> str:
+        """``raw``: the operand names to test for None when ``values`` are expressions."""
+        checked = raw if raw is not None else [expr for expr, literal in values if not literal]
+        unknown = " or ".join(f"{expr} is None" for expr in checked)
         test = self.test_expr(node, values)
         if not unknown:
             return f"({test})"
@@ -464,13 +506,18 @@ class Generator:
         computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
         if computed:
             head.append(f"    {' = '.join(computed)} = None")
+        head.extend(self.prelude)  # after that binding, which would otherwise reset them
         tail = f"    return {truth}, {deciders}, ({slots})"
         return "\n\n".join([*self.functions, "\n".join([*head, *body, tail])]) + "\n"
 
     def operand_source(self, op: Operand) -> str:
         """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""
         expr = self.operand(op, 1, None, None)
-        head = ["def _operand(A, as_of):", *self.answer_loads()]
+        scale = arithmetic.scale_of(op)
+        if scale != 1:  # estimates work on real values
+            self.namespace["_F"] = arithmetic.Fraction
+            expr = f"(None if {expr} is None else _F({expr}, {scale}))"
+        head = ["def _operand(A, as_of):", *self.answer_loads(), *self.prelude]
         return "\n\n".join([*self.functions, "\n".join([*head, *self.lines, f"    return {expr}"])])
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from . import arithmetic, limits
 from .analysis import Analyzer, RuleError, RuleValidationError, exact_number
 from .codegen import Generator, build
 from .questions import QuestionInfo
@@ -30,9 +31,23 @@ class EstimatedValue:
 class CompiledEstimate:
     """A checked estimate expression; ``evaluate`` returns None while inputs are missing."""
 
-    def __init__(self, expression: object, questions: dict[str, QuestionInfo], tables: TableSet):
+    def __init__(
+        self,
+        expression: object,
+        questions: dict[str, QuestionInfo],
+        tables: TableSet,
+        values: dict | None = None,
+    ):
         self.analyzer = Analyzer(questions, tables)
         self.questions = questions
+        size_errors = [RuleError(path, message) for path, message in limits.check(expression)]
+        if size_errors:
+            raise RuleValidationError(size_errors)
+        if values and not limits.check(values):
+            # The rule's named values; their own errors are reported with the rule, so an
+            # estimate only learns which names are usable.
+            arithmetic.parse_values(self.analyzer, values, "$.values")
+            self.analyzer.errors.clear()
         if not isinstance(expression, dict) or "amount" not in expression:
             raise RuleValidationError(
                 [RuleError("$", 'an estimate is {"amount": <expression>, "period": "monthly"}')]
@@ -164,7 +179,15 @@ class CompiledEstimate:
 
 
 def compile_estimate(
-    expression: object, questions: dict[str, QuestionInfo], tables: TableSet
+    expression: object,
+    questions: dict[str, QuestionInfo],
+    tables: TableSet,
+    *,
+    values: dict | None = None,
 ) -> CompiledEstimate:
-    """Check and compile an estimate; raises ``RuleValidationError`` listing every error."""
-    return CompiledEstimate(expression, questions, tables)
+    """Check and compile an estimate; raises ``RuleValidationError`` listing every error.
+
+    ``values`` are the rule's named values (its top-level ``"values"``), usable here with
+    ``{"named": "net_income"}``.
+    """
+    return CompiledEstimate(expression, questions, tables, values)

@@ -7,7 +7,9 @@ return per-leaf truths.
 
 from __future__ import annotations
 
+from .arithmetic import Computed, Named, leaf_inputs
 from .codegen import SWAPPED, GroupItem, LeafItem
+from .computed_text import ComputationText
 from .messages import (
     ANSWERED,
     CHOICES_COMPARISONS,
@@ -125,8 +127,18 @@ class LeafExplainer:
             for index, op in enumerate(self.operands)
             if not self.answered and not isinstance(op, Literal) and op.key
         ]
+        self.computed = any(isinstance(op, Computed | Named) for op in self.operands)
+        if self.computed:
+            # A computed operand is unknown when any question below it is unanswered.
+            for index, op in enumerate(self.operands):
+                if isinstance(op, Computed | Named):
+                    slots = item.input_slots[index]
+                    self.keyed_slots.extend(
+                        (slots[id(leaf)], leaf.key) for leaf in leaf_inputs(op) if leaf.key
+                    )
         self.can_threshold = (
             not self.answered
+            and not self.computed
             and self.op in NEGATED
             and node.kind in ("money", "number")
             and self.operands[self.order[0]].key is not None
@@ -182,6 +194,8 @@ class LeafExplainer:
         )
         value_slot = self.item.slots[first]
         formatter = value_formatter(kind, language)
+        if self.computed:
+            return self.computed_sentence(template, language, other_operand, other_index)
         parts = _split(template)
         if other_operand is None:
             if len(parts) == 1:  # "{subject} is {other}." with a literal: no value shown
@@ -292,6 +306,70 @@ class LeafExplainer:
             return f"{head}{shown}{middle}{other(slots)}{tail}"
 
         return sentence_with_other
+
+    def computed_sentence(self, template: str, language: str, other_operand, other_index):
+        """A sentence where either side is computed: each computed value is followed by how
+        it was computed, '$1,234 (your income of $2,000 minus deductions of $766)'."""
+        first = self.order[0]
+
+        def subject_text(operand, lang):
+            return operand_subject(operand, lang, mid_sentence=True)
+
+        def shown(index):
+            operand, slot = self.operands[index], self.item.slots[index]
+            if isinstance(operand, Computed | Named):
+                text = ComputationText(
+                    operand, language, self.item.input_slots[index], subject_text
+                )
+                return lambda slots: (
+                    "?" if slots[slot] is None else text.value_text(slots[slot], slots)
+                )
+            formatter = value_formatter(operand.kind, language)
+            return lambda slots: "?" if slots[slot] is None else formatter(slots[slot])
+
+        value = shown(first)
+        other = None
+        if other_operand is not None:
+            other_value = shown(other_index)
+            if isinstance(other_operand, TableRef):
+                size_slot, limit_slot = (
+                    self.item.size_slots[other_index],
+                    self.item.slots[other_index],
+                )
+                phrases: dict[object, str] = {}  # the limit depends on the household size only
+
+                def other(slots):
+                    size = slots[size_slot]
+                    phrase = phrases.get(size)
+                    if phrase is None:
+                        limit = slots[limit_slot]
+                        if limit is None:
+                            return "?"
+                        phrase = household_phrase(
+                            format_money(limit), household_size(size), language
+                        )
+                        if len(phrases) < SENTENCE_MEMO_SIZE:
+                            phrases[size] = phrase
+                    return phrase
+            else:
+                other_subject = operand_subject(other_operand, language, mid_sentence=True)
+                pattern = OTHER_ANSWER[language]
+
+                def other(slots):
+                    return pattern.format(subject=other_subject, value=other_value(slots))
+
+        # The template is final text around {value} and/or {other}: split it once.
+        if "{value}" in template and "{other}" in template and other:
+            head, rest = template.split("{value}", 1)
+            middle, tail = rest.split("{other}", 1)
+            return lambda slots: f"{head}{value(slots)}{middle}{other(slots)}{tail}"
+        if "{value}" in template:
+            head, tail = template.split("{value}", 1)
+            return lambda slots: f"{head}{value(slots)}{tail}"
+        if "{other}" in template and other:
+            head, tail = template.split("{other}", 1)
+            return lambda slots: f"{head}{other(slots)}{tail}"
+        return lambda slots: template
 
     def literal_text(self, index: int, language: str) -> str:
         return format_value(self.operands[index].value, self.item.node.kind, language)

@@ -31,20 +31,31 @@ def question_definition(question: Question) -> dict:
 def referenced_question_keys(node) -> list[str]:
     """Question keys a rule, estimate or example set refers to, in order of appearance."""
     keys: list[str] = []
-
-    def walk(value):
+    # A stack, not recursion: this runs on stored rules before they are validated, and a
+    # hostile rule may nest deeper than Python's recursion limit.
+    stack = [node]
+    while stack:
+        value = stack.pop()
         if isinstance(value, dict):
-            for name, child in value.items():
+            for name, child in reversed(value.items()):
                 if name in QUESTION_REFERENCES and isinstance(child, str):
-                    keys.append(child)
+                    stack.append(_Key(child))
                 else:
-                    walk(child)
+                    stack.append(child)
         elif isinstance(value, list):
-            for child in value:
-                walk(child)
-
-    walk(node)
+            stack.extend(reversed(value))
+        elif isinstance(value, _Key):
+            keys.append(value.key)
     return list(dict.fromkeys(keys))
+
+
+class _Key:
+    """A question key found while walking, kept in its place in the order of appearance."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
 
 
 def program_document(version: ProgramVersion) -> dict:

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from eligibility.engine import limits
 from programs import eligibility_glue
 from programs.models import ProgramVersion, Question
 
@@ -27,6 +28,10 @@ from .export import question_definition, referenced_question_keys
 from .limits import limit_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "program.schema.json"
+# Deeper than any real document, far below Python's recursion limit: what the schema and the
+# checks below may walk. Rules have their own, tighter limit (eligibility.engine.limits),
+# reported by the engine with the rule's own message.
+DOCUMENT_MAX_DEPTH = 200
 FROZEN = (
     ProgramVersion.Status.SCHEDULED,
     ProgramVersion.Status.PUBLISHED,
@@ -71,6 +76,14 @@ def validate_document(
     report = Report()
     # Size first, so an oversized document is refused before any slow check runs.
     report.errors.extend(limit_errors(data))
+    if report.errors:
+        return report
+    # Nesting and NUL characters next: the checks below recurse, and PostgreSQL cannot store
+    # a NUL in JSON text. Each rule's own size limits are checked by the engine.
+    for path, message in limits.check(
+        data, max_depth=DOCUMENT_MAX_DEPTH, max_items=None, max_nodes=None
+    ):
+        report.error(path, message)
     if report.errors:
         return report
     report.errors.extend(schema_errors(data))
@@ -202,6 +215,7 @@ def check_program(
         eligibility.get("estimated_value") or {},
         infos,
         prefix=f"{prefix}.eligibility.estimated_value",
+        values=eligibility_glue.rule_values(rule),
     ):
         report.error(path, message)
 

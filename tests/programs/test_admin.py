@@ -296,3 +296,37 @@ def test_a_program_with_a_published_version_cannot_be_deleted(staff_client, publ
     )
     assert response.status_code == 403
     assert ProgramVersion.objects.filter(pk=published_version.pk).exists()
+
+
+def test_an_estimate_may_use_the_rules_named_values_in_the_admin(staff_client):
+    program = ProgramFactory(slug="bill-help", name="Bill Help")
+    QuestionFactory(key="income.monthly_gross", type="currency", label="Monthly income")
+    rules = (
+        '{"values": {"net": {"sub": [{"answer": "income.monthly_gross"}, {"dollars": 100}]}}, '
+        '"lte": [{"named": "net"}, {"dollars": 2000}]}'
+    )
+    url = reverse("admin:programs_programversion_add")
+    refused = staff_client.post(
+        url,
+        version_form(
+            program,
+            eligibility_rules=rules,
+            estimated_value='{"amount": {"percent": 10, "of": {"named": "gross"}}}',
+        ),
+    )
+    assert refused.status_code == 200
+    assert "$.amount.of.named: unknown named value &#x27;gross&#x27; (defined: net)" in (
+        refused.content.decode()
+    )
+    accepted = staff_client.post(
+        url,
+        version_form(
+            program,
+            eligibility_rules=rules,
+            estimated_value='{"amount": {"percent": 10, "of": {"named": "net"}}}',
+        ),
+    )
+    assert accepted.status_code == 302, accepted.content.decode()[:3000]
+    assert ProgramVersion.objects.get(program=program).estimated_value["amount"]["of"] == {
+        "named": "net"
+    }

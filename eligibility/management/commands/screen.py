@@ -6,7 +6,11 @@ from django.utils.translation import override
 
 from eligibility import screening_io
 
-OUTCOME_WORDS = {"eligible": "likely eligible", "ineligible": "likely not eligible"}
+OUTCOME_WORDS = {
+    "eligible": "likely eligible",
+    "ineligible": "likely not eligible",
+    "unchecked": "could not be checked",
+}
 
 
 class Command(BaseCommand):
