@@ -69,9 +69,11 @@ def clean_value(question, raw, *, required: bool = False):
 
     An empty raw value (None, "", {} or a dict of empty parts) returns None, unless
     `required`, which raises. An empty list for a multiple choice or household question
-    returns [] (answered: none of these / nobody else), never None. Raises `django.core.exceptions.ValidationError` with a
-    specific, translatable message; compound types (name, address, household members)
-    raise one keyed by sub-path so an API can point at the bad field.
+    returns [] (answered: none of these / nobody else), never None.
+
+    Raises `django.core.exceptions.ValidationError` with a specific, translatable message;
+    compound types (name, address, household members) raise one keyed
+    by sub-path so an API can point at the bad field.
     """
     spec = as_spec(question)
     cleaner = CLEANERS.get(spec.type)
