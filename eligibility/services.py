@@ -46,6 +46,8 @@ class ProgramScreening:
     threshold: dict | None = None
     estimated_value_cents: int | None = None
     estimated_value_period: str | None = None  # "monthly" | "yearly"
+    estimate_explanation: str = ""  # "how we estimated this", in the screening's language
+    estimate_source: dict | None = None  # {"citation": ..., "url": ...} of the amounts
     gating: bool = False
 
     @property
@@ -168,6 +170,8 @@ def screen(
                 threshold=threshold,
                 estimated_value_cents=estimate.amount_cents if estimate else None,
                 estimated_value_period=estimate.period if estimate else None,
+                estimate_explanation=estimate.explained(language) if estimate else "",
+                estimate_source=estimate.source if estimate else None,
                 gating=version.eligibility_gating,
             )
         )
