@@ -160,6 +160,9 @@ def _screening_to_json(screening) -> dict:
     return {
         "outcome": screening.outcome,
         "reasons": [str(reason) for reason in screening.reasons],
+        # Which answers each reason prints, so every output can hide the ones a viewer may
+        # not see (applicants.answer_display).
+        "reason_keys": screening.reason_keys,
         "missing": list(screening.missing),
         "threshold": _jsonable(screening.threshold),
         "estimated_value": {
@@ -243,7 +246,10 @@ def submission_create(
         screenings = {
             s.program.slug: s
             for s in screen(
-                answers=answers_for_screening(answers), program_slugs=slugs, language=language
+                answers=answers_for_screening(answers),
+                program_slugs=slugs,
+                language=language,
+                explain_keys=True,
             )
         }
         applications = []

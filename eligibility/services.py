@@ -48,6 +48,8 @@ class ProgramScreening:
     estimated_value_period: str | None = None  # "monthly" | "yearly"
     estimate_explanation: str = ""  # "how we estimated this", in the screening's language
     estimate_source: dict | None = None  # {"citation": ..., "url": ...} of the amounts
+    # Per reason, the question keys whose values it may print (only with ``explain_keys``).
+    reason_keys: list[list[str]] | None = None
     gating: bool = False
 
     @property
@@ -134,6 +136,7 @@ def screen(
     language: str | None = None,
     versions: list[ProgramVersion] | None = None,
     display_modes=SCREENED_BY_DEFAULT,
+    explain_keys: bool = False,
 ) -> list[ProgramScreening]:
     """Screen `answers` (canonical values keyed by question key) against every published
     public program, or those named, in catalog order.
@@ -153,9 +156,13 @@ def screen(
         entry = compiled[_version_key(version)]
         if entry.rule is None:
             outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
+            reason_keys = [[]] if explain_keys else None
         else:
-            evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
+            evaluation = entry.rule.evaluate(
+                answers, as_of=as_of, language=language, explain_keys=explain_keys
+            )
             outcome, reasons = evaluation.outcome, evaluation.reasons
+            reason_keys = evaluation.reason_keys
             missing, threshold = evaluation.missing, evaluation.threshold
         estimate = None
         if entry.estimate is not None and outcome != "ineligible":
@@ -172,6 +179,7 @@ def screen(
                 estimated_value_period=estimate.period if estimate else None,
                 estimate_explanation=estimate.explained(language) if estimate else "",
                 estimate_source=estimate.source if estimate else None,
+                reason_keys=reason_keys,
                 gating=version.eligibility_gating,
             )
         )

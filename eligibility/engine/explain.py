@@ -124,6 +124,10 @@ class LeafExplainer:
             for index, op in enumerate(self.operands)
             if not self.answered and not isinstance(op, Literal) and op.key
         ]
+        # The questions whose values this leaf's sentence may print (for masking).
+        self.value_keys = sorted(
+            {op.key for op in self.operands if not isinstance(op, Literal) and op.key}
+        )
         self.can_threshold = (
             not self.answered
             and self.op in NEGATED
@@ -371,6 +375,14 @@ class Explainer:
                 text = group.node.reason["met" if held else "not_met"]
                 sentences.append(text.get(language) or text["en"])
         return sentences
+
+    def reason_keys(self, deciders: tuple) -> list[list[str]]:
+        """Per reason of ``reasons``/``group_reasons``: the question keys whose values the
+        sentence may print. A group's own reason is fixed text, so it prints none."""
+        leaves = self.leaves
+        return [
+            list(leaves[entry].value_keys) if entry.__class__ is int else [] for entry in deciders
+        ]
 
     def missing(self, deciders: tuple, slots: tuple) -> list[str]:
         keys: set[str] = set()
