@@ -11,9 +11,15 @@ from programs.models import Question, QuestionType
 
 
 def submission_recipient(submission: Submission) -> str:
-    """Where to confirm a submission: the account's email, else the applicant's, else the
-    email the resident gave in their answers."""
+    """Where to confirm a submission by email: "" unless email is the resident's way of
+    contact (`applicants.contact.preferred_contact`); then the account's email, else the
+    applicant's, else the email the resident gave in their answers."""
+    from applicants.contact import EMAIL, preferred_contact
+
     applicant = submission.applicant
+    contact = preferred_contact(applicant)
+    if contact is None or contact[0] != EMAIL:
+        return ""  # the resident chose another way (or none): no email
     if applicant.user_id and applicant.user.email:
         return applicant.user.email
     if applicant.email:

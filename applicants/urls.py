@@ -24,6 +24,7 @@ urlpatterns = [
     path("apply/submitted/<str:reference>/", apply.confirmation, name="confirmation"),
     # Following up
     path("my/applications/", applications.my_applications, name="my_applications"),
+    path("status/<str:token>/", applications.guest_status, name="status"),
     path(
         "my/applications/<str:reference>/",
         applications.application_detail,
