@@ -46,7 +46,7 @@ class LinkCodeForm(forms.Form):
         label=_("The resident's code"),
         help_text=_(
             "8 letters and numbers, e.g. 4K7P-2M9Q. The resident sees it on their "
-            "“Let an organisation help me” page."
+            "“Let an organization help me” page."
         ),
         max_length=20,
         error_messages={"required": _("Enter the code the resident gave you.")},

@@ -43,9 +43,9 @@ def answers_save(
     """Upsert the resident's answers, one row per question key; returns the keys changed.
 
     `entered_by` (and `partner_organization`) name who typed them when it was not the
-    resident: a community navigator and the organisation they work for.
+    resident: a community navigator and the organization they work for.
 
-    Unchanged values keep their `updated_at`, so "answered on 12 March" stays true when a
+    Unchanged values keep their `updated_at`, so "answered on March 12" stays true when a
     resident passes through a pre-filled step again. Two queries whatever the number of
     answers: one read, one `INSERT ... ON CONFLICT DO UPDATE`.
     """
@@ -140,7 +140,7 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     stale = (
         Applicant.objects.filter(user__isnull=True, updated_at__lt=cutoff, submissions=None)
         .exclude(answers__updated_at__gte=cutoff)
-        # A navigator's client has no account and no session, but an organisation keeps
+        # A navigator's client has no account and no session, but an organization keeps
         # their record: never a forgotten guest while the relationship lasts.
         .exclude(
             Exists(
@@ -198,7 +198,7 @@ def submission_create(
     back button, resent form) returns the first submission and creates nothing.
 
     `entered_by` and `partner_organization` record the community navigator (and their
-    organisation) who submitted on the resident's behalf, for the agencies to see.
+    organization) who submitted on the resident's behalf, for the agencies to see.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer.

@@ -109,7 +109,7 @@ def _eligibility(application: Application, options: PdfOptions) -> dict:
 
 
 def entered_by_text(application: Application) -> str:
-    """The text "<navigator> for <organisation>" when a community navigator submitted the
+    """The text "<navigator> for <organization>" when a community navigator submitted the
     application on the resident's behalf, else "" (one query)."""
     from applicants.models import Submission
 

@@ -38,7 +38,7 @@ def entered_by(request, applicant):
 
 def entry_by(request, applicant) -> dict:
     """`answers_save`/`submission_create` keywords naming who typed it: the navigator and
-    their organisation when acting for this client, else nobody but the resident."""
+    their organization when acting for this client, else nobody but the resident."""
     acting = getattr(request, "acting", None)
     organization = (
         acting.organization if acting is not None and acting.applicant.pk == applicant.pk else None
