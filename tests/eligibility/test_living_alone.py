@@ -104,3 +104,14 @@ def test_cli_empty_list_is_an_answer(demo_programs, tmp_path):
     results = {r["slug"]: r["outcome"] for r in json.loads(out.getvalue())["results"]}
     assert set(results.values()) <= DEFINITE, results
     assert results["child-care-assistance"] == "ineligible"
+
+
+def test_child_care_limit_follows_the_whole_dollar_table(demo_programs):
+    [result] = screen(
+        answers={**ALONE, "household.size": 3, "income.monthly_gross": 900000},
+        program_slugs=["child-care-assistance"],
+        as_of=date(2026, 3, 2),
+    )
+    assert result.outcome == "ineligible"
+    text = " ".join(result.reasons)
+    assert "$8,003" in text and "$8,003.43" not in text
