@@ -125,3 +125,16 @@ def test_a_person_living_alone_without_email_applies_by_keyboard(journeys, lang)
     status_url = page.locator("a.status-url").inner_text()
     page.goto(status_url)
     journey.check("status link", lang=lang, texts=[reference])
+
+    # "My applications" on a 375 px phone: labelled lines, no sideways scrolling.
+    page.goto("/my/applications/")
+    journey.check("my applications", lang=lang, texts=[reference[:3]])
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{overflow}px of sideways scrolling"
+    wrap = page.evaluate(
+        "() => { const w = document.querySelector('.table-wrap');"
+        " return w.scrollWidth - w.clientWidth; }"
+    )
+    assert wrap <= 0, f"the table scrolls sideways by {wrap}px"
