@@ -7,6 +7,8 @@ reach the applications of the user's own agencies; an id from another agency is 
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -48,12 +50,16 @@ from agencies.workflow import (
     Status,
     allowed_transitions,
 )
+from applicants.answer_display import (
+    SENSITIVE_PERMISSION,
+    MaskingPolicy,
+    answer_groups,
+    eligibility_display,
+    sensitive_questions,
+)
 from applicants.models import Application
 from civiportal.admin_mixins import ReadOnlyAdminMixin
-from programs.models import Question, QuestionType
-from programs.question_types import display_value, format_member
 
-SENSITIVE_PERMISSION = "programs.view_sensitive_answers"
 ASSIGN_PERMISSION = "agencies.assign_applications"
 BULK_PERMISSION = "agencies.bulk_update_applications"
 DASHBOARD_PERMISSION = "agencies.view_review_dashboard"
@@ -313,76 +319,41 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         return self._render_detail(request, application)
 
     def _answer_rows(self, request, application, screens, revealed: set[str]):
+        # Even a caseworker allowed to see sensitive answers sees them masked until an
+        # audited "Show": the policy reveals only what was revealed.
         can_sensitive = request.user.has_perm(SENSITIVE_PERMISSION)
-        answers = application.answers or {}
-        language = application.submission.language
-        groups, shown = [], set()
+        policy = MaskingPolicy(revealed=frozenset(revealed), may_reveal=can_sensitive)
         # The first file of each question links from its answer row; all are listed below.
         files = {}
         for index, (key, _position, _meta) in enumerate(
             selectors.application_files(application=application)
         ):
             files.setdefault(key, index)
-        for screen in screens:
-            rows = []
-            for screen_question in screen.screen_questions.all():
-                question = screen_question.question
-                if question.type == QuestionType.STATIC:
-                    continue
-                shown.add(question.key)
-                value = answers.get(question.key)
-                masked = question.sensitive and question.key not in revealed
-                row = {
-                    "key": question.key,
-                    "label": question.text("label"),
-                    "text": ""
-                    if value is None
-                    else display_value(
-                        question, value, can_view_sensitive=not masked, language=language
-                    ),
-                    "answered": value is not None,
-                    "masked": masked and value is not None,
-                    "can_reveal": masked and value is not None and can_sensitive,
-                    "members": [],
-                    "file_index": files.get(question.key),
-                }
-                if (
-                    question.type == QuestionType.HOUSEHOLD_MEMBERS
-                    and isinstance(value, list)
-                    and not row["masked"]
-                ):
-                    row["members"] = [
-                        format_member(question, member, language=language) for member in value
-                    ]
-                rows.append(row)
-            groups.append({"title": screen.text("title"), "rows": rows})
-        # Answers frozen for questions not on any screen (e.g. shared profile keys): still
-        # shown, and still masked when the bank marks the question sensitive.
-        other_keys = [
-            key
-            for key, value in answers.items()
-            if key not in shown and not selectors.is_file_answer(value)
+        answer_groups_, other_rows = answer_groups(application, policy=policy, screens=screens)
+        groups = [
+            {
+                "title": group.title,
+                "rows": [
+                    {
+                        **asdict(row),
+                        "can_reveal": row.masked and can_sensitive,
+                        "file_index": files.get(row.key),
+                    }
+                    for row in group.rows
+                ],
+            }
+            for group in answer_groups_
         ]
-        bank = {q.key: q for q in Question.objects.filter(key__in=other_keys)}
-        other = []
-        for key in sorted(other_keys):
-            question = bank.get(key)
-            if question is None:
-                text = gettext("Hidden") if not can_sensitive else str(answers[key])
-                label = key
-            else:
-                masked = question.sensitive and key not in revealed
-                text = display_value(
-                    question, answers[key], can_view_sensitive=not masked, language=language
-                )
-                label = question.text("label")
-            other.append({"key": key, "label": label, "text": text, "answered": True})
-        return groups, other
+        answers = application.answers or {}
+        other = [
+            asdict(row) for row in other_rows if not selectors.is_file_answer(answers.get(row.key))
+        ]
+        return groups, other, policy
 
     def _render_detail(self, request, application, *, revealed=(), forms=None, status=200):
         forms = forms or {}
         screens = selectors.application_screens(application=application)
-        groups, other = self._answer_rows(request, application, screens, set(revealed))
+        groups, other, policy = self._answer_rows(request, application, screens, set(revealed))
         can_change = self.has_change_permission(request, application)
         can_assign = request.user.has_perm(ASSIGN_PERMISSION)
         context = {
@@ -393,7 +364,14 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
             "title": gettext("Application %(reference)s") % {"reference": application.reference},
             "groups": groups,
             "other_answers": other,
-            "eligibility": application.eligibility or {},
+            "eligibility": eligibility_display(
+                application.eligibility,
+                answers=application.answers or {},
+                policy=policy,
+                sensitive=sensitive_questions(),
+            )
+            if application.eligibility
+            else {},
             "deliveries": selectors.application_deliveries(application=application),
             "files": [
                 {"key": key, "index": n, "meta": meta}

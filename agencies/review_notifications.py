@@ -73,10 +73,13 @@ def _status_outbox_write(*, application: Application, event_id: int, status: str
                          message: str, language: str):  # fmt: skip
     """The resident's message about a status change, written to the notification outbox;
     returns the row to link (the email one if any), or None when they gave no address."""
+    from applicants.contact import notification_destinations
     from notifications.services import notify_resident
 
+    applicant = application.submission.applicant
     rows = notify_resident(
-        applicant=application.submission.applicant,
+        applicant=applicant,
+        destinations=notification_destinations(applicant),
         # Asking the resident for more is a request for information, tracked as such.
         kind="info_request" if status == Status.MORE_INFO_NEEDED else "status",
         cause=f"status:{event_id}",

@@ -1,4 +1,4 @@
-"""Admin for community navigators: partner organisations with their navigator members,
+"""Admin for community navigators: partner organizations with their navigator members,
 client relationships (read and revoke only through the resident) and the access trail
 (read only)."""
 
@@ -21,7 +21,7 @@ class NavigatorMembershipInline(admin.TabularInline):
     fields = ["user", "role", "created_at"]
     readonly_fields = ["created_at"]
     verbose_name = _("navigator")
-    verbose_name_plural = _("navigators (accounts that act for this organisation's clients)")
+    verbose_name_plural = _("navigators (accounts that act for this organization's clients)")
 
 
 @admin.register(PartnerOrganization)

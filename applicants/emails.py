@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from applicants.contact import notification_destinations
 from applicants.models import Application, Submission
 from notifications.services import notify_resident
 
@@ -44,6 +45,7 @@ def submission_confirmation_create(
     ordered = sorted(applications, key=lambda application: application.reference)
     return notify_resident(
         applicant=submission.applicant,
+        destinations=notification_destinations(submission.applicant),
         kind="confirmation",
         cause=f"confirmation:{submission.pk}",
         language=submission.language or settings.LANGUAGE_CODE,

@@ -43,6 +43,17 @@ class AnswersForm(forms.Form):
                 question, required=required, language=language
             )
 
+    def clean(self):
+        from applicants.contact import contact_errors
+
+        cleaned = super().clean()
+        values = {q.key: cleaned.get(field_name(q.key)) for q in self.questions}
+        # A chosen way of contact needs its address; the other two stay optional.
+        for key, message in contact_errors(values).items():
+            if field_name(key) not in self.errors:
+                self.add_error(field_name(key), message)
+        return cleaned
+
     def answers(self) -> dict:
         """The cleaned answers as {question_key: canonical value}."""
         return {

@@ -231,3 +231,10 @@ def missing_required(steps: list[IntakeStep], answers: dict) -> list[tuple[Intak
         for q in step.questions
         if q.required and q.key not in answers
     ]
+
+
+def intake_minutes(steps=None) -> int:
+    """About how long the intake takes, in minutes: two a step plus two to read the
+    results, never under five. The one estimate the home page and /apply/ both show."""
+    steps = intake_steps() if steps is None else steps
+    return max(5, 2 * len(steps) + 2)

@@ -63,8 +63,8 @@ class Answer(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("entered for organisation"),
-        help_text=_("The partner organisation the navigator who typed it works for."),
+        verbose_name=_("entered for organization"),
+        help_text=_("The partner organization the navigator who typed it works for."),
     )
 
     class Meta:
@@ -104,7 +104,7 @@ class Submission(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="submissions",
-        verbose_name=_("partner organisation"),
+        verbose_name=_("partner organization"),
     )
 
     class Meta:
@@ -166,7 +166,7 @@ class Application(models.Model):
         return self.reference
 
 
-# Community navigators' models (partner organisations, clients, link codes, access trail)
+# Community navigators' models (partner organizations, clients, link codes, access trail)
 # live in their own module; importing them here registers them with the applicants app.
 from applicants.partner_models import (  # noqa: E402, F401
     ClientRelationship,

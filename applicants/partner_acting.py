@@ -2,7 +2,7 @@
 
 While the session holds an acting relationship id, `ActingForClientMiddleware` checks on
 each request that the navigator may still act for that client (member of an active
-organisation, relationship not revoked) and sets `request.acting`; the resident journey
+organization, relationship not revoked) and sets `request.acting`; the resident journey
 (`applicants.identity.current_applicant`) then works on the client's applicant, so the
 same intake, results and apply pages serve the navigator. The moment access is removed,
 the next request drops the flag and leaves the journey.

@@ -1,4 +1,4 @@
-"""Demo community navigators for `make demo`: one partner organisation with a navigator and
+"""Demo community navigators for `make demo`: one partner organization with a navigator and
 a supervisor navigator (see docs/navigators.md).
 
 Navigators sign in on the resident sign-in page (`/account/sign-in/`) with their email
@@ -28,7 +28,7 @@ DEMO_NAVIGATORS = [
 
 @transaction.atomic
 def demo_partners_create() -> list[tuple[str, str, str]]:
-    """Create (or refresh) the demo partner organisation and its two navigator accounts,
+    """Create (or refresh) the demo partner organization and its two navigator accounts,
     each with a new password.
 
     Returns (email, password, description) rows to print, navigator first. Idempotent:

@@ -23,9 +23,26 @@ def client_questions() -> list[tuple[Question, bool]]:
     return [(by_key[key], key in REQUIRED_CLIENT_KEYS) for key in CLIENT_KEYS if key in by_key]
 
 
+# The bank's labels speak to the resident ("Your full name"); this form is the navigator's.
+NAVIGATOR_LABELS = {
+    CLIENT_NAME_KEY: _("Client's full name"),
+    CLIENT_BIRTH_DATE_KEY: _("Client's date of birth"),
+    CLIENT_EMAIL_KEY: _("Client's email address"),
+    CLIENT_PHONE_KEY: _("Client's phone number"),
+}
+
+
 class ClientAddForm(AnswersForm):
     """Name, birth date and a way to reach the client, as the intake's own questions, so
     they are stored exactly as the resident's intake would store them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in NAVIGATOR_LABELS.items():
+            field = self.fields.get(field_name(key))
+            if field is not None:
+                field.label = label
+                field.help_text = ""
 
     def clean(self):
         cleaned = super().clean()
@@ -46,7 +63,7 @@ class LinkCodeForm(forms.Form):
         label=_("The resident's code"),
         help_text=_(
             "8 letters and numbers, e.g. 4K7P-2M9Q. The resident sees it on their "
-            "“Let an organisation help me” page."
+            "“Let an organization help me” page."
         ),
         max_length=20,
         error_messages={"required": _("Enter the code the resident gave you.")},

@@ -1,10 +1,10 @@
-"""Community navigators: partner organisations whose staff apply on behalf of residents.
+"""Community navigators: partner organizations whose staff apply on behalf of residents.
 
 A `PartnerOrganization` has navigator members (`NavigatorMembership`: plain user accounts,
-not admin staff). A resident becomes an organisation's client through a
+not admin staff). A resident becomes an organization's client through a
 `ClientRelationship`, either added by a navigator (an applicant with no account) or linked
 by the resident with a one-time `LinkCode` they generate on their own page. Revoking the
-relationship ends the organisation's access at once; every navigator request for a
+relationship ends the organization's access at once; every navigator request for a
 client's data leaves a `PartnerAccessEvent`.
 
 Imported at the end of `applicants/models.py` so they belong to the `applicants` app.
@@ -32,22 +32,22 @@ class PartnerOrganization(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
-    # Switching an organisation off ends every member's access on their next request.
+    # Switching an organization off ends every member's access on their next request.
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name = _("partner organisation")
-        verbose_name_plural = _("partner organisations")
+        verbose_name = _("partner organization")
+        verbose_name_plural = _("partner organizations")
 
     def __str__(self):
         return self.name
 
 
 class NavigatorMembership(models.Model):
-    """A user's membership of a partner organisation: the only thing that lets them see
-    the organisation's clients. Navigators are not admin staff."""
+    """A user's membership of a partner organization: the only thing that lets them see
+    the organization's clients. Navigators are not admin staff."""
 
     class Role(models.TextChoices):
         NAVIGATOR = "navigator", _("Navigator")
@@ -63,7 +63,7 @@ class NavigatorMembership(models.Model):
         PartnerOrganization,
         on_delete=models.CASCADE,
         related_name="memberships",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.NAVIGATOR)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -73,7 +73,7 @@ class NavigatorMembership(models.Model):
         verbose_name = _("navigator membership")
         verbose_name_plural = _("navigator memberships")
         constraints = [
-            # One organisation per navigator keeps "as <organisation>" unambiguous on every
+            # One organization per navigator keeps "as <organization>" unambiguous on every
             # answer and submission they enter.
             models.UniqueConstraint(fields=["user"], name="one_navigator_membership_per_user"),
             models.CheckConstraint(
@@ -91,7 +91,7 @@ class NavigatorMembership(models.Model):
 
 
 class ClientRelationship(models.Model):
-    """An organisation acting for a resident, with how the resident consented."""
+    """An organization acting for a resident, with how the resident consented."""
 
     class Consent(models.TextChoices):
         ADDED_BY_NAVIGATOR = "added_by_navigator", _("Added by a navigator")
@@ -101,7 +101,7 @@ class ClientRelationship(models.Model):
         PartnerOrganization,
         on_delete=models.PROTECT,
         related_name="client_relationships",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     applicant = models.ForeignKey(
         "applicants.Applicant",
@@ -164,7 +164,7 @@ def link_code_hash(code: str) -> str:
 
 
 class LinkCode(models.Model):
-    """A one-time code a signed-in resident gives an organisation to link their account.
+    """A one-time code a signed-in resident gives an organization to link their account.
 
     Only its hash is kept; it works once, before `expires_at`.
     """
@@ -206,7 +206,7 @@ class PartnerAccessEvent(AppendOnlyModel):
         ACTING_STOPPED = "acting_stopped", _("Stopped acting for client")
         ACTING_REFUSED = "acting_refused", _("Acting ended: access removed")
         REVOKED = "revoked", _("Access revoked")
-        FIGURES_VIEWED = "figures_viewed", _("Organisation figures viewed")
+        FIGURES_VIEWED = "figures_viewed", _("Organization figures viewed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -223,7 +223,7 @@ class PartnerAccessEvent(AppendOnlyModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="access_events",
-        verbose_name=_("organisation"),
+        verbose_name=_("organization"),
     )
     applicant = models.ForeignKey(
         "applicants.Applicant",

@@ -1,6 +1,6 @@
 """Reads of the community navigators' area. Scoping lives here: every read of a client
-goes through the navigator's membership, so a navigator of one organisation never reaches
-another organisation's clients (404), and a revoked relationship reaches nothing."""
+goes through the navigator's membership, so a navigator of one organization never reaches
+another organization's clients (404), and a revoked relationship reaches nothing."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -59,7 +59,7 @@ class Acting:
 
 
 def navigator_membership(*, user) -> NavigatorMembership | None:
-    """The user's membership of an active partner organisation, or None."""
+    """The user's membership of an active partner organization, or None."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     return (
@@ -70,7 +70,7 @@ def navigator_membership(*, user) -> NavigatorMembership | None:
 
 
 def _current_relationship(membership, relationship_id):
-    """The organisation's live relationship with this id (empty if revoked or foreign)."""
+    """The organization's live relationship with this id (empty if revoked or foreign)."""
     return ClientRelationship.objects.select_related("applicant").filter(
         pk=relationship_id, organization_id=membership.organization_id, revoked_at__isnull=True
     )
@@ -78,7 +78,7 @@ def _current_relationship(membership, relationship_id):
 
 def acting_for(*, user, relationship_id) -> Acting | None:
     """The acting context if `user` may still act for the client of `relationship_id`:
-    a member of the relationship's active organisation, and the relationship not revoked.
+    a member of the relationship's active organization, and the relationship not revoked.
     One query; called on every request of an acting session."""
     membership = navigator_membership(user=user)
     if membership is None:
@@ -94,7 +94,7 @@ def acting_for(*, user, relationship_id) -> Acting | None:
 
 
 def organization_clients(*, organization: PartnerOrganization, search: str = "") -> QuerySet:
-    """The organisation's current clients, most recently active first, each annotated with
+    """The organization's current clients, most recently active first, each annotated with
     `last_activity` and its latest screening (`screening_outcomes`, `screening_eligible`,
     `screened_at`). `search` matches name, email, phone or an application reference."""
     from eligibility.models import ScreeningRecord
@@ -151,8 +151,8 @@ def organization_clients(*, organization: PartnerOrganization, search: str = "")
 def client_for_membership(
     *, membership: NavigatorMembership, relationship_id
 ) -> ClientRelationship:
-    """One current client of the navigator's organisation; 404 for anything else
-    (another organisation's client, a revoked relationship, an unknown id)."""
+    """One current client of the navigator's organization; 404 for anything else
+    (another organization's client, a revoked relationship, an unknown id)."""
     relationship = (
         _current_relationship(membership, relationship_id)
         .select_related("applicant__user", "created_by")
@@ -220,7 +220,7 @@ def applications_by_applicant(applicant_ids) -> dict[int, list[Application]]:
 
 
 def relationships_for_resident(*, applicant: Applicant | None) -> QuerySet:
-    """The organisations acting for this resident now."""
+    """The organizations acting for this resident now."""
     if applicant is None:
         return ClientRelationship.objects.none()
     return (
@@ -241,7 +241,7 @@ PENDING_STATUSES = (
 def organization_figures(*, organization: PartnerOrganization) -> dict:
     """The supervisor's figures, in three aggregate queries whatever the volume:
     clients (current, ever, with a submission), and per program the applications the
-    organisation submitted with their outcomes."""
+    organization submitted with their outcomes."""
     clients = ClientRelationship.objects.filter(organization=organization).aggregate(
         current=Count("pk", filter=Q(revoked_at__isnull=True)),
         ever=Count("applicant", distinct=True),

@@ -80,10 +80,10 @@ def partner_access_record(
 def client_create(
     *, membership: NavigatorMembership, values: dict, language: str = "en"
 ) -> ClientRelationship:
-    """Add a resident without an account as a client of the navigator's organisation.
+    """Add a resident without an account as a client of the navigator's organization.
 
     `values` are canonical answers ({question key: value}, e.g. `applicant.name`); they are
-    saved to the new applicant's profile as entered by the navigator for the organisation,
+    saved to the new applicant's profile as entered by the navigator for the organization,
     so the intake starts pre-filled.
     """
     navigator, organization = membership.user, membership.organization
@@ -128,7 +128,7 @@ def link_code_create(*, applicant: Applicant, now=None) -> tuple[LinkCode, str]:
     Earlier unused codes of the same resident stop working: only the newest one shown
     to them is live."""
     if applicant.user_id is None:
-        raise NotAllowed(_("Sign in to your account to let an organisation help you."))
+        raise NotAllowed(_("Sign in to your account to let an organization help you."))
     now = now or timezone.now()
     LinkCode.objects.filter(applicant=applicant, used_at__isnull=True, expires_at__gt=now).update(
         expires_at=now
@@ -151,10 +151,10 @@ def link_code_create(*, applicant: Applicant, now=None) -> tuple[LinkCode, str]:
 def link_code_redeem(
     *, code: str, membership: NavigatorMembership, path: str = "", now=None
 ) -> ClientRelationship:
-    """Link the resident who generated `code` to the navigator's organisation.
+    """Link the resident who generated `code` to the navigator's organization.
 
     The code works once and only before it expires. A resident already linked to the
-    organisation keeps their one relationship (the code is used up all the same). Raises
+    organization keeps their one relationship (the code is used up all the same). Raises
     `LinkCodeInvalid` with a message saying why; every refusal is in the access trail, and
     a navigator who enters too many wrong codes is refused for a while.
     """
@@ -234,14 +234,14 @@ def _link_code_consume(*, code, membership, path, now) -> ClientRelationship:
 
 @transaction.atomic
 def relationship_revoke(*, relationship: ClientRelationship, revoked_by) -> ClientRelationship:
-    """End an organisation's access to a resident. Takes effect on the organisation's very
+    """End an organization's access to a resident. Takes effect on the organization's very
     next request, including a navigator acting for the resident at this moment (the
     acting session is checked on every request). Only the resident themself may revoke."""
     relationship = ClientRelationship.objects.select_for_update().get(pk=relationship.pk)
     if relationship.applicant.user_id is None or relationship.applicant.user_id != getattr(
         revoked_by, "pk", None
     ):
-        raise NotAllowed(_("Only the resident can remove an organisation's access."))
+        raise NotAllowed(_("Only the resident can remove an organization's access."))
     if relationship.revoked_at is not None:
         return relationship
     relationship.revoked_at = timezone.now()

@@ -60,8 +60,34 @@ class Group:
     title: str
     intro: str
     items: list = field(default_factory=list)
-    monthly_cents: int = 0
-    yearly_cents: int = 0
+
+
+@dataclass(frozen=True)
+class EstimateTotals:
+    """The likely value of every likely-eligible program, as a month and as a year."""
+
+    monthly_cents: int
+    yearly_cents: int
+    programs: int
+
+
+def estimate_totals(screenings) -> EstimateTotals | None:
+    """Sums likely-eligible programs' estimates; a yearly estimate counts as a twelfth a
+    month and a monthly one twelve times a year. None when no such program has one."""
+    valued = [
+        s for s in screenings if s.outcome == "eligible" and s.estimated_value_cents is not None
+    ]
+    if not valued:
+        return None
+    monthly = yearly = 0
+    for screening in valued:
+        if screening.estimated_value_period == YEARLY:
+            yearly += screening.estimated_value_cents
+            monthly += screening.estimated_value_cents // 12
+        else:
+            monthly += screening.estimated_value_cents
+            yearly += screening.estimated_value_cents * 12
+    return EstimateTotals(monthly, yearly, len(valued))
 
 
 def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[Group]:
@@ -82,13 +108,10 @@ def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[G
                 "reasons": [str(reason) for reason in screening.reasons],
                 "value_cents": screening.estimated_value_cents,
                 "value_period": screening.estimated_value_period,
+                "value_explanation": screening.estimate_explanation,
+                "value_source": screening.estimate_source or {},
                 "may_apply": screening.may_apply,
                 "checked": program.slug in chosen,
             }
         )
-        if screening.estimated_value_cents:
-            if screening.estimated_value_period == YEARLY:
-                group.yearly_cents += screening.estimated_value_cents
-            else:
-                group.monthly_cents += screening.estimated_value_cents
     return [groups[outcome] for outcome in GROUP_ORDER if groups[outcome].items]

@@ -93,3 +93,18 @@ def submission_for_applicant(*, applicant: Applicant | None, reference: str) -> 
             )
         )
     return get_object_or_404(queryset, reference=reference)
+
+
+def submission_by_status_token(*, token: str) -> Submission:
+    """The submission a guest status link names, with its applications; 404 for a token
+    this site did not sign (the link is the only way in, so it must be unguessable)."""
+    from applicants.contact import submission_reference_from_token
+
+    reference = submission_reference_from_token(token)
+    queryset = Submission.objects.prefetch_related(
+        Prefetch(
+            "applications",
+            queryset=Application.objects.select_related("program").order_by("reference"),
+        )
+    )
+    return get_object_or_404(queryset, reference=reference or "")

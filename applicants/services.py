@@ -44,9 +44,9 @@ def answers_save(
     """Upsert the resident's answers, one row per question key; returns the keys changed.
 
     `entered_by` (and `partner_organization`) name who typed them when it was not the
-    resident: a community navigator and the organisation they work for.
+    resident: a community navigator and the organization they work for.
 
-    Unchanged values keep their `updated_at`, so "answered on 12 March" stays true when a
+    Unchanged values keep their `updated_at`, so "answered on March 12" stays true when a
     resident passes through a pre-filled step again. Two queries whatever the number of
     answers: one read, one `INSERT ... ON CONFLICT DO UPDATE`.
     """
@@ -166,7 +166,7 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     stale = (
         Applicant.objects.filter(user__isnull=True, updated_at__lt=cutoff, submissions=None)
         .exclude(answers__updated_at__gte=cutoff)
-        # A navigator's client has no account and no session, but an organisation keeps
+        # A navigator's client has no account and no session, but an organization keeps
         # their record: never a forgotten guest while the relationship lasts.
         .exclude(
             Exists(
@@ -186,6 +186,9 @@ def _screening_to_json(screening) -> dict:
     return {
         "outcome": screening.outcome,
         "reasons": [str(reason) for reason in screening.reasons],
+        # Which answers each reason prints, so every output can hide the ones a viewer may
+        # not see (applicants.answer_display).
+        "reason_keys": screening.reason_keys,
         "missing": list(screening.missing),
         "threshold": _jsonable(screening.threshold),
         "estimated_value": {
@@ -222,7 +225,7 @@ def submission_create(
     click, back button, resent form) returns the first submission and creates nothing.
 
     `entered_by` and `partner_organization` record the community navigator (and their
-    organisation) who submitted on the resident's behalf, for the agencies to see.
+    organization) who submitted on the resident's behalf, for the agencies to see.
 
     `versions` are the program versions the resident started on (`selectors.
     versions_for_journey`): each application is made, checked and screened under its
@@ -280,6 +283,7 @@ def submission_create(
                 answers=answers_for_screening(answers),
                 versions=[versions[slug] for slug in slugs],
                 language=language,
+                explain_keys=True,
             )
         }
         applications = []

@@ -25,6 +25,7 @@ urlpatterns = [
     # Following up
     path("my/applications/", applications.my_applications, name="my_applications"),
     path("my/applications/claim/", claim.claim, name="claim"),
+    path("status/<str:token>/", applications.guest_status, name="status"),
     path(
         "my/applications/<ref:reference>/",
         applications.application_detail,

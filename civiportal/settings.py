@@ -166,6 +166,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date format per language: US English "March 12, 2026" (civiportal/formats/en).
+FORMAT_MODULE_PATH = ["civiportal.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_TZ = True
 

@@ -8,7 +8,9 @@ from civiportal import health
 
 @require_GET
 def home(request):
-    return render(request, "home.html")
+    from applicants.intake import intake_minutes
+
+    return render(request, "home.html", {"minutes": intake_minutes()})
 
 
 @never_cache

@@ -62,6 +62,10 @@ class ProgramScreening:
     threshold: dict | None = None
     estimated_value_cents: int | None = None
     estimated_value_period: str | None = None  # "monthly" | "yearly"
+    estimate_explanation: str = ""  # "how we estimated this", in the screening's language
+    estimate_source: dict | None = None  # {"citation": ..., "url": ...} of the amounts
+    # Per reason, the question keys whose values it may print (only with ``explain_keys``).
+    reason_keys: list[list[str]] | None = None
     gating: bool = False
     # The reference-table periods the rule read on the screening date, with their sources.
     tables_used: list[dict] = field(default_factory=list)
@@ -212,6 +216,7 @@ def screen(
     language: str | None = None,
     versions: list[ProgramVersion] | None = None,
     display_modes=SCREENED_BY_DEFAULT,
+    explain_keys: bool = False,
 ) -> list[ProgramScreening]:
     """Screen `answers` (canonical values keyed by question key) against every published
     public program, or those named, in catalog order.
@@ -235,13 +240,14 @@ def screen(
     for version in versions:
         entry = compiled[_version_key(version)]
         tables_used: list[dict] = []
+        reason_keys = None
         estimate = None
         if entry.error is not None:
             outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
         else:
             try:
-                outcome, reasons, missing, threshold, estimate, tables_used = _evaluate(
-                    entry, answers, as_of, language, open_to_all
+                outcome, reasons, missing, threshold, estimate, tables_used, reason_keys = (
+                    _evaluate(entry, answers, as_of, language, open_to_all, explain_keys)
                 )
             except NoPeriodInEffect:
                 # Publishing checks that a period covers every date the version can be used
@@ -254,6 +260,8 @@ def screen(
                     version=version, stage=ScreeningFailure.Stage.EVALUATE, error=error
                 )
                 outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
+        if explain_keys and reason_keys is None:  # our own sentences print no answer
+            reason_keys = [[] for _reason in reasons]
         results.append(
             ProgramScreening(
                 program=version.program,
@@ -264,6 +272,9 @@ def screen(
                 threshold=threshold,
                 estimated_value_cents=estimate.amount_cents if estimate else None,
                 estimated_value_period=estimate.period if estimate else None,
+                estimate_explanation=estimate.explained(language) if estimate else "",
+                estimate_source=estimate.source if estimate else None,
+                reason_keys=reason_keys,
                 gating=version.eligibility_gating,
                 tables_used=tables_used,
             )
@@ -271,20 +282,27 @@ def screen(
     return results
 
 
-def _evaluate(entry: CompiledVersion, answers: dict, as_of: date, language: str, open_to_all):
-    """(outcome, reasons, missing, threshold, estimate, tables used) of one compiled version."""
+def _evaluate(
+    entry: CompiledVersion, answers: dict, as_of: date, language: str, open_to_all, explain_keys
+):
+    """(outcome, reasons, missing, threshold, estimate, tables used, reason keys) of one
+    compiled version."""
     tables_used: list[dict] = []
     if entry.rule is None:
         outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
+        reason_keys = [[]] if explain_keys else None
     else:
-        evaluation = entry.rule.evaluate(answers, as_of=as_of, language=language)
+        evaluation = entry.rule.evaluate(
+            answers, as_of=as_of, language=language, explain_keys=explain_keys
+        )
         outcome, reasons = evaluation.outcome, evaluation.reasons
+        reason_keys = evaluation.reason_keys
         missing, threshold = evaluation.missing, evaluation.threshold
         tables_used = entry.rule.periods_in_effect(as_of)
     estimate = None
     if entry.estimate is not None and outcome != "ineligible":
         estimate = entry.estimate.evaluate(answers, as_of=as_of)
-    return outcome, reasons, missing, threshold, estimate, tables_used
+    return outcome, reasons, missing, threshold, estimate, tables_used, reason_keys
 
 
 def screen_visible(screen_: Screen, answers: dict, *, as_of: date | None = None) -> bool:

@@ -38,28 +38,10 @@ ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
 CLOCK_SKEW = timedelta(seconds=2)
 
 
-def resident_destinations(applicant) -> list[tuple[str, str]]:
-    """Where `applicant` wants to be told things, as (channel, address) pairs: the one
-    place that chooses a resident's channels. Today: their email (the account's, else the
-    applicant's, else the latest email they gave in their answers), if they gave one."""
-    from programs.models import Question, QuestionType
-
-    if applicant.user_id and applicant.user.email:
-        return [(Notification.Channel.EMAIL, applicant.user.email)]
-    if applicant.email:
-        return [(Notification.Channel.EMAIL, applicant.email)]
-    email_keys = Question.objects.filter(type=QuestionType.EMAIL).values_list("key", flat=True)
-    answer = (
-        applicant.answers.filter(question_key__in=list(email_keys)).order_by("-updated_at").first()
-    )
-    if answer and isinstance(answer.value, str) and answer.value:
-        return [(Notification.Channel.EMAIL, answer.value)]
-    return []
-
-
 def notify_resident(
     *,
     applicant,
+    destinations: Iterable[tuple[str, str]],
     kind: str,
     cause: str,
     language: str,
@@ -68,14 +50,15 @@ def notify_resident(
     application=None,
 ) -> list[Notification]:
     """Write the notifications `applicant` is owed for `cause` (a unique text such as
-    "confirmation:<submission id>"), one per destination, rendered by `render(channel)`
-    -> (subject, body). Must run inside the cause's own transaction; the rows commit with
-    it and their tasks are published on commit. Writing the same cause twice writes
-    nothing new. Returns the rows (empty when the resident gave no address)."""
+    "confirmation:<submission id>"), one per destination (the (channel, address) pairs
+    the resident chose, from `applicants.contact.notification_destinations`), rendered by
+    `render(channel)` -> (subject, body). Must run inside the cause's own transaction;
+    the rows commit with it and their tasks are published on commit. Writing the same
+    cause twice writes nothing new. Returns the rows (empty when the resident gave no address)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_resident() belongs inside its cause's transaction.")
     rows = []
-    for channel, address in resident_destinations(applicant):
+    for channel, address in destinations:
         cause_key = f"{cause}:{channel}"
         existing = Notification.objects.filter(cause_key=cause_key).first()
         if existing is not None:

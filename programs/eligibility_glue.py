@@ -41,6 +41,14 @@ def info_from_definition(definition: Mapping) -> QuestionInfo:
         for option in definition.get("options") or []
         if isinstance(option, Mapping) and "value" in option
     ]
+    option_labels: dict[str, dict[str, str]] = {}
+    for option in definition.get("options") or []:
+        if not isinstance(option, Mapping) or "value" not in option:
+            continue
+        option_labels.setdefault("en", {})[option["value"]] = option.get("label") or option["value"]
+        for language, text in (option.get("translations") or {}).items():
+            if isinstance(text, str) and text:
+                option_labels.setdefault(language, {})[option["value"]] = text
     member_fields = {
         field["key"]: field.get("type", "short_text")
         for field in definition.get("member_fields") or []
@@ -52,6 +60,7 @@ def info_from_definition(definition: Mapping) -> QuestionInfo:
         labels=labels,
         options=options or None,
         member_fields=member_fields or None,
+        option_labels=option_labels or None,
     )
 
 

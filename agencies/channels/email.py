@@ -6,7 +6,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from agencies.channels import PermanentDeliveryError, TransientDeliveryError
@@ -38,7 +38,13 @@ def build_message(delivery) -> EmailMessage:
                 _("Application reference: %(reference)s") % {"reference": application.reference},
                 _("Program: %(program)s") % {"program": program.name},
                 _("Submitted: %(when)s")
-                % {"when": application.submitted_at.strftime("%Y-%m-%d %H:%M %Z")},
+                # The city's time zone (settings.TIME_ZONE), not the database's UTC.
+                % {
+                    "when": formats.date_format(
+                        timezone.localtime(application.submitted_at), "DATETIME_FORMAT"
+                    )
+                    + timezone.localtime(application.submitted_at).strftime(" %Z")
+                },
                 "",
                 _("Review it in CiviPortal (sign-in required):"),
                 admin_link(delivery),

@@ -2,7 +2,7 @@
 
 Columns are stable: `reference`, `submitted` (ISO 8601, local time), `status` (the status
 value), `entered_by_navigator` and `partner_organization` (the community navigator's
-username and organisation when one submitted for the resident, else empty), then for each
+username and organization when one submitted for the resident, else empty), then for each
 question the columns `programs.question_types.export_columns` names (name and address
 split into parts; household members as `key.count`, then
 `key.<n>.<field>` for n = 1 .. the largest household in the export). Questions are the

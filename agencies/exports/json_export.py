@@ -11,8 +11,8 @@ import json
 
 from django.db.models import Q
 
+from applicants import answer_display
 from programs.models import Question
-from programs.question_types import mask_value
 
 
 class BadCursor(ValueError):
@@ -44,18 +44,29 @@ def after_cursor(queryset, cursor: str):
 
 def sensitive_questions() -> dict[str, Question]:
     """{key: question} of the bank's sensitive questions (one query per request)."""
-    return {question.key: question for question in Question.objects.filter(sensitive=True)}
+    return answer_display.sensitive_questions()
 
 
 def application_json(application, *, sensitive: dict | None, history=None) -> dict:
-    """One application. `sensitive` is the questions to mask, or None to show all."""
-    answers = dict(application.answers or {})
-    masked = []
-    if sensitive:
-        for key in list(answers):
-            if key in sensitive and answers[key] not in (None, ""):
-                answers[key] = mask_value(sensitive[key], answers[key])
-                masked.append(key)
+    """One application. `sensitive` is the questions to mask, or None to show all.
+
+    Answers and eligibility reasons go through the one masking policy
+    (`applicants.answer_display`), so a masked answer is not printed in a reason either.
+    """
+    policy = answer_display.MaskingPolicy(can_view_sensitive=sensitive is None)
+    frozen = application.answers or {}
+    answers, masked = answer_display.masked_answers(
+        frozen, policy=policy, sensitive=sensitive or {}
+    )
+    eligibility = application.eligibility or {}
+    if eligibility and sensitive:
+        shown = answer_display.eligibility_display(
+            eligibility, answers=frozen, policy=policy, sensitive=sensitive
+        )
+        eligibility = {
+            **{k: v for k, v in eligibility.items() if k != "reason_keys"},
+            "reasons": shown["reasons"],
+        }
     data = {
         "reference": application.reference,
         "submission_reference": application.submission.reference,
@@ -66,8 +77,8 @@ def application_json(application, *, sensitive: dict | None, history=None) -> di
         "submitted_at": application.submitted_at.isoformat(),
         "language": application.submission.language,
         "answers": answers,
-        "masked_answers": sorted(masked),
-        "eligibility": application.eligibility or {},
+        "masked_answers": masked,
+        "eligibility": eligibility,
     }
     if history is not None:
         data["status_history"] = history

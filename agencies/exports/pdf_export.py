@@ -8,17 +8,21 @@ staff notes appear in the status history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from agencies.review_models import AuditEvent
 from agencies.workflow import Status
+from applicants.answer_display import (
+    AnswerGroup,
+    MaskingPolicy,
+    answer_groups,
+    eligibility_display,
+    sensitive_questions,
+)
 from applicants.models import Application
-from programs.models import QuestionType
-from programs.question_types import display_value, format_value
-from programs.question_types.spec import member_specs
 
 OUTCOME_LABELS = {
     "eligible": translation.gettext_lazy("Likely eligible"),
@@ -39,76 +43,25 @@ class PdfOptions:
     base_url: str = ""
 
 
-@dataclass
-class _Row:
-    label: str
-    text: str
-    masked: bool = False
-    member_headers: list[str] = field(default_factory=list)
-    member_rows: list[list[str]] = field(default_factory=list)
-
-
 def _screens(application: Application):
     from agencies.selectors import application_screens
 
     return application_screens(application=application)
 
 
-def _answer_groups(application: Application, screens, options: PdfOptions) -> list[dict]:
-    answers = application.answers or {}
-    language = options.language
-    groups, shown = [], set()
-    for screen in screens:
-        rows = []
-        for screen_question in screen.screen_questions.all():
-            question = screen_question.question
-            if question.type == QuestionType.STATIC or question.key in shown:
-                continue
-            shown.add(question.key)
-            value = answers.get(question.key)
-            masked = question.sensitive and not options.can_view_sensitive
-            row = _Row(
-                label=question.text("label", language),
-                text=""
-                if value is None
-                else display_value(
-                    question, value, can_view_sensitive=not masked, language=language
-                ),
-                masked=masked and value is not None,
-            )
-            if question.type == QuestionType.HOUSEHOLD_MEMBERS and not masked:
-                specs = member_specs(question)
-                row.member_headers = [spec.text("label", language) for spec in specs]
-                row.member_rows = [
-                    [
-                        format_value(spec, (member or {}).get(spec.key), language=language)
-                        for spec in specs
-                    ]
-                    for member in (value if isinstance(value, list) else [])
-                ]
-            rows.append(row)
-        if rows:
-            groups.append({"title": screen.text("title", language), "rows": rows})
+def _policy(options: PdfOptions) -> MaskingPolicy:
+    return MaskingPolicy(can_view_sensitive=options.can_view_sensitive)
+
+
+def _answer_groups(application: Application, screens, options: PdfOptions) -> list:
+    groups, other = answer_groups(
+        application, policy=_policy(options), language=options.language, screens=screens
+    )
     # Answers kept from a question the version no longer shows on a screen: still part of
-    # what the agency received, so still printed (raw, as they were stored).
-    other = [
-        _Row(label=key, text=_raw_text(value))
-        for key, value in sorted(answers.items())
-        if key not in shown
-    ]
+    # what the agency received, so still printed (masked by the same policy).
     if other:
-        groups.append({"title": translation.gettext("Other answers"), "rows": other})
+        groups.append(AnswerGroup(translation.gettext("Other answers"), other))
     return groups
-
-
-def _raw_text(value) -> str:
-    if isinstance(value, dict) and {"path", "name"} <= value.keys():
-        return str(value["name"])
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, ""))
-    if isinstance(value, list):
-        return "; ".join(_raw_text(item) for item in value)
-    return "" if value is None else str(value)
 
 
 def _status_label(status: str) -> str:
@@ -144,25 +97,21 @@ def _history(application: Application, options: PdfOptions) -> list[dict]:
     return rows
 
 
-def _eligibility(application: Application) -> dict:
-    data = application.eligibility or {}
-    reasons = []
-    for reason in data.get("reasons") or []:
-        if isinstance(reason, dict):
-            reasons.append(str(reason.get("text") or reason.get("message") or ""))
-        else:
-            reasons.append(str(reason))
-    outcome = data.get("outcome") or ""
-    return {
-        "outcome": outcome,
-        "label": OUTCOME_LABELS.get(outcome, outcome),
-        "reasons": [r for r in reasons if r],
-        "missing": list(data.get("missing") or []),
-    }
+def _eligibility(application: Application, options: PdfOptions) -> dict:
+    if not application.eligibility:
+        return {"outcome": "", "label": "", "reasons": [], "missing": []}
+    shown = eligibility_display(
+        application.eligibility,
+        answers=application.answers or {},
+        policy=_policy(options),
+        sensitive={} if options.can_view_sensitive else sensitive_questions(),
+        language=options.language,
+    )
+    return {**shown, "label": OUTCOME_LABELS.get(shown["outcome"], shown["outcome"])}
 
 
 def entered_by_text(application: Application) -> str:
-    """The text "<navigator> for <organisation>" when a community navigator submitted the
+    """The text "<navigator> for <organization>" when a community navigator submitted the
     application on the resident's behalf, else "" (one query)."""
     from applicants.models import Submission
 
@@ -206,7 +155,7 @@ def application_pdf_context(application: Application, *, options: PdfOptions, sc
         "groups": _answer_groups(
             application, _screens(application) if screens is None else screens, options
         ),
-        "eligibility": _eligibility(application),
+        "eligibility": _eligibility(application, options),
         "history": _history(application, options),
         "staff": options.staff,
         "generated_at": timezone.localtime(),

@@ -11,7 +11,11 @@ from django.views.decorators.http import require_GET
 
 from applicants import identity
 from applicants.answer_rows import application_rows
-from applicants.selectors import application_for_applicant, applications_for_applicant
+from applicants.selectors import (
+    application_for_applicant,
+    applications_for_applicant,
+    submission_by_status_token,
+)
 from applicants.views.common import language_of
 
 
@@ -47,3 +51,26 @@ def application_detail(request, reference):
             "groups": application_rows(application, language=language),
         },
     )
+
+
+@never_cache
+@require_GET
+def guest_status(request, token):
+    """A submission's status from its secret link: the way back for a resident who chose
+    no contact and has no account. It shows statuses only, never answers."""
+    language = language_of(request)
+    submission = submission_by_status_token(token=token)
+    response = render(
+        request,
+        "applicants/applications/status.html",
+        {
+            "submission": submission,
+            "applications": [
+                {"application": a, "program": a.program.text("name", language)}
+                for a in submission.applications.all()
+            ],
+        },
+    )
+    # The token is the key to this page: keep it out of other sites' Referer headers.
+    response["Referrer-Policy"] = "no-referrer"
+    return response

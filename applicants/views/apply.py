@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants import identity
+from applicants.contact import guest_status_path, preferred_contact
 from applicants.forms import AnswersForm, SubmitForm
 from applicants.models import Submission
 from applicants.screening import screen_answers
@@ -325,5 +326,7 @@ def confirmation(request, reference):
                 for s in others
             ],
             "signed_in": request.user.is_authenticated,
+            "contact": preferred_contact(applicant),
+            "status_url": request.build_absolute_uri(guest_status_path(submission)),
         },
     )

@@ -19,7 +19,13 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from applicants import identity
 from applicants.forms import AnswersForm, RemoveMemberForm, ReviewForm
-from applicants.intake import REVIEW_STEP, first_unanswered_step, intake_steps, missing_required
+from applicants.intake import (
+    REVIEW_STEP,
+    first_unanswered_step,
+    intake_minutes,
+    intake_steps,
+    missing_required,
+)
 from applicants.selectors import applicant_answer_rows, applicant_answers
 from applicants.services import answers_save
 from applicants.views.common import household_blocks, is_household, language_of, safe_next
@@ -38,7 +44,7 @@ def entered_by(request, applicant):
 
 def entry_by(request, applicant) -> dict:
     """`answers_save`/`submission_create` keywords naming who typed it: the navigator and
-    their organisation when acting for this client, else nobody but the resident."""
+    their organization when acting for this client, else nobody but the resident."""
     acting = getattr(request, "acting", None)
     organization = (
         acting.organization if acting is not None and acting.applicant.pk == applicant.pk else None
@@ -52,7 +58,7 @@ def start(request):
     applicant = identity.current_applicant(request)
     answers = applicant_answers(applicant=applicant)
     resume_step = first_unanswered_step(steps, answers) if answers else None
-    minutes = max(5, 2 * len(steps) + 2)
+    minutes = intake_minutes(steps)
     return render(
         request,
         "applicants/start.html",

@@ -1,8 +1,8 @@
 """Community navigators' pages (resident-style, not the admin) and the resident's own
-"Let an organisation help me" page.
+"Let an organization help me" page.
 
 Every navigator URL naming a client goes through `partner_selectors.client_for_membership`,
-which answers 404 for anything but a current client of the navigator's own organisation;
+which answers 404 for anything but a current client of the navigator's own organization;
 every view of a client's data leaves a `PartnerAccessEvent`.
 
 Linking an existing account works one way: the resident generates a one-time code on
@@ -64,7 +64,7 @@ def _sign_in_redirect(request):
 
 
 def navigator_required(view):
-    """Signed in, and a member of an active partner organisation (`request.membership`)."""
+    """Signed in, and a member of an active partner organization (`request.membership`)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -195,7 +195,7 @@ def client_link(request):
         except LinkCodeInvalid as error:
             form.add_error("code", error.messages[0])
         else:
-            messages.success(request, _("The resident's account is linked to your organisation."))
+            messages.success(request, _("The resident's account is linked to your organization."))
             return redirect("applicants:navigator_client", pk=relationship.pk)
     return render(
         request,
@@ -282,7 +282,7 @@ def acting_stop(request):
 @require_GET
 @navigator_required
 def figures(request):
-    """The organisation's figures, for its supervisors."""
+    """The organization's figures, for its supervisors."""
     if not request.membership.is_supervisor:
         raise PermissionDenied
     _record(request, PartnerAccessEvent.Action.FIGURES_VIEWED)
@@ -307,7 +307,7 @@ def _own_applicant(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def resident_helpers(request):
-    """ "Let an organisation help me": who acts for the resident, revoke, get a code."""
+    """ "Let an organization help me": who acts for the resident, revoke, get a code."""
     if not request.user.is_authenticated:
         return _sign_in_redirect(request)
     applicant = _own_applicant(request)

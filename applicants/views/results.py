@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from applicants import identity
 from applicants.forms import ChooseProgramsForm
-from applicants.screening import screen_answers, screening_groups
+from applicants.screening import estimate_totals, screen_answers, screening_groups
 from applicants.selectors import applicant_answers
 from applicants.views.common import language_of
 
@@ -72,6 +72,7 @@ def results(request):
             "form": form,
             "groups": screening_groups(screenings, language=language, chosen=previously_chosen),
             "has_answers": bool(answers),
+            "totals": estimate_totals(screenings),
         },
         status=400 if form.errors else 200,
     )

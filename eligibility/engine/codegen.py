@@ -146,7 +146,7 @@ class Generator:
         return f"{found} if ({found} := ag.get({value})) is not None else _mage({value}, as_of, ag)"
 
     def answer_loads(self) -> list[str]:
-        """Normalise each answer once: unanswered (None, "", []) becomes None."""
+        """Normalise each answer once: unanswered (None, "") becomes None; [] is an answer."""
         lines = []
         if self.uses_ages:
             lines.append("    ag = _AGES.get(as_of)")
@@ -161,8 +161,11 @@ class Generator:
                 lines.append(f"    {var} = (_D.get({var}) or _mdate({var})) if {var} else None")
             elif kind == "date":
                 lines.append(f"    if not {var}: {var} = None")
-            elif kind in ("text", "choices", "members"):
-                lines.append(f"    if not {var}: {var} = None")  # "" and [] are falsy
+            elif kind == "text":
+                lines.append(f"    if not {var}: {var} = None")  # "" is falsy
+            elif kind in ("choices", "members"):
+                # [] is the answer "none": only an absent or blank answer is unknown.
+                lines.append(f"    if {var} is None or {var} == '': {var} = None")
             elif kind in ("number", "money", "bool"):
                 # 0 and False are answers: test the type before comparing with "" and [].
                 lines.append(f"    if {var}.__class__ not in _OK and {var} in _E: {var} = None")
@@ -265,7 +268,7 @@ class Generator:
 
     @staticmethod
     def unanswered(var: str, kind: str) -> str:
-        """A test that ``var`` is None, "" or [] (0 and False are answers)."""
+        """A test that ``var`` is None or "" (0, False and [] are answers)."""
         if kind in ("number", "money", "bool"):
             return f"{var}.__class__ not in _OK and {var} in _E"  # a number skips the compares
         return f"{var} in _E"

@@ -26,6 +26,14 @@ class EstimatedValue:
 
     amount_cents: int
     period: str
+    # "How we estimated this", by language code, and where the published amounts come from.
+    explanation: dict[str, str] | None = None
+    source: dict[str, str] | None = None
+
+    def explained(self, language: str | None) -> str:
+        """The explanation in ``language``, falling back to English, or ""."""
+        texts = self.explanation or {}
+        return texts.get(language or "en") or texts.get("en", "")
 
 
 class CompiledEstimate:
@@ -52,9 +60,11 @@ class CompiledEstimate:
             raise RuleValidationError(
                 [RuleError("$", 'an estimate is {"amount": <expression>, "period": "monthly"}')]
             )
-        extra = set(expression) - {"amount", "period", "rounding"}
+        extra = set(expression) - {"amount", "period", "rounding", "explanation", "source"}
         if extra:
             self.analyzer.error("$", f"unexpected keys: {', '.join(sorted(extra))}")
+        self.explanation = self.texts(expression.get("explanation"), "$.explanation", ("en",))
+        self.source = self.texts(expression.get("source"), "$.source", ("citation",))
         self.period = expression.get("period", "monthly")
         if self.period not in ESTIMATE_PERIODS:
             self.analyzer.error("$.period", f"period must be one of {', '.join(ESTIMATE_PERIODS)}")
@@ -67,6 +77,21 @@ class CompiledEstimate:
         if self.analyzer.errors:
             raise RuleValidationError(self.analyzer.errors)
         self._compute = parsed[1]  # type: ignore[index]
+
+    def texts(self, node: object, path: str, needed: tuple[str, ...]) -> dict[str, str] | None:
+        """An optional object of plain strings (``{"en": ..., "es": ...}`` or a citation)."""
+        if node is None:
+            return None
+        if not isinstance(node, dict) or not all(
+            isinstance(key, str) and isinstance(text, str) and text.strip()
+            for key, text in node.items()
+        ):
+            self.analyzer.error(path, "write this as an object of non-empty strings")
+            return None
+        for key in needed:
+            if key not in node:
+                self.analyzer.error(path, f"{key} is required")
+        return dict(node)
 
     def parse(self, node: object, path: str):
         """Returns (kind, function(answers, as_of) -> Fraction | None) or None after errors."""
@@ -175,7 +200,12 @@ class CompiledEstimate:
         amount = self._compute(answers, as_of)
         if amount is None:
             return None
-        return EstimatedValue(max(0, round_cents(amount, self.rounding)), self.period)
+        return EstimatedValue(
+            max(0, round_cents(amount, self.rounding)),
+            self.period,
+            explanation=self.explanation,
+            source=self.source,
+        )
 
 
 def compile_estimate(

@@ -98,6 +98,13 @@ def value_formatter(kind: str, language: str):
     return lambda value: base(value, language)
 
 
+def _with_labels(formatter, labels: dict[str, str], kind: str):
+    """``formatter`` reading option values as their labels ("snap" -> "Basic Food")."""
+    if kind == "choices":
+        return lambda value: formatter([labels.get(item, item) for item in value])
+    return lambda value: formatter(labels.get(value, value))
+
+
 class LeafExplainer:
     """Writes the sentence for one leaf.
 
@@ -136,6 +143,13 @@ class LeafExplainer:
                     self.keyed_slots.extend(
                         (slots[id(leaf)], leaf.key) for leaf in leaf_inputs(op) if leaf.key
                     )
+        # The questions whose values this leaf's sentence may print (for masking), including
+        # those a computed operand shows in its computation.
+        value_keys = {op.key for op in self.operands if not isinstance(op, Literal) and op.key}
+        for op in self.operands:
+            if isinstance(op, Computed | Named):
+                value_keys.update(leaf.key for leaf in leaf_inputs(op) if leaf.key)
+        self.value_keys = sorted(value_keys)
         self.can_threshold = (
             not self.answered
             and not self.computed
@@ -172,7 +186,11 @@ class LeafExplainer:
             fixed["low"] = _escape(self.literal_text(1, language))
             fixed["high"] = _escape(self.literal_text(2, language))
         elif node.op in ("in", "not_in"):
-            choices = [format_value(choice, "text", language) for choice in node.choices]
+            labels = self.option_texts(language)
+            choices = [
+                format_value(labels.get(choice, choice), "text", language)
+                for choice in node.choices
+            ]
             fixed["other"] = _escape(format_list(choices, language))
         other_index = self.order[1] if len(self.operands) == 2 else None
         other_operand = self.operands[other_index] if other_index is not None else None
@@ -196,6 +214,9 @@ class LeafExplainer:
         formatter = value_formatter(kind, language)
         if self.computed:
             return self.computed_sentence(template, language, other_operand, other_index)
+        labels = self.option_texts(language)
+        if labels and kind in ("choices", "text"):
+            formatter = _with_labels(formatter, labels, kind)
         parts = _split(template)
         if other_operand is None:
             if len(parts) == 1:  # "{subject} is {other}." with a literal: no value shown
@@ -372,7 +393,17 @@ class LeafExplainer:
         return lambda slots: template
 
     def literal_text(self, index: int, language: str) -> str:
-        return format_value(self.operands[index].value, self.item.node.kind, language)
+        value = self.operands[index].value
+        labels = self.option_texts(language)
+        if labels and isinstance(value, str):
+            value = labels.get(value, value)  # an option compared by value reads as its label
+        return format_value(value, self.item.node.kind, language)
+
+    def option_texts(self, language: str) -> dict[str, str]:
+        """Option labels of the answer this leaf reads, so reasons never show codes."""
+        subject = self.operands[self.order[0]] if self.operands else None
+        question = getattr(subject, "question", None) if isinstance(subject, AnswerRef) else None
+        return question.option_texts(language) if question is not None else {}
 
     def missing(self, slots: tuple) -> list[str]:
         return [key for slot, key in self.keyed_slots if slots[slot] is None]
@@ -458,6 +489,14 @@ class Explainer:
                 text = group.node.reason["met" if held else "not_met"]
                 sentences.append(text.get(language) or text["en"])
         return sentences
+
+    def reason_keys(self, deciders: tuple) -> list[list[str]]:
+        """Per reason of ``reasons``/``group_reasons``: the question keys whose values the
+        sentence may print. A group's own reason is fixed text, so it prints none."""
+        leaves = self.leaves
+        return [
+            list(leaves[entry].value_keys) if entry.__class__ is int else [] for entry in deciders
+        ]
 
     def missing(self, deciders: tuple, slots: tuple) -> list[str]:
         keys: set[str] = set()

@@ -45,8 +45,8 @@ MONTHS = {
 }
 
 WORDS = {
-    "en": {"yes": "yes", "no": "no", "or": "or", "and": "and"},
-    "es": {"yes": "sí", "no": "no", "or": "o", "and": "y"},
+    "en": {"yes": "yes", "no": "no", "or": "or", "and": "and", "none": "none"},
+    "es": {"yes": "sí", "no": "no", "or": "o", "and": "y", "none": "ninguna"},
 }
 
 # (operator, held) -> template. "held" is whether the comparison itself is true; whether that makes
@@ -152,8 +152,8 @@ SUBJECTS = {
         "age": "The age from {label}",
         "count": "The number of people in {label}",
         "count_where": "The number of people in {label} who meet the rule's conditions",
-        "sum": "The total {field} of the people in {label}",
-        "sum_where": "The total {field} of the people in {label} who meet the rule's conditions",
+        "sum": "The combined {field} of {label}",
+        "sum_where": "The combined {field} of {label} who meet the rule's conditions",
         "table": "{title}",
         "literal": "The value",
     },
@@ -162,10 +162,8 @@ SUBJECTS = {
         "age": "La edad según {label}",
         "count": "El número de personas en {label}",
         "count_where": "El número de personas en {label} que cumplen las condiciones de la regla",
-        "sum": "El total de {field} de las personas en {label}",
-        "sum_where": (
-            "El total de {field} de las personas en {label} que cumplen las condiciones de la regla"
-        ),
+        "sum": "La suma de {field} de {label}",
+        "sum_where": "La suma de {field} de {label} que cumplen las condiciones de la regla",
         "table": "{title}",
         "literal": "El valor",
     },
@@ -279,6 +277,8 @@ def format_value(value: object, kind: str, language: str = "en") -> str:
     if kind == "bool":
         return WORDS[language]["yes" if value else "no"]
     if kind == "choices":
+        if not value:  # [] is the answer "none of these"
+            return WORDS[language]["none"]
         return format_list([str(item) for item in value], language, conjunction="and")  # type: ignore[attr-defined]
     return str(value)
 
@@ -288,8 +288,9 @@ VALUE_FORMATTERS = {
     "number": format_number,
     "date": format_date,
     "bool": lambda value, language="en": WORDS[language]["yes" if value else "no"],
-    "choices": lambda value, language="en": format_list(
-        [str(item) for item in value], language, conjunction="and"
+    "choices": lambda value, language="en": (
+        format_list([str(item) for item in value], language, conjunction="and")
+        or WORDS[language]["none"]
     ),
     "text": lambda value, language="en": str(value),
 }

@@ -67,10 +67,19 @@ class QuestionInfo:
     labels: dict[str, str]
     options: list[str] | None = None
     member_fields: dict[str, str] | None = None
+    # language -> option value -> the label residents read ("Basic Food (SNAP)" for "snap").
+    option_labels: dict[str, dict[str, str]] | None = None
 
     def label(self, language: str) -> str:
         """The label in ``language``, falling back to English, then to the key."""
         return self.labels.get(language) or self.labels.get("en") or self.key
+
+    def option_texts(self, language: str) -> dict[str, str]:
+        """{option value: label} in ``language`` (English where untranslated); {} if none."""
+        if not self.option_labels:
+            return {}
+        english = self.option_labels.get("en") or {}
+        return {**english, **(self.option_labels.get(language) or {})}
 
     @property
     def kind(self) -> str:

@@ -29,6 +29,8 @@ class Evaluation:
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     threshold: dict | None = None
+    # Per reason, the question keys whose values it may print; filled by ``explain_keys``.
+    reason_keys: list[list[str]] | None = None
 
 
 class CompiledRule:
@@ -60,8 +62,29 @@ class CompiledRule:
             as_of = date.fromisoformat(as_of)
         return self._function(answers, as_of)[0]
 
-    def evaluate(self, answers: dict, *, as_of: date | str, language: str = "en") -> Evaluation:
-        """Check ``answers`` as of ``as_of`` and explain the result in ``language`` (en/es)."""
+    def evaluate(
+        self,
+        answers: dict,
+        *,
+        as_of: date | str,
+        language: str = "en",
+        explain_keys: bool = False,
+    ) -> Evaluation:
+        """Check ``answers`` as of ``as_of`` and explain the result in ``language`` (en/es).
+
+        ``explain_keys`` also fills ``reason_keys`` (which answers each reason may print), so
+        a stored result can later be shown without the values a viewer may not see.
+        """
+        if explain_keys:
+            evaluation = self.evaluate(answers, as_of=as_of, language=language)
+            if evaluation.outcome == "unknown":  # "we still need …" sentences print no value
+                evaluation.reason_keys = [[] for _ in evaluation.reasons]
+            else:
+                if not isinstance(as_of, date):
+                    as_of = date.fromisoformat(as_of)
+                _truth, deciders, _slots = self._function(answers, as_of)
+                evaluation.reason_keys = self._explainer.reason_keys(deciders)
+            return evaluation
         if as_of.__class__ is not date:
             as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
         truth, deciders, slots = self._function(answers, as_of)

@@ -7,14 +7,15 @@ from datetime import date
 from fractions import Fraction
 
 # Values that mean "not answered". Compared with ``in`` so 0 and False stay real answers.
-EMPTY = (None, "", [])
+# An empty list is an answer ("none of these", "nobody else lives with me"), not a gap.
+EMPTY = (None, "")
 
 ROUNDINGS = ("up_dollar", "down_dollar", "nearest_dollar", "cent")
 
 
 def is_unanswered(value: object) -> bool:
-    """True for an absent answer: None, an empty string or an empty list."""
-    return value is None or value == "" or value == []
+    """True for an absent answer: None or an empty string (an empty list is an answer)."""
+    return value is None or value == ""
 
 
 def to_date(value: object) -> date:

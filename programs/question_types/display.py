@@ -16,9 +16,9 @@ from programs.models import QuestionType
 
 from .spec import ADDRESS_PARTS, NAME_PARTS, as_spec, member_specs, option_label
 
-# English reads "12 March 2026"; other languages use Django's own long date format
-# ("12 de marzo de 2026" in Spanish).
-DATE_FORMATS = {"en": "j F Y"}
+# Each language's DATE_FORMAT, the same the pages and the engine's reasons use: US English
+# "March 12, 2026" (civiportal/formats/en), Spanish "12 de marzo de 2026".
+DATE_FORMATS: dict[str, str] = {}
 MASK = "••••"
 
 
@@ -54,7 +54,7 @@ def format_address(value: dict) -> str:
 
 
 def format_value(question, value, *, language: str | None = None) -> str:
-    """A canonical value as plain text for people: "$2,900", "12 March 2026", "Yes".
+    """A canonical value as plain text for people: "$2,900", "March 12, 2026", "Yes".
 
     None (unanswered) gives "". Household members give a count ("3 people"); use
     `format_member` for one person's answers.

@@ -61,13 +61,20 @@ def is_empty(raw) -> bool:
     return False
 
 
+# Answers that are lists, where an empty list is the answer "none".
+LIST_TYPES = ("multiple_choice", "household_members")
+
+
 def clean_value(question, raw, *, required: bool = False):
     """Validate `raw` for `question` and return its canonical JSON value.
 
-    An empty raw value (None, "", [], {} or a dict of empty parts) returns None, unless
-    `required`, which raises. Raises `django.core.exceptions.ValidationError` with a
-    specific, translatable message; compound types (name, address, household members)
-    raise one keyed by sub-path so an API can point at the bad field.
+    An empty raw value (None, "", {} or a dict of empty parts) returns None, unless
+    `required`, which raises. An empty list for a multiple choice or household question
+    returns [] (answered: none of these / nobody else), never None.
+
+    Raises `django.core.exceptions.ValidationError` with a specific, translatable message;
+    compound types (name, address, household members) raise one keyed
+    by sub-path so an API can point at the bad field.
     """
     spec = as_spec(question)
     cleaner = CLEANERS.get(spec.type)
@@ -80,6 +87,10 @@ def clean_value(question, raw, *, required: bool = False):
     if is_empty(raw):
         if required:
             raise ValidationError(_("This question needs an answer."), code="required")
+        if spec.type in LIST_TYPES and isinstance(raw, list | tuple) and not raw:
+            # "None of these" / "just me" is an answer: a step submitted with no box ticked
+            # or nobody added stores [], unlike a question never asked (absent or null).
+            return []
         return None
     return cleaner(spec, raw)
 

@@ -67,6 +67,8 @@ def make_application(program, version, *, language="en", email="ana@example.org"
         eligibility={
             "outcome": "eligible",
             "reasons": [{"text": "Monthly income $2,900 is below the $3,000 limit."}],
+            # As submission_create stores it: the answers each reason prints.
+            "reason_keys": [["income.monthly_gross"]],
         },
         **kwargs,
     )

@@ -67,7 +67,7 @@ def test_agency_pdf_has_every_answer_names_in_any_script_and_history(world):
         "Παπαδόπουλος",
         "Дмитрий",
         "Иванов",
-        "2 April 2015",
+        "April 2, 2015",
         "Child",
         "Spouse",
         "Likely eligible",

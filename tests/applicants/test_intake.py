@@ -26,13 +26,20 @@ def test_intake_is_the_questions_most_programs_share_in_program_order(demo_progr
         "income",
     ]
     assert steps[0].question_keys() == ["applicant.name", "applicant.birth_date"]
-    assert steps[1].question_keys() == ["contact.email", "contact.phone", "home.address"]
+    assert steps[1].question_keys() == [
+        "contact.email",
+        "contact.phone",
+        "contact.preference",
+        "home.address",
+    ]
     assert steps[4].question_keys() == ["income.monthly_gross", "benefits.current"]
     # Asked by one program only: left to that program's own screens.
     all_keys = {key for step in steps for key in step.question_keys()}
     assert "food.expedited_need" not in all_keys and "housing.tenure" not in all_keys
     required = {q.key: q.required for step in steps for q in step.questions}
-    assert required["contact.email"] is True and required["contact.phone"] is False
+    # Email is optional: many residents have only a phone, or neither.
+    assert required["contact.email"] is False and required["contact.phone"] is False
+    assert required["contact.preference"] is False
 
 
 def test_start_page_explains_the_steps_and_the_time(client, demo_programs):

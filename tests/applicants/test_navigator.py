@@ -83,7 +83,7 @@ def navigator_urls(pk):
 # Scoping -------------------------------------------------------------------------------
 
 
-def test_navigator_cannot_list_open_or_act_for_another_organisations_client(client, two_orgs):
+def test_navigator_cannot_list_open_or_act_for_another_organizations_client(client, two_orgs):
     client.force_login(two_orgs["nav_x"])
     other = two_orgs["client_y"]
 
@@ -107,7 +107,7 @@ def test_navigator_cannot_list_open_or_act_for_another_organisations_client(clie
     assert client.get(f"/navigator/clients/{own.pk}/").status_code == 200
 
 
-def test_a_forged_acting_session_for_another_organisations_client_is_refused(client, two_orgs):
+def test_a_forged_acting_session_for_another_organizations_client_is_refused(client, two_orgs):
     client.force_login(two_orgs["nav_x"])
     session = client.session
     session[ACTING_KEY] = two_orgs["client_y"].pk
@@ -132,13 +132,13 @@ def test_pages_need_a_signed_in_navigator(client, two_orgs):
     for url in ("/navigator/", "/navigator/clients/add/", "/navigator/clients/link/"):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/navigator/clients/{two_orgs['client_x'].pk}/").status_code == 403
-    # A navigator of a switched-off organisation loses access.
+    # A navigator of a switched-off organization loses access.
     client.force_login(two_orgs["nav_x"])
     PartnerOrganization.objects.filter(pk=two_orgs["x"].pk).update(is_active=False)
     assert client.get("/navigator/").status_code == 403
 
 
-def test_figures_are_for_supervisors_of_the_organisation(client, two_orgs):
+def test_figures_are_for_supervisors_of_the_organization(client, two_orgs):
     client.force_login(two_orgs["nav_x"])
     assert client.get("/navigator/figures/").status_code == 403
     supervisor = make_navigator(two_orgs["x"], role=NavigatorMembership.Role.SUPERVISOR)
@@ -305,13 +305,13 @@ def test_switching_clients_does_not_carry_the_journey_over(client, two_orgs):
 # Linking an account and revoking -----------------------------------------------------
 
 
-def test_resident_links_with_a_code_sees_the_organisation_and_revokes_mid_acting(client, two_orgs):
+def test_resident_links_with_a_code_sees_the_organization_and_revokes_mid_acting(client, two_orgs):
     resident_user = UserFactory(username="maria")
     resident_client = Client()
     resident_client.force_login(resident_user)
 
     page = resident_client.get("/my/helpers/").content.decode()
-    assert "No organisation can see or act on your applications." in page
+    assert "No organization can see or act on your applications." in page
     response = resident_client.post("/my/helpers/")
     code = response.context["code"]
     assert code and code in response.content.decode()
@@ -332,7 +332,7 @@ def test_resident_links_with_a_code_sees_the_organisation_and_revokes_mid_acting
     assert response.status_code == 302
     relationship.refresh_from_db()
     assert relationship.revoked_at is not None and relationship.revoked_by == resident_user
-    assert "No organisation can see" in resident_client.get("/my/helpers/").content.decode()
+    assert "No organization can see" in resident_client.get("/my/helpers/").content.decode()
 
     # Removed at once: the very next request of the acting session leaves the journey,
     # and a form posted now saves nothing for the resident.
@@ -366,7 +366,7 @@ def test_resident_page_needs_an_account_and_shows_only_their_own(client, two_org
     client.force_login(two_orgs["nav_x"])
     client.post(f"/navigator/clients/{linked.pk}/act/")
     page = client.get("/my/helpers/").content.decode()
-    assert "Food Bank X" not in page.split("Organisations helping you")[1].split("<h2")[0]
+    assert "Food Bank X" not in page.split("Organizations helping you")[1].split("<h2")[0]
     assert client.post(f"/my/helpers/{linked.pk}/revoke/").status_code == 404
 
 
@@ -445,7 +445,7 @@ def test_link_code_redeem_service_is_single_use(two_orgs):
 
 
 def test_agency_sees_navigator_on_the_application_model(two_orgs):
-    """What exports and the admin read: the submission names navigator and organisation."""
+    """What exports and the admin read: the submission names navigator and organization."""
     navigator = two_orgs["nav_x"]
     submission = Submission.objects.create(
         applicant=two_orgs["client_x"].applicant,
@@ -521,7 +521,7 @@ def test_a_guest_cannot_get_a_link_code(two_orgs):
         link_code_create(applicant=Applicant.objects.create())
 
 
-def test_admin_manages_organisations_and_navigators(client, two_orgs):
+def test_admin_manages_organizations_and_navigators(client, two_orgs):
     admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     for url in (

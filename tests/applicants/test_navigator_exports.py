@@ -1,4 +1,4 @@
-"""An application a community navigator submitted names them and their organisation
+"""An application a community navigator submitted names them and their organization
 wherever an agency reads it: the admin detail page, the CSV export and the PDF."""
 
 import csv
@@ -49,7 +49,7 @@ def test_admin_detail_of_a_residents_own_application_has_no_navigator_line(clien
     assert "Entered by (community navigator)" not in html
 
 
-def test_csv_has_navigator_and_organisation_columns(world):
+def test_csv_has_navigator_and_organization_columns(world):
     other = export_support.make_application(world.program_a, world.version_a)
     entered_by_navigator(world.app_a)
     rows = {
@@ -64,7 +64,7 @@ def test_csv_has_navigator_and_organisation_columns(world):
     assert rows[other.reference]["partner_organization"] == ""
 
 
-def test_csv_organisation_name_cannot_run_as_a_formula(world):
+def test_csv_organization_name_cannot_run_as_a_formula(world):
     entered_by_navigator(world.app_a, organization_name='=HYPERLINK("http://evil")')
     rows = read(
         csv_export_for_user(user=world.supervisor_a, export_range=ExportRange(world.program_a))
@@ -73,7 +73,7 @@ def test_csv_organisation_name_cannot_run_as_a_formula(world):
 
 
 @pytest.mark.parametrize("audience", ["agency", "resident"])
-def test_pdf_names_the_navigator_and_organisation(world, audience):
+def test_pdf_names_the_navigator_and_organization(world, audience):
     entered_by_navigator(world.app_a)
     if audience == "agency":
         pdf = application_pdf_for_user(user=world.supervisor_a, application=world.app_a)

@@ -1,4 +1,4 @@
-"""`make demo` creates a partner organisation with a navigator and a supervisor navigator
+"""`make demo` creates a partner organization with a navigator and a supervisor navigator
 whose printed passwords work on the resident sign-in page."""
 
 import re
@@ -38,7 +38,7 @@ def sign_in(email: str, password: str) -> Client:
     return browser
 
 
-def test_load_demo_creates_the_partner_organisation_and_navigators_idempotently(capsys):
+def test_load_demo_creates_the_partner_organization_and_navigators_idempotently(capsys):
     call_command("load_demo")
     first = counts()
     first_passwords = printed_passwords(capsys.readouterr().out)
@@ -76,7 +76,7 @@ def test_load_demo_creates_the_partner_organisation_and_navigators_idempotently(
     ).exists()
 
 
-def test_demo_partners_restores_a_changed_organisation_and_membership():
+def test_demo_partners_restores_a_changed_organization_and_membership():
     demo_partners_create()
     organization = PartnerOrganization.objects.get()
     organization.is_active = False

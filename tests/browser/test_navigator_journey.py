@@ -203,11 +203,11 @@ def test_navigator_adds_a_client_applies_to_two_programs_and_sees_both(journeys)
     journey.check("link an account", texts=["The code works once"])
     check_at_phone_size(journey, "link an account")
 
-    # The supervisor sees the organisation's figures, the two applications counted.
+    # The supervisor sees the organization's figures, the two applications counted.
     supervisor = journeys("supervisor")
     sign_in(supervisor, SUPERVISOR_EMAIL, passwords[SUPERVISOR_EMAIL])
     skip_to_main(supervisor.page)
-    follow(supervisor.page, "Organisation figures")
+    follow(supervisor.page, "Organization figures")
     assert path(supervisor.page) == "/navigator/figures/", supervisor.page.url
     supervisor.check("figures", texts=[f"Figures for {ORGANIZATION}", *CHOSEN.values()])
     check_at_phone_size(supervisor, "figures")

@@ -61,7 +61,7 @@ def test_production_turns_on_https_only_settings():
     assert result.stdout.split()[-5:] == ["True", "True", "True", "True", "False"]
 
 
-def test_every_response_carries_a_content_security_policy(client):
+def test_every_response_carries_a_content_security_policy(client, db):  # home reads programs
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy

@@ -83,3 +83,31 @@ def test_estimate_validation_errors(expression, path):
 def test_estimate_needs_amount():
     with pytest.raises(RuleValidationError):
         compile_estimate({"dollars": 5}, QUESTIONS, TABLES)
+
+
+def test_explanation_and_source_travel_with_the_amount():
+    expression = {
+        "amount": {"dollars": 50},
+        "explanation": {"en": "A flat $50.", "es": "Un monto fijo de $50."},
+        "source": {"citation": "City page", "url": "https://example.org/"},
+    }
+    value = estimate(expression, {})
+    assert value.amount_cents == 5000
+    assert value.explained("es") == "Un monto fijo de $50."
+    assert value.explained("fr") == "A flat $50."  # falls back to English
+    assert value.source == {"citation": "City page", "url": "https://example.org/"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "path"),
+    [
+        ({"explanation": "plain text"}, "$.explanation"),
+        ({"explanation": {"es": "solo español"}}, "$.explanation"),
+        ({"source": {"url": "https://example.org/"}}, "$.source"),
+        ({"source": {"citation": ""}}, "$.source"),
+    ],
+)
+def test_explanation_and_source_are_checked(extra, path):
+    with pytest.raises(RuleValidationError) as caught:
+        compile_estimate({"amount": {"dollars": 5}, **extra}, QUESTIONS, TABLES)
+    assert path in [error.path for error in caught.value.errors]

@@ -231,3 +231,23 @@ def test_income_rule_from_support_eligible_reason():
         "Your household's monthly income, $5,359, is at or below the limit of $5,359 for a "
         "household of 4" + H25 + "."
     ]
+
+
+def test_reason_keys_name_the_answers_each_reason_prints():
+    from tests.eligibility.support import compile_ as _compile
+
+    rule = {
+        "all": [
+            {"gte": [{"age": "applicant.birth_date"}, {"value": 18}]},
+            {"lte": [{"answer": "household.income_monthly"}, {"dollars": 3000}]},
+        ]
+    }
+    answers = {"applicant.birth_date": "1990-01-01", "household.income_monthly": 100000}
+    evaluation = _compile(rule).evaluate(answers, as_of="2025-06-01", explain_keys=True)
+    assert evaluation.outcome == "eligible"
+    assert evaluation.reason_keys == [["applicant.birth_date"], ["household.income_monthly"]]
+    assert len(evaluation.reasons) == 2
+    # Without the flag the hot path leaves them out.
+    assert _compile(rule).evaluate(answers, as_of="2025-06-01").reason_keys is None
+    unknown = _compile(rule).evaluate({}, as_of="2025-06-01", explain_keys=True)
+    assert unknown.reason_keys == [[] for _ in unknown.reasons]

@@ -64,3 +64,34 @@ def test_label_subjects():
     assert messages.subject_from_label("Are you a veteran?", "en") == (
         "Your answer to “Are you a veteran?”"
     )
+
+
+def test_reasons_read_option_labels_and_an_empty_selection_as_none():
+    from eligibility.engine import QuestionInfo, compile_rule
+    from tests.eligibility.support import TABLES
+
+    benefits = QuestionInfo(
+        "benefits.current",
+        "multiple_choice",
+        {"en": "Benefits you receive", "es": "Los beneficios que recibe"},
+        options=["snap", "ssi"],
+        option_labels={
+            "en": {"snap": "Basic Food (SNAP)", "ssi": "SSI"},
+            "es": {"snap": "Basic Food (SNAP, cupones)"},
+        },
+    )
+    rule = compile_rule(
+        {"in": [{"answer": "benefits.current"}, ["snap", "ssi"]]},
+        {"benefits.current": benefits},
+        TABLES,
+    )
+    [reason] = rule.evaluate({"benefits.current": ["snap"]}, as_of="2025-06-01").reasons
+    assert reason == (
+        "Benefits you receive, Basic Food (SNAP), includes at least one of: "
+        "Basic Food (SNAP) or SSI."
+    )
+    [none] = rule.evaluate({"benefits.current": []}, as_of="2025-06-01").reasons
+    assert none.startswith("Benefits you receive, none, includes none of:")
+    [es] = rule.evaluate({"benefits.current": []}, as_of="2025-06-01", language="es").reasons
+    assert "ninguna" in es and "Basic Food (SNAP, cupones) o SSI" in es
+    assert "snap" not in reason.replace("SNAP", "")

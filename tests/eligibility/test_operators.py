@@ -52,7 +52,10 @@ def test_in_on_multiple_choice_means_any_selected():
     rule = {"in": [{"answer": "applicant.benefits"}, ["SNAP", "SSI"]]}
     assert outcome(rule, {"applicant.benefits": ["TANF", "SSI"]}) == "eligible"
     assert outcome(rule, {"applicant.benefits": ["TANF"]}) == "ineligible"
-    assert outcome(rule, {"applicant.benefits": []}) == "unknown"
+    # An empty selection is the answer "none of these"; only an absent answer is unknown.
+    assert outcome(rule, {"applicant.benefits": []}) == "ineligible"
+    assert outcome(rule, {}) == "unknown"
+    assert outcome(rule, {"applicant.benefits": None}) == "unknown"
     not_rule = {"not_in": [{"answer": "applicant.benefits"}, ["SNAP"]]}
     assert outcome(not_rule, {"applicant.benefits": ["TANF"]}) == "eligible"
 

@@ -190,7 +190,8 @@ def test_compiled_code_agrees_with_a_reference_interpreter(rule, answers, as_of)
 
 
 def _blank(value):
-    return value is None or value == "" or value == []
+    # [] is an answer ("none of these", "nobody else"); only None and "" are not.
+    return value is None or value == ""
 
 
 def _age(value, as_of):

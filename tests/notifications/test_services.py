@@ -94,6 +94,7 @@ def test_writing_the_same_cause_twice_owes_one_message():
         for _ in range(2):
             services.notify_resident(
                 applicant=applicant,
+                destinations=[("email", "ana@example.org")],
                 kind="renewal",
                 cause="renewal:1",
                 language="en",
@@ -107,6 +108,7 @@ def test_notify_resident_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError, match="inside its cause's transaction"):
         services.notify_resident(
             applicant=ApplicantFactory(),
+            destinations=[("email", "ana@example.org")],
             kind="renewal",
             cause="renewal:2",
             language="en",
@@ -262,11 +264,21 @@ def test_an_unknown_sms_backend_is_a_dead_row_not_a_crash(settings):
     assert "Unexpected error" in Notification.objects.get(pk=notification.pk).last_error
 
 
-def test_resident_destinations_is_the_email_they_gave():
-    assert services.resident_destinations(ApplicantFactory(email="x@example.org")) == [
+def test_destinations_follow_the_residents_chosen_way_of_contact():
+    from applicants.contact import notification_destinations
+    from applicants.models import Answer
+
+    assert notification_destinations(ApplicantFactory(email="x@example.org")) == [
         ("email", "x@example.org")
     ]
-    assert services.resident_destinations(ApplicantFactory(email="")) == []
+    assert notification_destinations(ApplicantFactory(email="")) == []
+    texter = ApplicantFactory(email="x@example.org")
+    Answer.objects.create(applicant=texter, question_key="contact.preference", value="text")
+    Answer.objects.create(applicant=texter, question_key="contact.phone", value="2065550123")
+    assert notification_destinations(texter) == [("sms", "2065550123")]
+    silent = ApplicantFactory(email="x@example.org")
+    Answer.objects.create(applicant=silent, question_key="contact.preference", value="none")
+    assert notification_destinations(silent) == []
 
 
 def test_events_are_append_only(submit):

@@ -401,7 +401,7 @@ def test_static_has_no_value():
     [
         (q("currency"), 290000, "$2,900", "$2,900"),
         (q("currency"), 290050, "$2,900.50", "$2,900.50"),
-        (q("date"), "2026-03-12", "12 March 2026", "12 de marzo de 2026"),
+        (q("date"), "2026-03-12", "March 12, 2026", "12 de marzo de 2026"),
         (q("yes_no"), True, "Yes", "Sí"),
         (q("single_choice", options=CHOICES), "rent", "Rent", "Alquiler"),
         (q("multiple_choice", options=CHOICES), ["rent", "food"], "Rent, Food", "Alquiler, Comida"),
@@ -470,7 +470,7 @@ def test_mask_and_display_value():
     assert display_value(phone, "2065550100", can_view_sensitive=False) == "•••• 0100"
     assert display_value(phone, "2065550100", can_view_sensitive=True) == "(206) 555-0100"
     not_sensitive = q("date")
-    assert display_value(not_sensitive, "1990-01-01", can_view_sensitive=False) == "1 January 1990"
+    assert display_value(not_sensitive, "1990-01-01", can_view_sensitive=False) == "January 1, 1990"
     assert display_value(q("date", sensitive=True), "1990-01-01", can_view_sensitive=False) == (
         "Hidden"
     )

@@ -52,7 +52,7 @@ class Command(BaseCommand):
         # Role groups and caseworker/supervisor accounts for two agencies (agencies.demo).
         for username, password, description in demo_staff_create():
             lines.append(f"  {username:<14} {password:<14} {description}")
-        # A partner organisation with a navigator and a supervisor (applicants.partner_demo):
+        # A partner organization with a navigator and a supervisor (applicants.partner_demo):
         # they sign in with their email address at /account/sign-in/, not in the admin.
         for email, password, description in demo_partners_create():
             lines.append(f"  {email:<14} {password:<14} {description}")
