@@ -21,6 +21,7 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,7 +109,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         "applicant_name",
         "program",
         "submitted_at",
-        "status",
+        "status_flag",
         "assignee",
         "days_waiting",
     ]
@@ -166,6 +167,16 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("applicant"))
     def applicant_name(self, application):
         return " ".join(filter(None, [application.name_first, application.name_last])) or "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_flag(self, application):
+        # A resident's answer to a request is what the caseworker asked for: make it stand out.
+        if application.status == Status.RESUBMITTED:
+            return format_html(
+                '<strong class="resubmitted">{}</strong>',
+                gettext("Resubmitted: response received"),
+            )
+        return application.get_status_display()
 
     @admin.display(description=_("days waiting"), ordering="submitted_at")
     def days_waiting(self, application):
@@ -434,6 +445,9 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     acting_user=request.user,
+                    resident_message=form.cleaned_data["resident_message"],
+                    requested_documents=form.cleaned_data.get("requested_documents") or [],
+                    requested_questions=form.cleaned_data.get("requested_questions") or [],
                 )
             except InvalidStatusTransition as error:
                 # The queue moved between page load and submit (someone else decided it).

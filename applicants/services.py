@@ -26,6 +26,14 @@ class SubmissionNotAllowed(ValidationError):
     """The chosen programs cannot be applied to as they stand (closed, refused, incomplete)."""
 
 
+class ApplicationAlreadyOpen(SubmissionNotAllowed):
+    """The resident already has an open (or approved) application to one of the programs."""
+
+    def __init__(self, message, *, applications):
+        super().__init__(message)
+        self.applications = applications
+
+
 # Profiles -----------------------------------------------------------------------------
 
 
@@ -210,6 +218,7 @@ def submission_create(
         return existing
     if not programs:
         raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
+    submission_refuse_duplicates(applicant=applicant, programs=programs, language=language)
 
     with transaction.atomic():
         try:
@@ -280,6 +289,35 @@ def submission_create(
         transaction.on_commit(lambda: _queue_confirmation_email(submission.pk))
     logger.info("submission %s: %d applications", submission.reference, len(applications))
     return submission
+
+
+def submission_refuse_duplicates(*, applicant: Applicant, programs, language: str = "en") -> None:
+    """Raise `ApplicationAlreadyOpen` when the resident has an application to one of
+    `programs` that is neither denied nor withdrawn, unless that program's published
+    version allows re-application."""
+    from applicants.selectors import open_applications_by_program
+
+    open_ones = open_applications_by_program(
+        applicant=applicant, program_ids=[program.pk for program in programs]
+    )
+    if not open_ones:
+        return
+    applications = list(open_ones.values())
+    raise ApplicationAlreadyOpen(
+        [
+            _(
+                "You already applied to %(program)s (%(reference)s, %(status)s). You can "
+                "follow that application or withdraw it; a new one is not needed."
+            )
+            % {
+                "program": application.program.text("name", language),
+                "reference": application.reference,
+                "status": application.get_status_display(),
+            }
+            for application in applications
+        ],
+        applications=applications,
+    )
 
 
 def _existing_submission(*, applicant: Applicant, submit_token: str) -> Submission | None:

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from agencies.review_models import AuditEvent
 from agencies.workflow import Status
+from applicants.followup import application_followup
 from applicants.models import Application
 from programs.models import QuestionType
 from programs.question_types import display_value, format_value
@@ -206,6 +207,10 @@ def application_pdf_context(application: Application, *, options: PdfOptions, sc
         ),
         "eligibility": _eligibility(application),
         "history": _history(application, options),
+        # The resident's copy also carries what they were told and what they replied.
+        "followup": None
+        if options.staff
+        else application_followup(application=application, language=language or "en"),
         "staff": options.staff,
         "generated_at": timezone.localtime(),
         "LANGUAGE_CODE": (language or translation.get_language() or "en"),
