@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from agencies.review_models import ResidentNotification
+from applicants.followup import application_followup
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,12 @@ def send_status_email(notification_id: int) -> str:
     with transaction.atomic():
         notification = (
             ResidentNotification.objects.select_for_update(of=("self",))
-            .select_related("application", "application__program")
+            .select_related(
+                "application",
+                "application__program",
+                "application__program__agency",
+                "application__program_version",
+            )
             .filter(pk=notification_id)
             .first()
         )
@@ -46,6 +52,10 @@ def send_status_email(notification_id: int) -> str:
         application = notification.application
         with translation.override(notification.language):
             context = {
+                # The same account of the decision, contact and next steps as the page.
+                "followup": application_followup(
+                    application=application, language=notification.language
+                ),
                 "application": application,
                 "program_name": application.program.text("name", notification.language),
                 "status_label": application.Status(notification.status).label,

@@ -240,3 +240,35 @@ def test_respond_page_in_spanish(client, world):
     assert "Responder al pedido de la agencia" in html
     assert "Su respuesta a la agencia" in html
     assert "Enviar a la agencia" in html
+
+
+def test_denial_email_carries_the_message_appeal_and_contact_in_spanish(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    from programs.models import ProgramVersion
+    from tests.agencies.review_support import make_application
+
+    ProgramVersion.objects.filter(pk=world.version_a.pk).update(
+        appeal="Call within 90 days.", translations={"es": {"appeal": "Llame en 90 días."}}
+    )
+    world.agency_a.phone = "206-555-0199"
+    world.agency_a.hours = "9 to 5"
+    world.agency_a.translations = {"es": {"hours": "de 9 a 5"}}
+    world.agency_a.save()
+    app = make_application(world.program_a, world.version_a, language="es", email="es@x.org")
+    review_services.application_set_status(
+        application=app, status=Status.IN_REVIEW, acting_user=world.caseworker_a
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        review_services.application_set_status(
+            application=app,
+            status=Status.DENIED,
+            note="INTERNAL reason",
+            resident_message="Sus ingresos superan el límite.",
+            acting_user=world.caseworker_a,
+        )
+    body = mailoutbox[-1].body
+    assert "Sus ingresos superan el límite." in body
+    assert "Cómo apelar: Llame en 90 días." in body
+    assert "206-555-0199" in body and "de 9 a 5" in body
+    assert "INTERNAL" not in body
