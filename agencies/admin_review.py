@@ -413,6 +413,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                 )
             ],
             "history": selectors.application_history(application=application),
+            "resident_updates": list(application.updates.order_by("created_at", "pk")),
             "notifications": selectors.resident_status_updates(application=application),
             "can_change": can_change,
             "can_assign": can_assign,

@@ -127,6 +127,9 @@ def test_guest_uploads_corrects_replies_and_resubmits(
     client.force_login(world.caseworker_a)
     queue = client.get(reverse("admin:applicants_application_changelist")).content.decode()
     assert '<strong class="resubmitted">Resubmitted: response received</strong>' in queue
+    review = client.get(reverse("admin:applicants_application_change", args=[app.pk]))
+    review = review.content.decode()
+    assert "Messages with the resident" in review and "my hours went down" in review
 
 
 def test_answers_not_requested_are_refused_and_nothing_changes(world):
