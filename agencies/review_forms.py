@@ -67,9 +67,10 @@ class StatusChangeForm(forms.Form):
             target.append((question.key, question.label))
         self.fields["requested_documents"].choices = documents
         self.fields["requested_questions"].choices = others
-        if Status.MORE_INFO_NEEDED not in allowed_transitions(application.status):
-            del self.fields["requested_documents"]
-            del self.fields["requested_questions"]
+        asking_possible = Status.MORE_INFO_NEEDED in allowed_transitions(application.status)
+        for name in ("requested_documents", "requested_questions"):
+            if not asking_possible or not self.fields[name].choices:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

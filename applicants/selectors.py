@@ -74,7 +74,7 @@ def submission_for_applicant(*, applicant: Applicant | None, reference: str) -> 
 
 
 def open_applications_by_program(
-    *, applicant: Applicant | None, program_ids=None
+    *, applicant: Applicant | None, program_ids=None, exclude_submit_token: str = ""
 ) -> dict[int, Application]:
     """{program id: the resident's newest application still open (or approved)} for the
     programs whose published version does not allow re-application. One query."""
@@ -93,6 +93,8 @@ def open_applications_by_program(
     )
     if program_ids is not None:
         queryset = queryset.filter(program_id__in=list(program_ids))
+    if exclude_submit_token:
+        queryset = queryset.exclude(submission__submit_token=exclude_submit_token)
     # Oldest first, so the newest open application of a program wins.
     return {application.program_id: application for application in queryset}
 

@@ -206,7 +206,9 @@ def submission_create(
     organisation) who submitted on the resident's behalf, for the agencies to see.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
-    refuses residents found ineligible (gating) or lacks a required answer.
+    refuses residents found ineligible (gating) or lacks a required answer, and its
+    subclass `ApplicationAlreadyOpen` when the resident already has an open application
+    to one of the programs (see `submission_refuse_duplicates`).
     """
     from applicants.screening import answers_for_screening
     from applicants.selectors import applicant_answers, published_versions
@@ -218,9 +220,11 @@ def submission_create(
         return existing
     if not programs:
         raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
-    submission_refuse_duplicates(applicant=applicant, programs=programs, language=language)
 
     with transaction.atomic():
+        submission_refuse_duplicates(
+            applicant=applicant, programs=programs, language=language, submit_token=submit_token
+        )
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
@@ -291,14 +295,25 @@ def submission_create(
     return submission
 
 
-def submission_refuse_duplicates(*, applicant: Applicant, programs, language: str = "en") -> None:
+def submission_refuse_duplicates(
+    *, applicant: Applicant, programs, language: str = "en", submit_token: str = ""
+) -> None:
     """Raise `ApplicationAlreadyOpen` when the resident has an application to one of
     `programs` that is neither denied nor withdrawn, unless that program's published
-    version allows re-application."""
+    version allows re-application.
+
+    Call it inside the submission's transaction: it locks the applicant's row, so two
+    submissions by the same resident (two tabs, two devices) are checked one after the
+    other. Applications of the submission with `submit_token` do not count: a resent form
+    is answered with that submission, not refused.
+    """
     from applicants.selectors import open_applications_by_program
 
+    list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk"))
     open_ones = open_applications_by_program(
-        applicant=applicant, program_ids=[program.pk for program in programs]
+        applicant=applicant,
+        program_ids=[program.pk for program in programs],
+        exclude_submit_token=submit_token,
     )
     if not open_ones:
         return
