@@ -23,6 +23,7 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -114,7 +115,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         "applicant_name",
         "program",
         "submitted_at",
-        "status",
+        "status_flag",
         "assignee",
         "days_waiting",
     ]
@@ -172,6 +173,16 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("applicant"))
     def applicant_name(self, application):
         return " ".join(filter(None, [application.name_first, application.name_last])) or "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_flag(self, application):
+        # A resident's answer to a request is what the caseworker asked for: make it stand out.
+        if application.status == Status.RESUBMITTED:
+            return format_html(
+                '<strong class="resubmitted">{}</strong>',
+                gettext("Resubmitted: response received"),
+            )
+        return application.get_status_display()
 
     @admin.display(description=_("days waiting"), ordering="submitted_at")
     def days_waiting(self, application):
@@ -380,6 +391,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                 )
             ],
             "history": selectors.application_history(application=application),
+            "resident_updates": list(application.updates.order_by("created_at", "pk")),
             "notifications": selectors.resident_status_updates(application=application),
             "can_change": can_change,
             "can_assign": can_assign,
@@ -412,6 +424,9 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     acting_user=request.user,
+                    resident_message=form.cleaned_data["resident_message"],
+                    requested_documents=form.cleaned_data.get("requested_documents") or [],
+                    requested_questions=form.cleaned_data.get("requested_questions") or [],
                 )
             except InvalidStatusTransition as error:
                 # The queue moved between page load and submit (someone else decided it).

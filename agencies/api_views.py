@@ -197,9 +197,12 @@ def application_status(request, reference):
         return _errors([{"path": "$", "message": "The body must be a JSON object."}])
     errors = [
         {"path": f"$.{name}", "message": "Unknown field."}
-        for name in sorted(set(body) - {"status", "note"})
+        for name in sorted(set(body) - {"status", "note", "resident_message"})
     ]
     status, note = body.get("status"), body.get("note", "")
+    resident_message = body.get("resident_message", "")
+    if not isinstance(resident_message, str):
+        errors.append({"path": "$.resident_message", "message": "Must be text."})
     if not isinstance(status, str) or status not in Status.values:
         errors.append(
             {"path": "$.status", "message": f"Required; one of {', '.join(Status.values)}."}
@@ -212,7 +215,11 @@ def application_status(request, reference):
     try:
         with transaction.atomic():
             application = application_set_status(
-                application=application, status=status, note=note, acting_user=None
+                application=application,
+                status=status,
+                note=note,
+                resident_message=resident_message,
+                acting_user=None,
             )
             # The status change is recorded as made by "system"; this note says which of
             # the agency's systems it was.

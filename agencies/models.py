@@ -17,6 +17,13 @@ class Agency(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Public contact details, shown to residents with every decision so "contact the
+    # agency" always says how.
+    phone = models.CharField(_("public phone"), max_length=40, blank=True)
+    address = models.TextField(_("public address"), blank=True)
+    hours = models.TextField(_("opening hours"), blank=True)
+    # Other languages of the address and hours: {"es": {"address": "...", "hours": "..."}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -26,6 +33,11 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def text(self, field: str, language: str | None = None) -> str:
+        from programs.models import translated
+
+        return translated(self, field, language)
 
 
 def new_webhook_secret() -> str:
@@ -150,6 +162,12 @@ class Delivery(models.Model):
         Status.DELIVERED: set(),
         Status.RESOLVED: set(),
     }
+
+    class Event(models.TextChoices):
+        SUBMITTED = "application.submitted", _("Application submitted")
+        RESUBMITTED = "application.resubmitted", _("Resident answered a request")
+        WITHDRAWN = "application.withdrawn", _("Resident withdrew the application")
+
     CLAIMABLE = (Status.PENDING, Status.FAILED)
     FINISHED = (Status.DELIVERED, Status.RESOLVED)
 
@@ -158,6 +176,14 @@ class Delivery(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="deliveries")
     channel = models.ForeignKey(AgencyChannel, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.CharField(
+        _("event"), max_length=40, choices=Event.choices, default=Event.SUBMITTED
+    )
+    # The audit event a follow-up delivery reports (a withdrawal, a response); it makes
+    # each follow-up unique per channel, as the submission is unique per application.
+    audit_event = models.ForeignKey(
+        "agencies.AuditEvent", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Sent as the Idempotency-Key / X-CiviPortal-Delivery header: the receiver's dedupe key.
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
     status = models.CharField(
@@ -181,7 +207,19 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "channel"], name="one_delivery_per_application_channel"
+                fields=["application", "channel"],
+                condition=models.Q(event="application.submitted"),
+                name="one_delivery_per_application_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "audit_event"],
+                condition=models.Q(audit_event__isnull=False),
+                name="one_delivery_per_channel_audit_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event="application.submitted")
+                | models.Q(audit_event__isnull=False),
+                name="delivery_follow_up_has_audit_event",
             ),
             models.CheckConstraint(
                 condition=models.Q(

@@ -19,10 +19,35 @@ class StatusChangeForm(forms.Form):
         label=_("Note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Required for a denial or a request for more information."),
+        help_text=_(
+            "Internal: only staff see it. Required for a denial or a request for more information."
+        ),
+    )
+    resident_message = forms.CharField(
+        label=_("Message to the resident"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Shown on the resident's application page and in their email: why it was "
+            "decided, or what is needed."
+        ),
+    )
+    requested_documents = forms.MultipleChoiceField(
+        label=_("Documents needed"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("With more information needed: the resident can upload these."),
+    )
+    requested_questions = forms.MultipleChoiceField(
+        label=_("Answers to correct"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("With more information needed: the resident can answer these again."),
     )
 
     def __init__(self, *args, application, **kwargs):
+        from programs.models import Question, QuestionType
+
         super().__init__(*args, **kwargs)
         self.application = application
         self.fields["status"].choices = [
@@ -30,6 +55,22 @@ class StatusChangeForm(forms.Form):
             for value, label in Status.choices
             if value in allowed_transitions(application.status)
         ]
+        questions = (
+            Question.objects.filter(screen_uses__screen__version_id=application.program_version_id)
+            .exclude(type__in=[QuestionType.STATIC, QuestionType.HOUSEHOLD_MEMBERS])
+            .distinct()
+            .order_by("key")
+        )
+        documents, others = [], []
+        for question in questions:
+            target = documents if question.type == QuestionType.FILE else others
+            target.append((question.key, question.label))
+        self.fields["requested_documents"].choices = documents
+        self.fields["requested_questions"].choices = others
+        asking_possible = Status.MORE_INFO_NEEDED in allowed_transitions(application.status)
+        for name in ("requested_documents", "requested_questions"):
+            if not asking_possible or not self.fields[name].choices:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
@@ -42,6 +83,10 @@ class StatusChangeForm(forms.Form):
             except InvalidStatusTransition as error:
                 field = "note" if status in NOTE_REQUIRED else "status"
                 self.add_error(field, str(error))
+        if status != Status.MORE_INFO_NEEDED:
+            # Only a request for information names what is needed.
+            cleaned["requested_documents"] = []
+            cleaned["requested_questions"] = []
         return cleaned
 
 

@@ -81,6 +81,7 @@ class AuditEvent(AppendOnlyModel):
         NOTIFICATION_SENT = "notification_sent", _("Resident notified")
         API_KEY_CREATED = "api_key_created", _("API key created")
         API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+        RESIDENT_RESPONDED = "resident_responded", _("Resident answered a request")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

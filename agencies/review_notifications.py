@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.review_models import AuditEvent, ProgramStatusMessage, ResidentNotification
 from agencies.workflow import Status
+from applicants.followup import application_followup
 from applicants.models import Application
 
 # Said to the resident when the program has not written its own message for a status.
@@ -55,6 +56,8 @@ def _render_status_message(
 
     with translation.override(language):
         context = {
+            # The same account of the decision, contact and next steps as the page.
+            "followup": application_followup(application=application, language=language),
             "application": application,
             "program_name": application.program.text("name", language),
             "status_label": Application.Status(status).label,
@@ -97,13 +100,22 @@ def _status_outbox_write(*, application: Application, event_id: int, status: str
     return next((row for row in rows if row.channel == "email"), rows[0] if rows else None)
 
 
-def status_notification_create(*, application: Application, event: AuditEvent) -> None:
+def status_notification_create(
+    *, application: Application, event: AuditEvent, resident_message: str = ""
+) -> None:
     """Record what the resident is told (the caseworker-facing ResidentNotification) and
     write the message itself to the notification outbox, in the status change's own
     transaction: it is sent after commit, never while the application row is locked."""
     language = (application.submission.language or "en").split("-")[0]
     status = event.after["status"]
-    message = status_message_for_resident(application=application, status=status, language=language)
+    message = "\n\n".join(
+        part
+        for part in (
+            status_message_for_resident(application=application, status=status, language=language),
+            resident_message,  # what the caseworker wrote to this resident
+        )
+        if part
+    )
     outbox = _status_outbox_write(
         application=application, event_id=event.pk, status=status, message=message,
         language=language,

@@ -24,7 +24,7 @@ from agencies.workflow import (
     Status,
     check_transition,
 )
-from applicants.models import Application
+from applicants.models import Application, ApplicationUpdate
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_MAX_ROWS = 5000
@@ -73,9 +73,22 @@ def audit_record(
     )
 
 
-def _set_status(*, application: Application, status: str, note: str, acting_user) -> AuditEvent:
-    """Change one locked application's status; the caller holds the transaction."""
+def _set_status(
+    *,
+    application: Application,
+    status: str,
+    note: str,
+    acting_user,
+    resident_message: str = "",
+    requested_documents=(),
+    requested_questions=(),
+) -> AuditEvent:
+    """Change one locked application's status; the caller holds the transaction.
+
+    `note` is internal; `resident_message` is what the resident reads (history, email).
+    """
     check_transition(current=application.status, requested=status, note=note)
+    resident_message = (resident_message or "").strip()
     before = application.status
     application.status = status
     application.status_changed_at = timezone.now()
@@ -88,7 +101,17 @@ def _set_status(*, application: Application, status: str, note: str, acting_user
         after={"status": status},
         note=note.strip(),
     )
-    status_notification_create(application=application, event=event)
+    ApplicationUpdate.objects.create(
+        application=application,
+        kind=ApplicationUpdate.Kind.STATUS,
+        status=status,
+        message=resident_message,
+        requested_documents=list(requested_documents),
+        requested_questions=list(requested_questions),
+    )
+    status_notification_create(
+        application=application, event=event, resident_message=resident_message
+    )
     return event
 
 
@@ -100,16 +123,35 @@ def _locked(queryset):
 
 @transaction.atomic
 def application_set_status(
-    *, application: Application, status: str, note: str = "", acting_user
+    *,
+    application: Application,
+    status: str,
+    note: str = "",
+    acting_user,
+    resident_message: str = "",
+    requested_documents=(),
+    requested_questions=(),
 ) -> Application:
     """Move `application` to `status`, recording who did it and why, and queue the
     resident's email on commit.
 
-    Raises `InvalidStatusTransition` for a move the workflow does not allow and
+    `note` stays internal; `resident_message` is shown to the resident (their page, the
+    email, the PDF). Asking for more information may name what is needed: file question
+    keys in `requested_documents`, other question keys in `requested_questions`.
+
+    Raises `InvalidStatusTransition` for a move the workflow does not allow,
     `NoteRequired` (a subclass) when the move needs a note and none was given.
     """
     locked = _locked(Application.objects).get(pk=application.pk)
-    _set_status(application=locked, status=status, note=note or "", acting_user=acting_user)
+    _set_status(
+        application=locked,
+        status=status,
+        note=note or "",
+        acting_user=acting_user,
+        resident_message=resident_message,
+        requested_documents=requested_documents,
+        requested_questions=requested_questions,
+    )
     application.status = locked.status
     application.status_changed_at = locked.status_changed_at
     return locked

@@ -155,6 +155,42 @@ def _send_route_submission(submission_id: int) -> None:
     ).update(queued_for=timezone.now())
 
 
+def deliveries_create_for_event(*, application, event: str, audit_event) -> list[Delivery]:
+    """Write the outbox rows telling `application`'s agency about a follow-up `event`
+    (the resident withdrew, or answered a request), one per active channel, and queue
+    them on commit. Call it inside the transaction of the action it reports; the audit
+    event makes each row unique per channel, so a repeated call cannot double it."""
+    agency_id = application.program.agency_id
+    channels = _channels_by_agency({agency_id})[agency_id]
+    now = timezone.now()
+    with transaction.atomic():
+        deliveries = Delivery.objects.bulk_create(
+            [
+                Delivery(
+                    application=application,
+                    agency_id=agency_id,
+                    channel=channel,
+                    event=event,
+                    audit_event=audit_event,
+                    next_attempt_at=now,
+                )
+                for channel in channels
+            ]
+        )
+        DeliveryEvent.objects.bulk_create(
+            [
+                DeliveryEvent(delivery=delivery, action=Action.CREATED, to_status=Status.PENDING)
+                for delivery in deliveries
+            ]
+        )
+        rows = [
+            (delivery.pk, channel.kind)
+            for delivery, channel in zip(deliveries, channels, strict=True)
+        ]
+        transaction.on_commit(partial(deliveries_enqueue, deliveries=rows))
+    return deliveries
+
+
 def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: float = 0) -> int:
     """Send a `deliver` message for each `(delivery_id, channel_kind)` to its channel's
     queue and note when it is due. Stops at the first broker error (logged): what was not
@@ -189,7 +225,9 @@ def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: floa
 def submission_route(*, submission_id: int) -> int:
     """Fan a committed submission out into one `deliver` task per due delivery."""
     rows = Delivery.objects.filter(
-        application__submission_id=submission_id, status__in=Delivery.CLAIMABLE
+        application__submission_id=submission_id,
+        event=Delivery.Event.SUBMITTED,
+        status__in=Delivery.CLAIMABLE,
     ).values_list("pk", "channel__kind")
     return deliveries_enqueue(deliveries=list(rows))
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies import api_views, views
+from agencies import api_views, resident_views, views
 
 app_name = "agencies"
 
@@ -9,6 +9,16 @@ urlpatterns = [
         "my/applications/<ref:reference>/pdf/",
         views.resident_application_download,
         name="resident_application_pdf",
+    ),
+    path(
+        "my/applications/<str:reference>/respond/",
+        resident_views.resident_application_respond,
+        name="resident_application_respond",
+    ),
+    path(
+        "my/applications/<str:reference>/withdraw/",
+        resident_views.resident_application_withdraw,
+        name="resident_application_withdraw",
     ),
     path("api/v1/applications", api_views.applications_list, name="api_applications"),
     path(

@@ -165,6 +165,44 @@ class Application(models.Model):
     def __str__(self):
         return self.reference
 
+    # After a denial or a withdrawal a resident may apply again; anything else is still
+    # open (or approved) and a second application would be a duplicate.
+    REAPPLY_ALLOWED_AFTER = frozenset({Status.DENIED, Status.WITHDRAWN})
+
+
+class ApplicationUpdate(models.Model):
+    """One entry of what the resident sees of their application's history: a status change
+    with the message the caseworker wrote to them (kept apart from internal notes), a
+    request for information naming what is needed, or the resident's own reply.
+
+    Written by the services that change an application, in the same transaction."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status changed")
+        REPLY = "reply", _("Your reply")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="updates", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Application.Status.choices)
+    message = models.TextField(_("message to the resident"), blank=True)
+    # A request for information names what is needed: file question keys (documents) and
+    # other question keys (answers to correct).
+    requested_documents = models.JSONField(_("documents requested"), default=list, blank=True)
+    requested_questions = models.JSONField(_("answers requested"), default=list, blank=True)
+    # A reply that corrected answers keeps the snapshot it replaced.
+    replaced_answers = models.JSONField(_("answers before the reply"), null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("application update")
+        verbose_name_plural = _("application updates")
+
+    def __str__(self):
+        return f"{self.application_id}: {self.kind} {self.status}"
+
 
 # Community navigators' models (partner organizations, clients, link codes, access trail)
 # live in their own module; importing them here registers them with the applicants app.

@@ -5,7 +5,7 @@ resident journey walks through. Every read that grows with rows lives here, with
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from applicants.models import Answer, Applicant, Application, Submission
+from applicants.models import Answer, Applicant, Application, ApplicationUpdate, Submission
 from programs.models import Program, ProgramVersion, Screen, ScreenQuestion
 from programs.selectors import in_effect, newest_per_program
 
@@ -71,7 +71,7 @@ def applications_for_applicant(*, applicant: Applicant | None) -> QuerySet[Appli
         return Application.objects.none()
     return (
         Application.objects.filter(submission__applicant=applicant)
-        .select_related("program", "submission", "program_version")
+        .select_related("program", "program__agency", "submission", "program_version")
         .order_by("-submitted_at", "reference")
     )
 
@@ -108,3 +108,45 @@ def submission_by_status_token(*, token: str) -> Submission:
         )
     )
     return get_object_or_404(queryset, reference=reference or "")
+def open_applications_by_program(
+    *, applicant: Applicant | None, program_ids=None, exclude_submit_token: str = ""
+) -> dict[int, Application]:
+    """{program id: the resident's newest application still open (or approved)} for the
+    programs whose published version does not allow re-application. One query."""
+    if applicant is None or applicant.pk is None:
+        return {}
+    queryset = (
+        Application.objects.filter(submission__applicant=applicant)
+        .exclude(status__in=Application.REAPPLY_ALLOWED_AFTER)
+        .exclude(
+            program_id__in=ProgramVersion.objects.filter(
+                status=ProgramVersion.Status.PUBLISHED, allows_reapplication=True
+            ).values("program_id")
+        )
+        .select_related("program")
+        .order_by("submitted_at", "pk")
+    )
+    if program_ids is not None:
+        queryset = queryset.filter(program_id__in=list(program_ids))
+    if exclude_submit_token:
+        queryset = queryset.exclude(submission__submit_token=exclude_submit_token)
+    # Oldest first, so the newest open application of a program wins.
+    return {application.program_id: application for application in queryset}
+
+
+def application_history(*, application: Application) -> list[ApplicationUpdate]:
+    """What the resident sees of the application's history, oldest first."""
+    return list(application.updates.order_by("created_at", "pk"))
+
+
+def open_request(*, application: Application) -> ApplicationUpdate | None:
+    """The request for information the resident has not answered yet, if any."""
+    if application.status != Application.Status.MORE_INFO_NEEDED:
+        return None
+    return (
+        application.updates.filter(
+            kind=ApplicationUpdate.Kind.STATUS, status=Application.Status.MORE_INFO_NEEDED
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -27,6 +27,14 @@ class SubmissionNotAllowed(ValidationError):
     """The chosen programs cannot be applied to as they stand (closed, refused, incomplete)."""
 
 
+class ApplicationAlreadyOpen(SubmissionNotAllowed):
+    """The resident already has an open (or approved) application to one of the programs."""
+
+    def __init__(self, message, *, applications):
+        super().__init__(message)
+        self.applications = applications
+
+
 # Profiles -----------------------------------------------------------------------------
 
 
@@ -233,7 +241,9 @@ def submission_create(
     versions in effect now.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
-    refuses residents found ineligible (gating) or lacks a required answer.
+    refuses residents found ineligible (gating) or lacks a required answer, and its
+    subclass `ApplicationAlreadyOpen` when the resident already has an open application
+    to one of the programs (see `submission_refuse_duplicates`).
     """
     from applicants.screening import answers_for_screening
     from applicants.selectors import applicant_answers, published_versions
@@ -247,6 +257,9 @@ def submission_create(
         raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
 
     with transaction.atomic():
+        submission_refuse_duplicates(
+            applicant=applicant, programs=programs, language=language, submit_token=submit_token
+        )
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
@@ -322,6 +335,46 @@ def submission_create(
         submission_confirmation_create(submission=submission, applications=applications)
     logger.info("submission %s: %d applications", submission.reference, len(applications))
     return submission
+
+
+def submission_refuse_duplicates(
+    *, applicant: Applicant, programs, language: str = "en", submit_token: str = ""
+) -> None:
+    """Raise `ApplicationAlreadyOpen` when the resident has an application to one of
+    `programs` that is neither denied nor withdrawn, unless that program's published
+    version allows re-application.
+
+    Call it inside the submission's transaction: it locks the applicant's row, so two
+    submissions by the same resident (two tabs, two devices) are checked one after the
+    other. Applications of the submission with `submit_token` do not count: a resent form
+    is answered with that submission, not refused.
+    """
+    from applicants.selectors import open_applications_by_program
+
+    list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk"))
+    open_ones = open_applications_by_program(
+        applicant=applicant,
+        program_ids=[program.pk for program in programs],
+        exclude_submit_token=submit_token,
+    )
+    if not open_ones:
+        return
+    applications = list(open_ones.values())
+    raise ApplicationAlreadyOpen(
+        [
+            _(
+                "You already applied to %(program)s (%(reference)s, %(status)s). You can "
+                "follow that application or withdraw it; a new one is not needed."
+            )
+            % {
+                "program": application.program.text("name", language),
+                "reference": application.reference,
+                "status": application.get_status_display(),
+            }
+            for application in applications
+        ],
+        applications=applications,
+    )
 
 
 def _existing_submission(*, applicant: Applicant, submit_token: str) -> Submission | None:

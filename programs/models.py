@@ -188,6 +188,14 @@ class ProgramVersion(models.Model):
     estimated_value = models.JSONField(_("estimated value"), default=dict, blank=True)
     # Example applicants with expected outcomes; publishing requires all to pass.
     examples = models.JSONField(_("example applicants"), default=list, blank=True)
+    # What a resident is told once decided: what happens next, how to appeal a denial.
+    next_steps = models.TextField(_("next steps after approval"), blank=True)
+    appeal = models.TextField(_("how to appeal a denial"), blank=True)
+    # Other languages: {"es": {"next_steps": "...", "appeal": "..."}}
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+    # Most benefits are one open application per resident; some (e.g. a one-off grant
+    # per season) may be applied to again while an earlier application is open.
+    allows_reapplication = models.BooleanField(_("allows re-application"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # When the version takes effect: the publishing time, or a scheduled moment. Catalog,
     # intake and screening switch to a scheduled version as soon as this has passed.
@@ -257,6 +265,9 @@ class ProgramVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def text(self, field: str, language: str | None = None) -> str:
+        return translated(self, field, language)
 
 
 class Screen(models.Model):

@@ -76,6 +76,10 @@ def program_version_create_draft(
         draft.eligibility_gating = from_version.eligibility_gating
         draft.estimated_value = from_version.estimated_value
         draft.examples = from_version.examples
+        draft.next_steps = from_version.next_steps
+        draft.appeal = from_version.appeal
+        draft.translations = from_version.translations
+        draft.allows_reapplication = from_version.allows_reapplication
     draft.save()
     if from_version is not None:
         screens = from_version.screens.order_by("order", "id").prefetch_related("screen_questions")
@@ -208,8 +212,19 @@ def program_version_archive(*, version: ProgramVersion, acting_user=None) -> Pro
 
 @transaction.atomic
 def program_version_update(*, version: ProgramVersion, **fields) -> ProgramVersion:
-    """Change a draft's rules, gating, estimate or examples; refused once published."""
-    allowed = {"eligibility_rules", "eligibility_gating", "estimated_value", "examples"}
+    """Change a draft's rules, gating, estimate, examples or what residents are told once
+    decided (next steps, appeal, their translations, re-application); refused once
+    published."""
+    allowed = {
+        "eligibility_rules",
+        "eligibility_gating",
+        "estimated_value",
+        "examples",
+        "next_steps",
+        "appeal",
+        "translations",
+        "allows_reapplication",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
@@ -287,19 +302,25 @@ def question_save_definition(*, definition: dict) -> tuple[Question, bool]:
     return question, False
 
 
+AGENCY_PUBLIC_FIELDS = ("contact_email", "website", "phone", "address", "hours", "translations")
+
+
 @transaction.atomic
-def agency_save(*, slug: str, name: str, contact_email: str = "", website: str = "") -> Agency:
-    """Create or update an agency by slug (delivery settings are left alone)."""
-    agency, created = Agency.objects.get_or_create(
-        slug=slug, defaults={"name": name, "contact_email": contact_email, "website": website}
-    )
-    if not created and (agency.name, agency.contact_email, agency.website) != (
-        name,
-        contact_email,
-        website,
-    ):
-        agency.name, agency.contact_email, agency.website = name, contact_email, website
-        agency.save(update_fields=["name", "contact_email", "website"])
+def agency_save(*, slug: str, name: str, **public) -> Agency:
+    """Create or update an agency by slug: its name and public contact details
+    (`AGENCY_PUBLIC_FIELDS`); a detail not given is left as it is. Delivery settings are
+    left alone."""
+    unknown = set(public) - set(AGENCY_PUBLIC_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown agency fields: {sorted(unknown)}")
+    values = {"name": name, **public}
+    agency, created = Agency.objects.get_or_create(slug=slug, defaults=values)
+    if not created:
+        changed = [field for field, value in values.items() if getattr(agency, field) != value]
+        if changed:
+            for field in changed:
+                setattr(agency, field, values[field])
+            agency.save(update_fields=changed)
     return agency
 
 
@@ -355,8 +376,10 @@ def program_document_import(
         agency = agency_save(
             slug=agency_data["slug"],
             name=agency_data["name"],
-            contact_email=agency_data.get("contact_email", ""),
-            website=agency_data.get("website", ""),
+            **{
+                field: agency_data.get(field, {} if field == "translations" else "")
+                for field in AGENCY_PUBLIC_FIELDS
+            },
         )
         values = {
             field: program_data.get(name, PROGRAM_DEFAULTS.get(name))
@@ -371,6 +394,11 @@ def program_document_import(
         draft.eligibility_gating = eligibility["gating"]
         draft.estimated_value = eligibility.get("estimated_value", {})
         draft.examples = program_data["examples"]
+        decision = program_data.get("decision", {})
+        draft.next_steps = decision.get("next_steps", "")
+        draft.appeal = decision.get("appeal", "")
+        draft.translations = decision.get("translations", {})
+        draft.allows_reapplication = program_data.get("allows_reapplication", False)
         draft.save()
         questions = {
             question.key: question

@@ -26,14 +26,20 @@ def admin_link(delivery) -> str:
 def build_message(delivery) -> EmailMessage:
     application = delivery.application
     program = application.program
+    names = {"reference": application.reference, "program": program.name}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("New application %(reference)s: %(program)s") % {
-            "reference": application.reference,
-            "program": program.name,
-        }
+        if delivery.event == "application.withdrawn":
+            subject = _("Application withdrawn %(reference)s: %(program)s") % names
+            opening = _("The resident withdrew their application to %(program)s.") % names
+        elif delivery.event == "application.resubmitted":
+            subject = _("Response received %(reference)s: %(program)s") % names
+            opening = _("The resident answered your request about %(program)s.") % names
+        else:
+            subject = _("New application %(reference)s: %(program)s") % names
+            opening = _("A resident has applied to %(program)s.") % names
         body = "\n".join(
             [
-                _("A resident has applied to %(program)s.") % {"program": program.name},
+                opening,
                 "",
                 _("Application reference: %(reference)s") % {"reference": application.reference},
                 _("Program: %(program)s") % {"program": program.name},

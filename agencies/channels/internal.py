@@ -26,9 +26,14 @@ def _insert_sql() -> str:
 def send(delivery) -> str:
     """Queue the delivery's application for its agency. The one-item-per-application
     constraint makes a second run (a duplicated task message) a no-op: one
-    INSERT ... ON CONFLICT DO NOTHING, which also tells whether this run queued it."""
+    INSERT ... ON CONFLICT DO NOTHING, which also tells whether this run queued it.
+
+    A follow-up event (withdrawn, resubmitted) needs nothing more: the queue shows the
+    application's current status, and a response puts it back among those waiting."""
     values = [delivery.agency_id, delivery.application_id, delivery.pk, timezone.now()]
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(), values)
         created = cursor.fetchone() is not None
+    if delivery.event != "application.submitted":
+        return f"{delivery.event}: queue shows the new status"
     return "queued" if created else "already queued"

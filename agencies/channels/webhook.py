@@ -47,7 +47,7 @@ def build_payload(delivery) -> dict:
     program = application.program
     return {
         "schema_version": SCHEMA_VERSION,
-        "event": EVENT,
+        "event": delivery.event or EVENT,
         "delivery_id": str(delivery.idempotency_key),
         "agency": {"slug": delivery.agency.slug, "name": delivery.agency.name},
         "application": {

@@ -22,6 +22,7 @@ from applicants.answer_display import (
     eligibility_display,
     sensitive_questions,
 )
+from applicants.followup import application_followup
 from applicants.models import Application
 
 OUTCOME_LABELS = {
@@ -157,6 +158,10 @@ def application_pdf_context(application: Application, *, options: PdfOptions, sc
         ),
         "eligibility": _eligibility(application, options),
         "history": _history(application, options),
+        # The resident's copy also carries what they were told and what they replied.
+        "followup": None
+        if options.staff
+        else application_followup(application=application, language=language or "en"),
         "staff": options.staff,
         "generated_at": timezone.localtime(),
         "LANGUAGE_CODE": (language or translation.get_language() or "en"),

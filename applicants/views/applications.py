@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from applicants import identity
 from applicants.answer_rows import application_rows
+from applicants.followup import application_followup
 from applicants.selectors import (
     application_for_applicant,
     applications_for_applicant,
@@ -49,6 +50,7 @@ def application_detail(request, reference):
             "application": application,
             "program": application.program.text("name", language),
             "groups": application_rows(application, language=language),
+            "followup": application_followup(application=application, language=language),
         },
     )
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from applicants import identity
 from applicants.contact import guest_status_path, preferred_contact
 from applicants.forms import AnswersForm, SubmitForm
-from applicants.models import Submission
+from applicants.models import Application, Submission
 from applicants.screening import screen_answers
 from applicants.selectors import (
     applicant_answer_rows,
@@ -298,7 +298,12 @@ def confirmation(request, reference):
     submission = submission_for_applicant(applicant=applicant, reference=reference)
     language = language_of(request)
     applications = list(submission.applications.all())
-    applied = {application.program_id for application in applications}
+    # Not only this submission's programs: anything this resident ever applied to.
+    applied = set(
+        Application.objects.filter(submission__applicant=applicant).values_list(
+            "program_id", flat=True
+        )
+    )
     others = [
         s
         for s in screen_answers(

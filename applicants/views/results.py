@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from applicants import identity
 from applicants.forms import ChooseProgramsForm
 from applicants.screening import estimate_totals, screen_answers, screening_groups
-from applicants.selectors import applicant_answers
+from applicants.selectors import applicant_answers, open_applications_by_program
 from applicants.views.common import language_of
 
 CHOSEN = "applicants.chosen"
@@ -46,8 +46,12 @@ def results(request):
     screenings = screen_answers(
         answers=answers, language=language, for_navigator=bool(getattr(request, "acting", None))
     )
+    # A program with an open application is marked, not offered again.
+    open_ones = open_applications_by_program(applicant=applicant)
     choices = [
-        (s.program.slug, s.program.text("name", language)) for s in screenings if s.may_apply
+        (s.program.slug, s.program.text("name", language))
+        for s in screenings
+        if s.may_apply and s.program.pk not in open_ones
     ]
     form = ChooseProgramsForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -65,12 +69,16 @@ def results(request):
     else:
         _record_screening(request, applicant, screenings)
     previously_chosen = set(request.POST.getlist("programs") or request.session.get(CHOSEN, []))
+    groups = screening_groups(screenings, language=language, chosen=previously_chosen)
+    for group in groups:
+        for item in group.items:
+            item["open_application"] = open_ones.get(item["screening"].program.pk)
     return render(
         request,
         "applicants/results.html",
         {
             "form": form,
-            "groups": screening_groups(screenings, language=language, chosen=previously_chosen),
+            "groups": groups,
             "has_answers": bool(answers),
             "totals": estimate_totals(screenings),
         },

@@ -90,6 +90,10 @@ def program_document(version: ProgramVersion) -> dict:
             "name": agency.name,
             "contact_email": agency.contact_email,
             "website": agency.website,
+            "phone": agency.phone,
+            "address": agency.address,
+            "hours": agency.hours,
+            "translations": agency.translations or {},
         },
         "summary": program.summary,
         "description": program.description,
@@ -122,6 +126,12 @@ def program_document(version: ProgramVersion) -> dict:
             "estimated_value": version.estimated_value or {},
         },
         "examples": version.examples or [],
+        "decision": {
+            "next_steps": version.next_steps,
+            "appeal": version.appeal,
+            "translations": version.translations or {},
+        },
+        "allows_reapplication": version.allows_reapplication,
     }
 
 

@@ -239,3 +239,24 @@ def test_creating_and_revoking_a_key_is_audited(db):
         AuditEvent.objects.filter(agency=agency).order_by("id").values_list("action", "actor")
     )
     assert events == [("api_key_created", supervisor.pk), ("api_key_revoked", supervisor.pk)]
+
+
+def test_status_report_carries_a_message_for_the_resident(client, world, keys):
+    from applicants.models import ApplicationUpdate
+
+    _row, key = keys["a"]
+    url = f"/api/v1/applications/{world.app_a.reference}/status"
+
+    def post(body):
+        return client.post(url, body, content_type="application/json", **bearer(key))
+
+    assert post({"status": "in_review", "resident_message": 3}).json()["errors"][0]["path"] == (
+        "$.resident_message"
+    )
+    assert post({"status": "in_review"}).status_code == 200
+    response = post(
+        {"status": "denied", "note": "internal: payroll", "resident_message": "Over the limit."}
+    )
+    assert response.status_code == 200
+    update = ApplicationUpdate.objects.get(application=world.app_a, status="denied")
+    assert update.message == "Over the limit."

@@ -313,7 +313,9 @@ def test_screens_hidden_by_their_condition_are_not_asked_nor_frozen(client, demo
     submit(client)
     assert "housing.landlord_name" not in Application.objects.get().answers
 
-    # Answered "rent": the landlord screen applies and is asked.
+    # Answered "rent": the landlord screen applies and is asked (once the first
+    # application is withdrawn: an open one may not be applied to again).
+    Application.objects.update(status=Application.Status.WITHDRAWN)
     client.post("/apply/results/", {"programs": ["rent-help"]})
     client.post("/apply/questions/home/?edit=1", {"housing__tenure": "rent"})
     assert client.get("/apply/questions/").headers["Location"] == "/apply/questions/landlord/"
