@@ -108,6 +108,8 @@ def submission_by_status_token(*, token: str) -> Submission:
         )
     )
     return get_object_or_404(queryset, reference=reference or "")
+
+
 def open_applications_by_program(
     *, applicant: Applicant | None, program_ids=None, exclude_submit_token: str = ""
 ) -> dict[int, Application]:
