@@ -1,13 +1,16 @@
 """A person living alone, with no email and a phone number, by keyboard only, in English
 and in Spanish: a definite result for every demo program, two applications, and a
 confirmation page with the reference number, the text-message contact and the status
-link. axe-core checks every page. (The text message itself is sent by the notifications
-outbox; its assertion joins this journey when that is wired in.)"""
+link, then the confirmation sent by text message through the notification outbox by the
+real worker. axe-core checks every page."""
+
+import time
 
 import pytest
 
 from applicants.contact import preferred_contact
 from applicants.models import Answer, Submission
+from notifications.models import Notification
 from tests.browser.support import fill_by_keyboard, follow, path, press_space_on, skip_to_main
 from tests.browser.test_resident_journeys import form_field_names, spanish
 
@@ -108,6 +111,16 @@ def test_a_person_living_alone_without_email_applies_by_keyboard(journeys, lang)
         applicant=submission.applicant, question_key="contact.email", value__contains="@"
     ).exists()
     assert preferred_contact(submission.applicant) == ("text", "2065550142")
+    # The confirmation goes by text, through the outbox, sent by the real worker.
+    deadline = time.monotonic() + 30
+    while True:
+        sent = list(Notification.objects.filter(submission=submission))
+        if sent and all(row.status == Notification.Status.SENT for row in sent):
+            break
+        assert time.monotonic() < deadline, [(row.channel, row.status) for row in sent]
+        time.sleep(0.2)
+    assert [(row.channel, row.address) for row in sent] == [("sms", "2065550142")]
+    assert reference in sent[0].body
     journey.check(
         "confirmation",
         lang=lang,

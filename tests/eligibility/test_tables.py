@@ -16,8 +16,10 @@ def test_shipped_tables_are_loaded():
         ("hhs_poverty_guidelines", 2025),
         ("hhs_poverty_guidelines", 2026),
         ("wa_state_median_income", 2024),
-        ("usda_snap_maximum_allotment", 2026),
-        ("usda_snap_standard_deduction", 2026),
+        # Federal fiscal year 2026 starts on 1 October 2025: a year pin names the year a
+        # period starts in.
+        ("usda_snap_maximum_allotment", 2025),
+        ("usda_snap_standard_deduction", 2025),
     }
     for table in TABLES:
         assert table.source["url"].startswith("https://")
@@ -124,7 +126,7 @@ def test_load_tables_from_directory_and_bad_files(tmp_path):
 
 
 def test_snap_tables_follow_the_published_figures():
-    allotment = TABLES.get("usda_snap_maximum_allotment", 2026)
-    deduction = TABLES.get("usda_snap_standard_deduction", 2026)
+    allotment = TABLES.get("usda_snap_maximum_allotment", 2025)
+    deduction = TABLES.get("usda_snap_standard_deduction", 2025)
     assert [allotment.dollars(n) for n in (1, 4, 8, 9)] == [298, 994, 1789, 2007]
     assert [deduction.dollars(n) for n in (1, 3, 4, 5, 6, 9)] == [209, 209, 223, 261, 299, 299]
