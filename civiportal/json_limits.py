@@ -37,10 +37,16 @@ def _max_depth(text: str) -> int:
     return deepest
 
 
-def loads_limited(body: bytes | str, *, max_bytes: int | None = None, max_depth: int | None = None):
+def loads_limited(
+    body: bytes | str,
+    *,
+    max_bytes: int | None = None,
+    max_depth: int | None = None,
+    refuse_nul: bool = True,
+):
     """`json.loads` for request bodies: raises JsonLimitError for a body over
-    `API_MAX_BODY_BYTES`, nested deeper than `API_MAX_JSON_DEPTH`, not JSON, or holding
-    a NUL character."""
+    `API_MAX_BODY_BYTES`, nested deeper than `API_MAX_JSON_DEPTH`, not JSON, or (unless
+    the caller checks that itself, with the path of the string) holding a NUL character."""
     max_bytes = settings.API_MAX_BODY_BYTES if max_bytes is None else max_bytes
     max_depth = settings.API_MAX_JSON_DEPTH if max_depth is None else max_depth
     if len(body) > max_bytes:
@@ -56,7 +62,7 @@ def loads_limited(body: bytes | str, *, max_bytes: int | None = None, max_depth:
     except json.JSONDecodeError as error:
         raise JsonLimitError(f"not valid JSON: {error}") from None
     # PostgreSQL stores no NUL in text or jsonb; refused here rather than as a DataError.
-    if "\\u0000" in text.lower():
+    if refuse_nul and "\\u0000" in text.lower():
         raise JsonLimitError("text cannot contain the NUL character (\\u0000)")
     return value
 

@@ -27,7 +27,10 @@ MAX_OPTIONS = 500
 def document_read(text: bytes | str):
     """Parse a document's JSON within the size and nesting limits; DocumentInvalid at `$`."""
     try:
-        return loads_limited(text, max_bytes=MAX_DOCUMENT_BYTES, max_depth=MAX_DOCUMENT_DEPTH)
+        # NUL characters are reported by validate_document with the path of their string.
+        return loads_limited(
+            text, max_bytes=MAX_DOCUMENT_BYTES, max_depth=MAX_DOCUMENT_DEPTH, refuse_nul=False
+        )
     except JsonLimitError as error:
         raise DocumentInvalid([DocumentError("$", str(error))]) from None
 

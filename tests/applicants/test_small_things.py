@@ -50,6 +50,7 @@ def test_agency_email_notice_shows_the_citys_time(db, settings):
         application=application,
         application_id=application.pk,
         idempotency_key="k",
+        event="application.submitted",
         channel=SimpleNamespace(intake_email="intake@example.org"),
     )
     with timezone.override("America/Los_Angeles"):

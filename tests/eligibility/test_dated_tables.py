@@ -160,7 +160,7 @@ def test_document_errors_are_all_reported_with_paths():
         "$.tables[0].periods[0].source.citation",
         "$.tables[0].periods[2]",
         "$.tables[0].periods[1].effective_from",
-        "$.tables[2].key",
+        "$.tables[4].key",
     ]
 
 
@@ -189,7 +189,7 @@ def test_single_value_tables_need_no_household_size():
 
 def test_an_explicit_end_date_is_the_last_day_in_effect():
     document = copy.deepcopy(SEED)
-    smi = document["tables"][1]
+    smi = next(t for t in document["tables"] if t["key"] == "wa_state_median_income")
     smi["periods"][0]["effective_to"] = "2024-12-31"
     smi["periods"].append({**copy.deepcopy(smi["periods"][0]), "effective_from": "2025-02-01"})
     del smi["periods"][1]["effective_to"]
@@ -203,5 +203,5 @@ def test_an_explicit_end_date_is_the_last_day_in_effect():
     # A period whose end reaches into the next one overlaps it.
     smi["periods"][0]["effective_to"] = "2025-02-01"
     assert [path for path, _ in table_document_errors(document)] == [
-        "$.tables[1].periods[1].effective_from"
+        "$.tables[3].periods[1].effective_from"
     ]

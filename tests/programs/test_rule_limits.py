@@ -39,7 +39,7 @@ def test_not_nested_2000_deep_exits_2_with_a_message(demo_document, tmp_path, ca
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err
-    assert f"{path}: not accepted: JSON nested too deeply to read" in err
+    assert f"{path}: $: the JSON is nested deeper than the limit of 500 levels" in err
     assert counts() == before
 
 
@@ -50,10 +50,14 @@ def test_not_nested_deeper_than_the_limit_is_refused_with_its_path(demo_document
     assert code == 2 and "Traceback" not in err
     deepest = "$.programs[0].eligibility.rules" + ".not" * 64
     assert f"{deepest}: nested more than 64 levels deep" in err
-    # Deeper still, the document's own limit stops the walk before anything recurses.
-    path.write_text(path.read_text().replace(nested("not", 100), nested("not", 900)))
+    # Deeper still, the document's own limits stop the walk before anything recurses:
+    # the validator's walk at 200 levels, the reader's at 500.
+    path.write_text(path.read_text().replace(nested("not", 100), nested("not", 300)))
     assert run_cli("import_programs", str(path)) == 2
     assert "nested more than 200 levels deep" in capsys.readouterr().err
+    path.write_text(path.read_text().replace(nested("not", 300), nested("not", 900)))
+    assert run_cli("import_programs", str(path)) == 2
+    assert "nested deeper than the limit of 500 levels" in capsys.readouterr().err
 
 
 def test_a_nul_character_in_a_rule_string_exits_2_with_its_path(demo_document, tmp_path, capsys):
