@@ -110,11 +110,12 @@ def test_the_compose_workers_consume_every_queue_tasks_are_sent_to():
 
 
 def test_fire_and_forget_tasks_keep_no_result():
-    """Only the health check waits on a task; a stored result is a Redis write per task
-    for nothing, and a publish that also waits on the result backend in an outage."""
+    """Only the health check and the connection probe are waited on; a stored result is a
+    Redis write per task for nothing, and a publish that also waits on the result backend
+    in an outage."""
     keeping = {
         name
         for name in tasks_in_code()
         if name in celery_app.tasks and not celery_app.tasks[name].ignore_result
     }
-    assert keeping == {"civiportal.ping"}
+    assert keeping == {"civiportal.ping", "civiportal.database_backend"}
