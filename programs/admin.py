@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import eligibility_glue, selectors, services
 from .admin_preview import preview_view
+from .builder.views import rule_builder_view
 from .documents.definitions import definition_errors
 from .documents.errors import DocumentInvalid
 from .documents.export import referenced_question_keys
@@ -332,6 +333,11 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_preview",
             ),
             path(
+                "<int:pk>/rule/",
+                self.admin_site.admin_view(self.rule_builder),
+                name="programs_programversion_rule",
+            ),
+            path(
                 "<int:pk>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="programs_programversion_publish",
@@ -348,6 +354,13 @@ class ProgramVersionAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return preview_view(request, pk)
+
+    def rule_builder(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # The version-level check (drafts only) is the builder's; here only the user's right.
+        can_change = super().has_change_permission(request)
+        return rule_builder_view(request, pk, can_change=can_change)
 
     def _publish(self, request, version, effective_at=None) -> bool:
         try:

@@ -1,0 +1,130 @@
+"""The rule builder page in the admin (programs/builder/views.py), posted as a browser
+without JavaScript would: rows in, live check, try-it, save; errors on the row's field."""
+
+import pytest
+from django.urls import reverse
+
+from programs.builder.forms import RuleRowForm
+from programs.demo import demo_programs_load
+from programs.models import Program, ProgramVersion
+from programs.services import program_version_create_draft
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = list(RuleRowForm.base_fields)
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.fixture
+def draft():
+    demo_programs_load()
+    program = Program.objects.get(slug="recreation-scholarship")
+    return program_version_create_draft(program=program, from_version=None)
+
+
+def post_rows(rows, **extra):
+    data = {
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(len(rows)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        for name in FIELDS:
+            data[f"rows-{index}-{name}"] = str(row.get(name, ""))
+    data.update(extra)
+    return data
+
+
+def row(kind="condition", depth=1, **fields):
+    base = {"kind": kind, "depth": depth}
+    if kind == "condition":
+        base.update(left="answer", op="eq", right="value")
+    return {**base, **fields}
+
+
+SNAP_OR_185 = [
+    row("any", 0),
+    row(
+        left_question="income.monthly_gross",
+        op="lte",
+        right="table",
+        table_id="hhs_poverty_guidelines",
+        table_size="answer",
+        table_size_value="household.size",
+        table_percent="185",
+        table_period="monthly",
+    ),
+    row(left_question="benefits.current", op="in", right_value="snap"),
+]
+
+
+def url(version):
+    return reverse("admin:programs_programversion_rule", args=[version.pk])
+
+
+def test_the_page_reads_a_published_rule_into_rows_read_only(staff_client):
+    demo_programs_load()
+    version = ProgramVersion.objects.get(program__slug="orca-lift", status="published")
+    page = staff_client.get(url(version)).content.decode()
+    assert 'name="rows-0-kind"' in page and 'name="rows-2-kind"' in page
+    assert 'value="between" selected' in page
+    assert "All of these are true:" in page
+    assert "Save the rule" not in page  # published: check and try only
+
+
+def test_check_shows_the_sentence_and_save_stores_the_json(staff_client, draft):
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="check"))
+    page = response.content.decode()
+    assert "Any of these is true:" in page
+    assert "is at or below 185% of" in page and "The rule is valid." in page
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="save"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.eligibility_rules["any"][1] == {"in": [{"answer": "benefits.current"}, ["snap"]]}
+    assert draft.eligibility_rules["any"][0]["lte"][1]["percent"] == 185
+
+
+def test_errors_are_shown_on_the_row_field_and_nothing_is_saved(staff_client, draft):
+    before = draft.eligibility_rules
+    rows = [dict(r) for r in SNAP_OR_185]
+    rows[2]["right_value"] = "snap, bread"
+    response = staff_client.post(url(draft), post_rows(rows, action="save"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "&#x27;bread&#x27; is not one of the question&#x27;s options" in page
+    assert 'href="#id_rows-2-right_value"' in page  # the error summary links to the field
+    assert 'id="id_rows-2-right_value" aria-describedby' in page or "field-error" in page
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
+
+
+def test_try_it_gives_the_outcome_with_reasons_and_can_keep_it_as_an_example(staff_client, draft):
+    answers = {"try-as_of": "2026-03-02", "try-income__monthly_gross": "9000"}
+    answers["try-household__size"] = "2"
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="try", **answers))
+    page = response.content.decode()
+    assert "Outcome: ineligible" in page
+    answers["try-benefits__current"] = "snap"
+    answers.update({"try-example_name": "Gets SNAP", "try-expected": "eligible"})
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="add_example", **answers))
+    assert "Outcome: eligible" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.examples[-1]["name"] == "Gets SNAP"
+    assert draft.examples[-1]["answers"]["benefits.current"] == ["snap"]
+
+
+def test_row_buttons_change_the_outline_without_saving(staff_client, draft):
+    before = draft.eligibility_rules
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="add_group:0"))
+    page = response.content.decode()
+    assert 'name="rows-3-kind"' in page
+    assert 'value="all" selected' in page
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
