@@ -93,7 +93,7 @@ def test_engine_errors_are_put_on_the_row_and_field_at_fault():
     rows = snap_or_income_rows()
     rows[1]["table_percent"] = "-5"
     rows[2]["right_value"] = "snap, bread"
-    rule, errors, paths = rows_rule(rows, TYPES)
+    rule, _errors, paths = rows_rule(rows, TYPES)
     problems = validate_rule(rule, question_infos(QUESTIONS.values()), load_tables())
     assert {error_field(rows, paths, p.path) for p in problems} == {
         (1, "table_percent"),

@@ -113,7 +113,8 @@ def test_try_it_gives_the_outcome_with_reasons_and_can_keep_it_as_an_example(sta
     assert "Outcome: ineligible" in page
     answers["try-benefits__current"] = "snap"
     answers.update({"try-example_name": "Gets SNAP", "try-expected": "eligible"})
-    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="add_example", **answers))
+    data = post_rows(SNAP_OR_185, action="add_example", **answers)
+    response = staff_client.post(url(draft), data)
     assert "Outcome: eligible" in response.content.decode()
     draft.refresh_from_db()
     assert draft.examples[-1]["name"] == "Gets SNAP"
