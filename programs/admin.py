@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import eligibility_glue, selectors, services
 from .admin_preview import preview_view
+from .builder.screens import screen_view, screens_view
 from .builder.views import rule_builder_view
 from .documents.definitions import definition_errors
 from .documents.errors import DocumentInvalid
@@ -191,8 +192,24 @@ class FrozenAwareInlineMixin:
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
+class ScreenAdminForm(forms.ModelForm):
+    """A screen's `visible_if` is checked when saved, as publishing would check it."""
+
+    class Meta:
+        model = Screen
+        fields = ["order", "key", "title", "description", "visible_if", "translations"]
+
+    def clean(self):
+        cleaned = super().clean()
+        rule = cleaned.get("visible_if")
+        if "visible_if" not in self.errors and rule not in (None, {}):
+            rule_field_errors(self, "visible_if", rule, prefix="$")
+        return cleaned
+
+
 class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
     model = Screen
+    form = ScreenAdminForm
     fields = ["order", "key", "title", "description", "visible_if", "translations"]
     extra = 0
     ordering = ["order", "id"]
@@ -338,6 +355,16 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_rule",
             ),
             path(
+                "<int:pk>/screens/",
+                self.admin_site.admin_view(self.screens_builder),
+                name="programs_programversion_screens",
+            ),
+            path(
+                "<int:pk>/screens/<int:screen_pk>/",
+                self.admin_site.admin_view(self.screen_builder),
+                name="programs_programversion_screen",
+            ),
+            path(
                 "<int:pk>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="programs_programversion_publish",
@@ -355,12 +382,21 @@ class ProgramVersionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return preview_view(request, pk)
 
-    def rule_builder(self, request, pk):
+    def _builder_rights(self, request) -> bool:
+        """May the user open the builder pages, and may they change (drafts only: the
+        version-level check is the builder's)?"""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        # The version-level check (drafts only) is the builder's; here only the user's right.
-        can_change = super().has_change_permission(request)
-        return rule_builder_view(request, pk, can_change=can_change)
+        return super().has_change_permission(request)
+
+    def rule_builder(self, request, pk):
+        return rule_builder_view(request, pk, can_change=self._builder_rights(request))
+
+    def screens_builder(self, request, pk):
+        return screens_view(request, pk, can_change=self._builder_rights(request))
+
+    def screen_builder(self, request, pk, screen_pk):
+        return screen_view(request, pk, screen_pk, can_change=self._builder_rights(request))
 
     def _publish(self, request, version, effective_at=None) -> bool:
         try:
@@ -473,6 +509,7 @@ class ScreenQuestionInline(FrozenAwareInlineMixin, admin.TabularInline):
 class ScreenAdmin(admin.ModelAdmin):
     """One screen of a version and its questions in order (reached from the version page)."""
 
+    form = ScreenAdminForm
     list_display = ["title", "key", "version", "order", "question_count"]
     list_filter = ["version__status", "version__program"]
     search_fields = ["title", "key", "version__program__slug"]

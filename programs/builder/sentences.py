@@ -37,10 +37,11 @@ class Describer:
         self.tables = tables
         self.language = (get_language() or "en").split("-")[0]
 
-    def lines(self, rule) -> list[tuple[int, str]]:
-        """`[(depth, sentence), ...]` in reading order; an empty rule is open to everyone."""
+    def lines(self, rule, empty: str = "") -> list[tuple[int, str]]:
+        """`[(depth, sentence), ...]` in reading order; `empty` says what no rule means
+        (by default: open to everyone)."""
         if not isinstance(rule, dict) or not [key for key in rule if key != "values"]:
-            return [(0, _("Everyone is eligible: this program has no rule."))]
+            return [(0, empty or _("Everyone is eligible: this program has no rule."))]
         out: list[tuple[int, str]] = []
         self._node({k: v for k, v in rule.items() if k != "values"}, 0, out)
         return out

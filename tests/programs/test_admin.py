@@ -330,3 +330,25 @@ def test_an_estimate_may_use_the_rules_named_values_in_the_admin(staff_client):
     assert ProgramVersion.objects.get(program=program).estimated_value["amount"]["of"] == {
         "named": "net"
     }
+
+
+def test_an_invalid_visible_if_is_refused_on_the_admin_screen_page(staff_client):
+    QuestionFactory(key="household.size", type="number", label="People at home")
+    screen = ScreenFactory(version=program_version_create_draft(program=ProgramFactory()))
+    data = {
+        "order": "0",
+        "key": screen.key,
+        "title": screen.title,
+        "description": "",
+        "visible_if": '{"gte": [{"answer": "household.sise"}, {"value": 2}]}',
+        "translations": "{}",
+        **management("screen_questions"),
+    }
+    url = reverse("admin:programs_screen_change", args=[screen.pk])
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "household.sise" in response.context["adminform"].form.errors["visible_if"][0]
+    screen.refresh_from_db()
+    assert screen.visible_if == {}
+    data["visible_if"] = '{"gte": [{"answer": "household.size"}, {"value": 2}]}'
+    assert staff_client.post(url, data).status_code == 302

@@ -25,7 +25,8 @@ def staff_client(client):
 def draft():
     demo_programs_load()
     program = Program.objects.get(slug="recreation-scholarship")
-    return program_version_create_draft(program=program, from_version=None)
+    published = program.versions.get(status="published")
+    return program_version_create_draft(program=program, from_version=published)
 
 
 def post_rows(rows, **extra):
@@ -129,3 +130,77 @@ def test_row_buttons_change_the_outline_without_saving(staff_client, draft):
     assert 'value="all" selected' in page
     draft.refresh_from_db()
     assert draft.eligibility_rules == before
+
+
+def screen_url(version, screen=None):
+    if screen is None:
+        return reverse("admin:programs_programversion_screens", args=[version.pk])
+    return reverse("admin:programs_programversion_screen", args=[version.pk, screen.pk])
+
+
+def screen_post(version, screen, questions, rows=(), **extra):
+    data = post_rows(list(rows), action="save", title="Income", title_es="Ingresos")
+    data.update({"description": "", "description_es": "Sus ingresos"})
+    data.update(
+        {
+            "questions-TOTAL_FORMS": str(len(questions)),
+            "questions-INITIAL_FORMS": "0",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, (key, required) in enumerate(questions):
+        data[f"questions-{index}-question"] = key
+        if required:
+            data[f"questions-{index}-required"] = "on"
+    data.update(extra)
+    return data
+
+
+def test_screens_are_added_with_spanish_beside_english_and_questions_default_to_optional(
+    staff_client, draft
+):
+    response = staff_client.post(
+        screen_url(draft), {"key": "earnings", "title": "Income", "title_es": "Ingresos"}
+    )
+    screen = draft.screens.get(key="earnings")
+    assert response.url == screen_url(draft, screen)
+    page = staff_client.get(response.url).content.decode()
+    assert (
+        'name="questions-0-required"' in page
+        and "checked" not in page.split("questions-0")[1][:300]
+    )
+    data = screen_post(draft, screen, [("income.monthly_gross", False), ("household.size", True)])
+    assert staff_client.post(screen_url(draft, screen), data).status_code == 302
+    screen.refresh_from_db()
+    assert screen.translations == {"es": {"title": "Ingresos", "description": "Sus ingresos"}}
+    asked = [(sq.question.key, sq.required) for sq in screen.screen_questions.order_by("order")]
+    assert asked == [("income.monthly_gross", False), ("household.size", True)]
+
+
+def test_an_invalid_visibility_condition_is_refused_on_the_screen_page(staff_client, draft):
+    screen = draft.screens.order_by("order").last()
+    before = (
+        screen.visible_if,
+        list(screen.screen_questions.values_list("question_id", flat=True)),
+    )
+    shown_if = [row(depth=0, left_question="household.sise", op="gte", right_value="2")]
+    data = screen_post(draft, screen, [("income.monthly_gross", False)], rows=shown_if)
+    response = staff_client.post(screen_url(draft, screen), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "household.sise" in page and 'href="#id_rows-0-left_question"' in page
+    screen.refresh_from_db()
+    assert (
+        screen.visible_if,
+        list(screen.screen_questions.values_list("question_id", flat=True)),
+    ) == before
+    shown_if[0]["left_question"] = "household.size"
+    assert (
+        staff_client.post(
+            screen_url(draft, screen), screen_post(draft, screen, [], rows=shown_if)
+        ).status_code
+        == 302
+    )
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
