@@ -9,6 +9,7 @@ value rather than shown as JSON.
 
 from __future__ import annotations
 
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ class Describer:
             out.append((depth, _("This is not true:")))
             self._node(node["not"], depth + 1, out)
             return
-        out.append((depth, self.condition(node, op)))
+        out.append((depth, capfirst(self.condition(node, op))))
 
     def condition(self, node: dict, op: str | None) -> str:
         args = node.get(op) if op else None
@@ -174,11 +175,13 @@ class Describer:
 
     def when(self, node: dict) -> str:
         if "year" in node:
-            return _("the period that starts in {year}").format(year=node["year"])
+            return _("as published in {year}").format(year=node["year"])
         when = node.get("in_effect_on")
         if isinstance(when, dict) and when.get("last"):
-            return _("the period in effect on the last {day} (month-day)").format(day=when["last"])
-        return _("the period in effect on the screening date")
+            return _("in effect on the last {day} (month-day) before screening").format(
+                day=when["last"]
+            )
+        return _("in effect on the screening date")
 
 
 ROUNDING_TEXT = {

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from eligibility.engine import NoPeriodInEffect
+
 from .. import eligibility_glue, services
 from ..models import ProgramVersion
 from ..templatetags.portal_forms import summary_items
 from .editor import Bank, RuleEditor
-from .forms import TryItForm
+from .forms import EXPECTED_CHOICES, TryItForm
 
 TRY_ACTIONS = ("try", "add_example")
 
@@ -38,8 +40,19 @@ def _try(try_form, rule, bank, version):
             as_of = date.fromisoformat(example["as_of"])
     as_of = as_of or timezone.localdate()
     language = (get_language() or "en").split("-")[0]
-    result = eligibility_glue.evaluate(rule, answers, bank.infos, as_of=as_of, language=language)
-    return {"answers": answers, "as_of": as_of, "result": result}
+    try:
+        result = eligibility_glue.evaluate(
+            rule, answers, bank.infos, as_of=as_of, language=language
+        )
+    except NoPeriodInEffect as error:
+        message = _("No period of the table %(table)s is in effect on %(day)s.")
+        try_form.add_error("as_of", message % {"table": error.table_id, "day": as_of})
+        return None
+    except ArithmeticError:  # a division by an answer of 0
+        try_form.add_error(None, _("These answers make the rule divide by zero."))
+        return None
+    outcome = dict(EXPECTED_CHOICES).get(result.outcome, result.outcome) if result else None
+    return {"answers": answers, "as_of": as_of, "result": result, "outcome": outcome}
 
 
 def _example(try_form, trial) -> dict | None:

@@ -111,12 +111,13 @@ def test_try_it_gives_the_outcome_with_reasons_and_can_keep_it_as_an_example(sta
     answers["try-household__size"] = "2"
     response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="try", **answers))
     page = response.content.decode()
-    assert "Outcome: ineligible" in page
+    assert "Outcome: Ineligible" in page
+    assert "is above the limit" in page  # the engine's reason, as the resident reads it
     answers["try-benefits__current"] = "snap"
     answers.update({"try-example_name": "Gets SNAP", "try-expected": "eligible"})
     data = post_rows(SNAP_OR_185, action="add_example", **answers)
     response = staff_client.post(url(draft), data)
-    assert "Outcome: eligible" in response.content.decode()
+    assert "Outcome: Eligible" in response.content.decode()
     draft.refresh_from_db()
     assert draft.examples[-1]["name"] == "Gets SNAP"
     assert draft.examples[-1]["answers"]["benefits.current"] == ["snap"]
@@ -204,3 +205,12 @@ def test_an_invalid_visibility_condition_is_refused_on_the_screen_page(staff_cli
     )
     screen.refresh_from_db()
     assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+
+
+def test_a_screening_date_no_table_period_covers_is_a_field_error(staff_client, draft):
+    answers = {"try-as_of": "2001-01-01", "try-income__monthly_gross": "900"}
+    response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="try", **answers))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "No period of the table hhs_poverty_guidelines is in effect on 2001-01-01." in page
+    assert 'href="#id_try-as_of"' in page
