@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import eligibility_glue, selectors, services
 from .admin_preview import preview_view
+from .builder.examples import examples_view
 from .builder.screens import screen_view, screens_view
 from .builder.views import rule_builder_view
 from .documents.definitions import definition_errors
@@ -365,6 +366,11 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_screen",
             ),
             path(
+                "<int:pk>/examples/",
+                self.admin_site.admin_view(self.examples_builder),
+                name="programs_programversion_examples",
+            ),
+            path(
                 "<int:pk>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="programs_programversion_publish",
@@ -394,6 +400,9 @@ class ProgramVersionAdmin(admin.ModelAdmin):
 
     def screens_builder(self, request, pk):
         return screens_view(request, pk, can_change=self._builder_rights(request))
+
+    def examples_builder(self, request, pk):
+        return examples_view(request, pk, can_change=self._builder_rights(request))
 
     def screen_builder(self, request, pk, screen_pk):
         return screen_view(request, pk, screen_pk, can_change=self._builder_rights(request))

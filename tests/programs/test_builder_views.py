@@ -214,3 +214,72 @@ def test_a_screening_date_no_table_period_covers_is_a_field_error(staff_client, 
     assert response.status_code == 200
     assert "No period of the table hhs_poverty_guidelines is in effect on 2001-01-01." in page
     assert 'href="#id_try-as_of"' in page
+
+
+def examples_url(version):
+    return reverse("admin:programs_programversion_examples", args=[version.pk])
+
+
+def examples_post(page_context, changes):
+    """The examples formset as the page shows it, with `changes` typed over it."""
+    formset = page_context["formset"]
+    data = {
+        f"examples-{key}": value
+        for key, value in {
+            "TOTAL_FORMS": len(formset.forms),
+            "INITIAL_FORMS": formset.initial_form_count(),
+            "MIN_NUM_FORMS": 0,
+            "MAX_NUM_FORMS": 1000,
+        }.items()
+    }
+    for form in formset.forms:
+        for bound in form:
+            value = bound.value()
+            if isinstance(value, list):
+                for index, part in enumerate(value):
+                    data[f"{bound.html_name}_{index}"] = part if part is not None else ""
+                data[bound.html_name] = value
+            elif value not in (None, False):
+                data[bound.html_name] = value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_examples_are_edited_as_forms_and_checked_against_the_rule(staff_client, draft):
+    stored = list(draft.examples)
+    page = staff_client.get(examples_url(draft))
+    assert page.context["formset"].forms[0]["name"].value() == stored[0]["name"]
+    html = page.content.decode()
+    assert 'name="examples-0-income__monthly_gross" value="7,000"' in html
+    wrong = examples_post(page.context, {"examples-0-expected": "ineligible"})
+    response = staff_client.post(examples_url(draft), wrong)
+    assert response.status_code == 200
+    assert "expected ineligible, got eligible" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.examples == stored
+    added = examples_post(
+        page.context,
+        {
+            "examples-3-name": "Household of 2 at $1,000",
+            "examples-3-expected": "eligible",
+            "examples-3-as_of": "2026-03-02",
+            "examples-3-household__size": "2",
+            "examples-3-income__monthly_gross": "1,000",
+            "examples-1-DELETE": "on",
+        },
+    )
+    response = staff_client.post(examples_url(draft), added)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    draft.refresh_from_db()
+    assert [e["name"] for e in draft.examples] == [
+        stored[0]["name"],
+        stored[2]["name"],
+        "Household of 2 at $1,000",
+    ]
+    assert draft.examples[0] == stored[0]
+    # An unticked multiple choice is an answer: none of these.
+    assert draft.examples[2]["answers"] == {
+        "household.size": 2,
+        "income.monthly_gross": 100000,
+        "benefits.current": [],
+    }
