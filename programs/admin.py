@@ -23,9 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import eligibility_glue, selectors, services
 from .admin_preview import preview_view
-from .builder.examples import examples_view
-from .builder.screens import screen_view, screens_view
-from .builder.views import rule_builder_view
+from .builder.admin import ProgramDocumentsMixin, VersionBuilderMixin
 from .documents.definitions import definition_errors
 from .documents.errors import DocumentInvalid
 from .documents.export import referenced_question_keys
@@ -148,7 +146,7 @@ class VersionListInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ProgramDocumentsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "agency", "display_mode", "published_version"]
     list_filter = ["display_mode", "agency"]
     search_fields = ["name", "slug", "summary"]
@@ -260,7 +258,7 @@ class ProgramVersionAdminForm(forms.ModelForm):
 
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(admin.ModelAdmin):
+class ProgramVersionAdmin(VersionBuilderMixin, admin.ModelAdmin):
     form = ProgramVersionAdminForm
     list_display = ["program", "number", "status", "published_at", "effective_at", "updated_at"]
     list_filter = ["status", "program"]
@@ -351,26 +349,6 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_preview",
             ),
             path(
-                "<int:pk>/rule/",
-                self.admin_site.admin_view(self.rule_builder),
-                name="programs_programversion_rule",
-            ),
-            path(
-                "<int:pk>/screens/",
-                self.admin_site.admin_view(self.screens_builder),
-                name="programs_programversion_screens",
-            ),
-            path(
-                "<int:pk>/screens/<int:screen_pk>/",
-                self.admin_site.admin_view(self.screen_builder),
-                name="programs_programversion_screen",
-            ),
-            path(
-                "<int:pk>/examples/",
-                self.admin_site.admin_view(self.examples_builder),
-                name="programs_programversion_examples",
-            ),
-            path(
                 "<int:pk>/publish/",
                 self.admin_site.admin_view(self.publish_view),
                 name="programs_programversion_publish",
@@ -381,31 +359,12 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_new_draft",
             ),
         ]
-        return urls + super().get_urls()
+        return urls + self.builder_urls() + super().get_urls()
 
     def preview(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return preview_view(request, pk)
-
-    def _builder_rights(self, request) -> bool:
-        """May the user open the builder pages, and may they change (drafts only: the
-        version-level check is the builder's)?"""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return super().has_change_permission(request)
-
-    def rule_builder(self, request, pk):
-        return rule_builder_view(request, pk, can_change=self._builder_rights(request))
-
-    def screens_builder(self, request, pk):
-        return screens_view(request, pk, can_change=self._builder_rights(request))
-
-    def examples_builder(self, request, pk):
-        return examples_view(request, pk, can_change=self._builder_rights(request))
-
-    def screen_builder(self, request, pk, screen_pk):
-        return screen_view(request, pk, screen_pk, can_change=self._builder_rights(request))
 
     def _publish(self, request, version, effective_at=None) -> bool:
         try:
