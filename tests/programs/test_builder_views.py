@@ -5,10 +5,12 @@ import pytest
 from django.urls import reverse
 
 from programs.builder.forms import RuleRowForm
+from programs.builder.rows import blank_row
 from programs.demo import demo_programs_load
 from programs.models import Program, ProgramVersion
 from programs.services import program_version_create_draft
 from tests.factories import UserFactory
+from tests.programs.test_builder_rows import snap_or_income_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -44,26 +46,10 @@ def post_rows(rows, **extra):
 
 
 def row(kind="condition", depth=1, **fields):
-    base = {"kind": kind, "depth": depth}
-    if kind == "condition":
-        base.update(left="answer", op="eq", right="value")
-    return {**base, **fields}
+    return {**blank_row(kind, depth), **fields}
 
 
-SNAP_OR_185 = [
-    row("any", 0),
-    row(
-        left_question="income.monthly_gross",
-        op="lte",
-        right="table",
-        table_id="hhs_poverty_guidelines",
-        table_size="answer",
-        table_size_value="household.size",
-        table_percent="185",
-        table_period="monthly",
-    ),
-    row(left_question="benefits.current", op="in", right_value="snap"),
-]
+SNAP_OR_185 = snap_or_income_rows()
 
 
 def url(version):
