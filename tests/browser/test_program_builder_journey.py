@@ -8,7 +8,7 @@ keyboard. The published program exports to the document written by hand for that
 import json
 from pathlib import Path
 
-from agencies.models import Agency
+from organizations.models import Agency
 from programs.documents.export import export_document
 from programs.models import Program
 from programs.selectors import versions_for_export
