@@ -9,7 +9,7 @@ from programs.builder.rows import blank_row
 from programs.demo import demo_programs_load
 from programs.models import Program, ProgramVersion
 from programs.services import program_version_create_draft
-from tests.factories import UserFactory
+from tests.factories import QuestionFactory, UserFactory
 from tests.programs.test_builder_rows import snap_or_income_rows
 
 pytestmark = pytest.mark.django_db
@@ -269,3 +269,25 @@ def test_examples_are_edited_as_forms_and_checked_against_the_rule(staff_client,
         "income.monthly_gross": 100000,
         "benefits.current": [],
     }
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_builder_pages_use_a_fixed_number_of_queries(
+    staff_client, draft, extra, django_assert_max_num_queries
+):
+    for number in range(extra):
+        screen = draft.screens.create(
+            key=f"extra-{number}", title=f"Extra {number}", order=10 + number
+        )
+        screen.screen_questions.create(question=QuestionFactory(key=f"extra.q{number}"), order=0)
+    screen = draft.screens.order_by("order").first()
+    pages = [
+        url(draft),
+        screen_url(draft),
+        screen_url(draft, screen),
+        reverse("admin:programs_programversion_examples", args=[draft.pk]),
+        reverse("admin:programs_programversion_compare", args=[draft.pk]),
+    ]
+    for page in pages:
+        with django_assert_max_num_queries(14):
+            assert staff_client.get(page).status_code == 200
