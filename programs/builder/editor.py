@@ -61,7 +61,8 @@ class RuleEditor:
         self.general_errors: list[str] = []
         self.checked = False
         self.action = request.POST.get("action", "check") if request.method == "POST" else ""
-        kwargs = {"form_kwargs": {"table_choices": bank.table_choices()}, "prefix": "rows"}
+        form_kwargs = {"table_choices": bank.table_choices(), "types": bank.types}
+        kwargs = {"form_kwargs": form_kwargs, "prefix": "rows"}
         if request.method != "POST":
             rows, self.values = rule_rows(stored, bank.types)
             self.formset = RuleRowFormSet(initial=rows, **kwargs)

@@ -24,6 +24,23 @@ OP_CHOICES = [
     ("not_in", _("includes none of")),
     ("is_answered", _("is answered")),
 ]
+ORDERED = ("eq", "ne", "lt", "lte", "gt", "gte", "between", "is_answered")
+# What the engine accepts for each question type (docs/eligibility-rules.md, Types).
+OPERATORS_BY_TYPE = {
+    "number": (*ORDERED, "in", "not_in"),
+    "currency": ORDERED,
+    "date": ORDERED,
+    "yes_no": ("eq", "ne", "is_answered"),
+    "multiple_choice": ("in", "not_in", "is_answered"),
+    "household_members": ("is_answered",),
+    "address": ("is_answered",),
+    "file": ("is_answered",),
+    **{
+        kind: ("eq", "ne", "in", "not_in", "is_answered")
+        for kind in ("short_text", "long_text", "email", "phone", "name", "identifier")
+    },
+    "single_choice": ("eq", "ne", "in", "not_in", "is_answered"),
+}
 KIND_CHOICES = [
     ("condition", _("Condition")),
     ("all", _("Group: all of these")),
@@ -136,9 +153,25 @@ class RuleRowForm(forms.Form):
     not_met_es = _text(_("Reason when not met (Spanish)"))
     json = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, table_choices=(), **kwargs):
+    def __init__(self, *args, table_choices=(), types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["table_id"].choices = [("", _("- Choose a table -")), *table_choices]
+        self._offer_operators(types or {})
+
+    def _offer_operators(self, types: dict) -> None:
+        """Only the comparisons the chosen question's type allows (the one already chosen
+        stays, so that its error can be shown on it)."""
+        left = self["left"].value() or "answer"
+        kind = "number" if left in ("age", "count") else None
+        if left == "answer":
+            kind = types.get((self["left_question"].value() or "").strip())
+        allowed = OPERATORS_BY_TYPE.get(kind)
+        if allowed is None:
+            return
+        chosen = self["op"].value()
+        self.fields["op"].choices = [
+            (op, label) for op, label in OP_CHOICES if op in allowed or op == chosen
+        ]
 
     def raw_row(self) -> dict:
         """The row as posted (or as given initially), text only, without validation."""

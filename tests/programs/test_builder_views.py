@@ -291,3 +291,17 @@ def test_builder_pages_use_a_fixed_number_of_queries(
     for page in pages:
         with django_assert_max_num_queries(14):
             assert staff_client.get(page).status_code == 200
+
+
+def test_a_condition_offers_only_the_comparisons_its_question_allows(staff_client, draft):
+    page = staff_client.get(url(draft)).content.decode()
+    benefits = page.split('name="rows-1-op"')[1].split("</select>")[0]  # multiple choice
+    assert 'value="in"' in benefits and 'value="lte"' not in benefits
+    income = page.split('name="rows-2-op"')[1].split("</select>")[0]  # currency
+    assert 'value="lte"' in income and 'value="in"' not in income
+
+
+def test_staff_who_may_not_build_programs_cannot_open_the_builder(client, draft):
+    client.force_login(UserFactory(username="caseworker", is_staff=True))
+    for page in (url(draft), screen_url(draft)):
+        assert client.get(page).status_code == 403
