@@ -125,3 +125,36 @@ def test_outline_buttons_move_nest_add_and_remove_blocks():
     assert keys(nested)[2][1] == 2 and rows_rule(nested, TYPES)[1] == []
     assert len(apply_action(rows, *parse_action("remove:0"))) == 0  # the group and its rows
     assert parse_action("explode:1") is None and parse_action("up:x") is None
+
+
+def test_a_household_count_with_a_member_condition_is_written_and_read_back():
+    rows = [
+        condition(
+            0,
+            left="count",
+            left_question="household.members",
+            where_subject="member",
+            where_field="relationship",
+            where_op="eq",
+            where_value="child",
+            left_label_en="The number of children",
+            left_label_es="El número de hijos",
+            op="gte",
+            right_value="1",
+        )
+    ]
+    rule, errors, _paths = rows_rule(rows, TYPES)
+    assert errors == []
+    assert rule == {
+        "gte": [
+            {
+                "count": "household.members",
+                "where": {"eq": [{"member": "relationship"}, {"value": "child"}]},
+                "label": {"en": "The number of children", "es": "El número de hijos"},
+            },
+            {"value": 1},
+        ]
+    }
+    assert validate_rule(rule, question_infos(QUESTIONS.values()), load_tables()) == []
+    back, values = rule_rows(rule, TYPES)
+    assert back[0]["kind"] == "condition" and rows_rule(back, TYPES, values)[0] == rule

@@ -3,6 +3,7 @@ without JavaScript would: rows in, live check, try-it, save; errors on the row's
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from programs.builder.forms import RuleRowForm
 from programs.builder.rows import blank_row
@@ -305,3 +306,9 @@ def test_staff_who_may_not_build_programs_cannot_open_the_builder(client, draft)
     client.force_login(UserFactory(username="caseworker", is_staff=True))
     for page in (url(draft), screen_url(draft)):
         assert client.get(page).status_code == 403
+
+
+def test_the_builder_speaks_spanish_too(staff_client, draft):
+    with translation.override("es"):
+        page = staff_client.get(url(draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
