@@ -63,6 +63,7 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
         }
         for error in definition_errors(definition, "$"):
             field = error.path[2:].split(".")[0].split("[")[0] or None
+            field = "options_text" if field == "options" else field
             field = field if field in self.fields else None
             self.add_error(field, f"{error.path}: {error.message}")
         instance = self.instance

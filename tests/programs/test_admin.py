@@ -394,6 +394,9 @@ def test_question_options_and_spanish_texts_are_edited_without_json(staff_client
     data["options_text"] = "rent | Rent | Alquiler | extra"
     response = staff_client.post(url, data)
     assert "Line 1: write value | English label | Spanish label." in response.content.decode()
+    data["options_text"] = ""
+    form = staff_client.post(url, data).context["adminform"].form
+    assert list(form.errors) == ["options_text"]  # a choice question needs options
 
 
 def test_programs_take_spanish_texts_and_categories_as_checkboxes(staff_client):
