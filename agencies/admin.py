@@ -222,5 +222,9 @@ from agencies import admin_review  # noqa: E402, F401
 from agencies import admin_exports  # noqa: E402, F401
 
 # isort: split
+# Agency staff land on their own home (the admin index, extended).
+from agencies import admin_home  # noqa: E402, F401
+
+# isort: split
 # The resident notification outbox, scoped to agencies like the deliveries.
 from agencies import admin_notifications  # noqa: E402, F401
