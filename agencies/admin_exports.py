@@ -313,7 +313,7 @@ class AgencyApiKeyAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 # --- an action on the review queue ----------------------------------------------------
 
 
-@admin.action(description=_("Export selected applications as CSV"))
+@admin.action(description=_("Export selected applications as CSV"), permissions=["export"])
 def export_selected_csv(modeladmin, request, queryset):
     _require_export(request)
     programs = list(queryset.order_by().values_list("program_id", flat=True).distinct()[:2])

@@ -29,6 +29,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies import review_services as services
 from agencies import selectors
+from agencies.audit_display import audit_change_text
+from agencies.exports.pdf_export import OUTCOME_LABELS
+from agencies.exports.services import EXPORT_PERMISSION
+from agencies.queue_navigation import queue_neighbours
 from agencies.review_charts import bar_chart_svg
 from agencies.review_forms import (
     AssignForm,
@@ -58,6 +62,7 @@ from applicants.answer_display import (
     eligibility_display,
     sensitive_questions,
 )
+from applicants.contact import preferred_contact
 from applicants.models import Application
 from civiportal.admin_mixins import ReadOnlyAdminMixin
 
@@ -115,6 +120,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         "applicant_name",
         "program",
         "submitted_at",
+        "eligibility_outcome",
         "status_flag",
         "assignee",
         "days_waiting",
@@ -146,6 +152,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         queryset = selectors.applications_for_user(user=request.user).annotate(
             name_first=KT("answers__applicant.name__first"),
             name_last=KT("answers__applicant.name__last"),
+            outcome=KT("eligibility__outcome"),
         )
         match = getattr(request, "resolver_match", None)
         if match and match.url_name and match.url_name.endswith("changelist"):
@@ -163,6 +170,11 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an application is a record; it is withdrawn or decided, not deleted
 
+    def has_export_permission(self, request):
+        # Actions declared with permissions=["export"] are offered only to those who may
+        # run them (agencies/admin_exports.py adds the CSV export).
+        return request.user.has_perm(EXPORT_PERMISSION)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -173,6 +185,10 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("applicant"))
     def applicant_name(self, application):
         return " ".join(filter(None, [application.name_first, application.name_last])) or "—"
+
+    @admin.display(description=_("eligibility at submission"), ordering="outcome")
+    def eligibility_outcome(self, application):
+        return OUTCOME_LABELS.get(application.outcome, application.outcome or "—")
 
     @admin.display(description=_("status"), ordering="status")
     def status_flag(self, application):
@@ -390,7 +406,12 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                     selectors.application_files(application=application)
                 )
             ],
-            "history": selectors.application_history(application=application),
+            "history": [
+                {"event": event, "change": audit_change_text(event)}
+                for event in selectors.application_history(application=application)
+            ],
+            "contact": preferred_contact(application.submission.applicant),
+            "queue": queue_neighbours(self, request, application),
             "resident_updates": list(application.updates.order_by("created_at", "pk")),
             "notifications": selectors.resident_status_updates(application=application),
             "can_change": can_change,
@@ -620,7 +641,15 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail cannot be edited here."""
 
-    list_display = ["created_at", "actor_repr", "action", "application", "agency", "summary"]
+    list_display = [
+        "created_at",
+        "actor_repr",
+        "action",
+        "application",
+        "agency",
+        "summary",
+        "short_note",
+    ]
     list_filter = ["action", ("agency", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["application", "agency"]
     search_fields = ["=application__reference", "actor_repr", "note"]
@@ -633,6 +662,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
         "application",
         "agency",
         "object_repr",
+        "summary",
         "before",
         "after",
         "note",
@@ -645,9 +675,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("change"))
     def summary(self, event):
-        if event.before or event.after:
-            return f"{event.before or ''} → {event.after or ''}"
-        return event.note[:80]
+        return audit_change_text(event) or "—"
+
+    @admin.display(description=_("note"))
+    def short_note(self, event):
+        return event.note[:80] or "—"
 
 
 @admin.register(AgencyMembership)
