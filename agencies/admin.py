@@ -222,6 +222,10 @@ from agencies import admin_review  # noqa: E402, F401
 from agencies import admin_exports  # noqa: E402, F401
 
 # isort: split
+# Export presets, built with the column picker.
+from agencies import admin_export_presets  # noqa: E402, F401
+
+# isort: split
 # Agency staff land on their own home (the admin index, extended).
 from agencies import admin_home  # noqa: E402, F401
 

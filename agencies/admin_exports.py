@@ -1,5 +1,6 @@
 """Exports in the admin: CSV export page and action, an application's PDF, batch PDF zips
-with progress and a permission-checked download, export presets, and agency API keys.
+with progress and a permission-checked download, and agency API keys (the presets' column
+picker is `admin_export_presets.py`).
 
 Every queryset is scoped by `agencies.selectors` exactly like the review admin; every
 export goes through `agencies.exports.services`, which records it in the audit trail.
@@ -226,25 +227,6 @@ class BatchExportAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{pdf_filename(application)}"'
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-@admin.register(ExportPreset)
-class ExportPresetAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "agency", "program", "drop_empty_columns", "updated_at"]
-    list_select_related = ["agency", "program"]
-    fields = ["agency", "name", "program", "question_keys", "drop_empty_columns"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agency":
-            kwargs["queryset"] = selectors.agencies_for_user(user=request.user)
-        if db_field.name == "program":
-            kwargs["queryset"] = selectors.programs_for_user(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(AgencyApiKey)

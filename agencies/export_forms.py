@@ -37,7 +37,10 @@ class CsvExportForm(_RangeForm):
         queryset=None,
         required=False,
         label=_("Saved columns"),
-        help_text=_("Use a saved preset's columns; the fields below are then ignored."),
+        help_text=_(
+            "Use a saved preset's columns; the fields below are then ignored. Build presets "
+            "by ticking columns under Export presets."
+        ),
     )
     question_keys = forms.CharField(
         label=_("Columns (question keys)"),
