@@ -120,3 +120,12 @@ def test_a_guests_contact_is_shown(world, client):
     client.force_login(world.caseworker_a)
     html = client.get(detail(world.app_a)).content.decode()
     assert "Text message: 2065550100" in html
+
+
+def test_a_hand_edited_queue_filter_falls_back_to_the_plain_queue(world, client):
+    later = make_application(world.program_a, world.version_a)
+    client.force_login(world.caseworker_a)
+    for filters in ({"submitted_at__gte": "not-a-date"}, {"no_such_field": "1"}, {"o": "x.y"}):
+        response = client.get(detail(world.app_a, **filters))
+        assert response.status_code == 200, filters
+        assert response.context["queue"]["next"].reference == later.reference
