@@ -188,6 +188,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("eligibility at submission"), ordering="outcome")
     def eligibility_outcome(self, application):
+        # `outcome` is annotated by get_queryset, so the list never loads the whole result.
         return OUTCOME_LABELS.get(application.outcome, application.outcome or "—")
 
     @admin.display(description=_("status"), ordering="status")
@@ -399,6 +400,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
             )
             if application.eligibility
             else {},
+            "outcome_label": self.eligibility_outcome(application),
             "deliveries": selectors.application_deliveries(application=application),
             "files": [
                 {"key": key, "index": n, "meta": meta}

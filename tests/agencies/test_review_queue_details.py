@@ -32,6 +32,8 @@ def test_queue_shows_the_eligibility_at_submission(world, client):
     html = response.content.decode()
     assert "Eligibility at submission" in html
     assert "Likely eligible" in html and "Not enough information to tell" in html
+    page = client.get(detail(unknown)).content.decode()
+    assert "Outcome: <strong>Not enough information to tell</strong>" in page
 
 
 def test_previous_and_next_follow_the_queues_filter_and_order(
