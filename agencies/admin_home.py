@@ -34,7 +34,7 @@ def home_context(request) -> dict:
                 "section": section,
                 "title": title,
                 "empty": empty,
-                "queue_url": f"{queue}?{section.queue_query}" if section.queue_query else queue,
+                "queue_url": f"{queue}?{section.queue_query}",
             }
         )
     return {"title": _("Your work"), "home_sections": sections}

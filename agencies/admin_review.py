@@ -32,6 +32,7 @@ from agencies import selectors
 from agencies.audit_display import audit_change_text
 from agencies.exports.pdf_export import OUTCOME_LABELS
 from agencies.exports.services import EXPORT_PERMISSION
+from agencies.queue_filters import OutcomeFilter, WorkFilter
 from agencies.queue_navigation import queue_neighbours
 from agencies.review_charts import bar_chart_svg
 from agencies.review_forms import (
@@ -128,7 +129,9 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     list_display_links = ["reference"]
     list_filter = [
         ("program", admin.RelatedOnlyFieldListFilter),
+        WorkFilter,
         "status",
+        OutcomeFilter,
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]

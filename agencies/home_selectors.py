@@ -16,6 +16,9 @@ from agencies.selectors import applications_for_user, member_agency_ids
 from agencies.workflow import FINAL, WAITING_ON_AGENCY, Status
 
 ROWS_PER_SECTION = 5
+# What the home counts; the queue's "work" filter (queue_filters.py) lists the same.
+OPEN_WORK = ~Q(status__in=list(FINAL))
+WAITING_WORK = Q(status__in=list(WAITING_ON_AGENCY))
 
 
 @dataclass(frozen=True)
@@ -39,18 +42,17 @@ def is_agency_staff(user) -> bool:
 def _section_filters(user) -> dict[str, Q]:
     return {
         # Open work handed to this user: anything not final is still theirs to follow.
-        "mine": Q(assignee_id=user.pk) & ~Q(status__in=list(FINAL)),
-        "waiting": Q(status__in=list(WAITING_ON_AGENCY)),
+        "mine": Q(assignee_id=user.pk) & OPEN_WORK,
+        "waiting": WAITING_WORK,
         "resubmitted": Q(status=Status.RESUBMITTED),
     }
 
 
 def _queue_queries(user) -> dict[str, str]:
-    # Changelist filters that show the same applications in the queue (oldest first).
+    # Queue filters (agencies/queue_filters.py) that list what each count counts.
     return {
-        "mine": f"assignee__id__exact={user.pk}",
-        # The queue's own order is oldest waiting on the agency first.
-        "waiting": "",
+        "mine": f"assignee__id__exact={user.pk}&work=open",
+        "waiting": "work=waiting",
         "resubmitted": f"status__exact={Status.RESUBMITTED}",
     }
 

@@ -91,3 +91,21 @@ def test_home_query_count_does_not_grow_with_agencies_or_applications(
         .filter(status__in=[Status.SUBMITTED, Status.RESUBMITTED, Status.IN_REVIEW])
         .count()
     )
+
+
+def test_each_count_links_to_the_queue_listing_the_same_applications(world, client):
+    make_application(world.program_a, world.version_a, assignee=world.caseworker_a)
+    make_application(
+        world.program_a, world.version_a, status=Status.APPROVED, assignee=world.caseworker_a
+    )
+    make_application(world.program_a, world.version_a, status=Status.RESUBMITTED)
+    make_application(world.program_a, world.version_a, status=Status.MORE_INFO_NEEDED)
+    make_application(world.program_b, world.version_b, status=Status.RESUBMITTED)
+    client.force_login(world.caseworker_a)
+
+    for entry in client.get(reverse("admin:index")).context["home_sections"]:
+        queue = client.get(entry["queue_url"])
+        assert queue.status_code == 200, entry["queue_url"]
+        listed = {app.pk for app in queue.context["cl"].result_list}
+        assert len(listed) == entry["section"].count, entry["section"].key
+        assert {app.pk for app in entry["section"].rows} <= listed

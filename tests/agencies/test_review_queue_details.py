@@ -131,3 +131,14 @@ def test_a_hand_edited_queue_filter_falls_back_to_the_plain_queue(world, client)
         response = client.get(detail(world.app_a, **filters))
         assert response.status_code == 200, filters
         assert response.context["queue"]["next"].reference == later.reference
+
+
+def test_the_queue_filters_by_eligibility_at_submission(world, client):
+    unknown = make_application(world.program_a, world.version_a)
+    unknown.eligibility = {"outcome": "unknown"}
+    unknown.save(update_fields=["eligibility"])
+    client.force_login(world.caseworker_a)
+    listed = client.get(reverse(CHANGELIST), {"outcome": "unknown"}).context["cl"].result_list
+    assert [app.pk for app in listed] == [unknown.pk]
+    listed = client.get(reverse(CHANGELIST), {"outcome": "eligible"}).context["cl"].result_list
+    assert [app.pk for app in listed] == [world.app_a.pk]
