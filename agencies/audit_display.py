@@ -23,6 +23,7 @@ FIELD_LABELS = {
     "until": _("To"),
     "columns": _("Columns"),
     "drop_empty_columns": _("Empty columns dropped"),
+    "selected_only": _("Selected rows only"),
     "batch": _("Batch"),
     "references": _("Applications"),
     "answers": _("Answers changed"),
