@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.admin_review import AgencyScopedAdminMixin
 from agencies.export_models import ExportPreset
 from agencies.export_picker_forms import ColumnPickerForm, PresetProgramForm
-from agencies.exports.presets import column_choices, export_preset_save
+from agencies.exports.presets import PresetScope, column_choices, export_preset_save
 from agencies.exports.selection import ExportError
 from agencies.exports.services import EXPORT_PERMISSION
 
@@ -67,21 +67,25 @@ class ExportPresetAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         program_form = PresetProgramForm(
             request.GET if "program" in request.GET else None,
             user=request.user,
-            initial={"program": preset.program_id if preset else None},
+            initial={"program": PresetProgramForm.value_for(preset) if preset else None},
         )
-        program = program_form.cleaned_data["program"] if program_form.is_valid() else None
-        program = program or (preset.program if preset else None)
+        scope = program_form.scope() if program_form.is_bound else None
+        if scope is None and preset is not None and not program_form.errors:
+            scope = PresetScope(agency=preset.agency, program=preset.program)
         title = gettext("Choose the columns of %(name)s") % {"name": preset} if preset else None
-        if program is None:
+        if scope is None:
             return self._render(
                 request,
                 {"title": title or _("New export preset"), "program_form": program_form},
                 status=400 if program_form.errors else 200,
             )
-        chosen = list(preset.question_keys) if preset and preset.program_id == program.pk else []
+        same = preset and (preset.agency_id, preset.program_id) == (
+            scope.agency.pk,
+            getattr(scope.program, "pk", None),
+        )
         form = ColumnPickerForm(
             request.POST if request.method == "POST" else None,
-            choices=column_choices(program=program, chosen=chosen),
+            choices=column_choices(scope=scope, chosen=list(preset.question_keys) if same else []),
             initial={
                 "name": preset.name if preset else "",
                 "drop_empty_columns": preset.drop_empty_columns if preset else False,
@@ -91,7 +95,7 @@ class ExportPresetAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
             try:
                 saved = export_preset_save(
                     user=request.user,
-                    program=program,
+                    scope=scope,
                     name=form.cleaned_data["name"],
                     question_keys=form.question_keys(),
                     drop_empty_columns=form.cleaned_data["drop_empty_columns"],
@@ -108,8 +112,8 @@ class ExportPresetAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                 )
                 return HttpResponseRedirect(reverse("admin:agencies_exportpreset_changelist"))
         context = {
-            "title": title or gettext("New export preset for %(program)s") % {"program": program},
-            "program": program,
+            "title": title or gettext("New export preset for %(program)s") % {"program": scope},
+            "scope": scope,
             "program_form": program_form,
             "form": form,
         }

@@ -11,16 +11,55 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.exports.presets import ColumnChoice, ordered_keys
-from agencies.selectors import programs_for_user
+from agencies.exports.presets import ColumnChoice, PresetScope, ordered_keys
+from agencies.selectors import agencies_for_user, programs_for_user
 
 
 class PresetProgramForm(forms.Form):
-    program = forms.ModelChoiceField(queryset=None, label=_("Program"))
+    """One program, or every program of an agency (value "all-<agency id>")."""
+
+    program = forms.ChoiceField(label=_("Program"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = programs_for_user(user=user).select_related("agency")
+        self.agencies = {a.pk: a for a in agencies_for_user(user=user).order_by("name")}
+        self.programs = {
+            p.pk: p
+            for p in programs_for_user(user=user)
+            .filter(agency_id__in=self.agencies)
+            .order_by("name")
+        }
+        self.fields["program"].choices = [
+            (
+                agency.name,
+                [
+                    (
+                        f"all-{agency.pk}",
+                        gettext("All programs of %(agency)s") % {"agency": agency.name},
+                    ),
+                    *(
+                        (str(p.pk), str(p))
+                        for p in self.programs.values()
+                        if p.agency_id == agency.pk
+                    ),
+                ],
+            )
+            for agency in self.agencies.values()
+        ]
+
+    @staticmethod
+    def value_for(preset) -> str:
+        return str(preset.program_id) if preset.program_id else f"all-{preset.agency_id}"
+
+    def scope(self) -> PresetScope | None:
+        """The chosen scope, or None when nothing (valid) was chosen."""
+        if not self.is_valid():
+            return None
+        value = self.cleaned_data["program"]
+        if value.startswith("all-"):
+            return PresetScope(agency=self.agencies[int(value[4:])])
+        program = self.programs[int(value)]
+        return PresetScope(agency=self.agencies[program.agency_id], program=program)
 
 
 class ColumnPickerForm(forms.Form):

@@ -10,8 +10,16 @@ from django.urls import reverse
 from agencies.export_models import ExportPreset
 from agencies.review_models import AgencyMembership
 from agencies.roles import SUPERVISOR
+from programs.models import ProgramVersion
 from tests.agencies import review_support
 from tests.agencies.review_support import staff
+from tests.factories import (
+    ProgramFactory,
+    ProgramVersionFactory,
+    QuestionFactory,
+    ScreenFactory,
+    ScreenQuestionFactory,
+)
 
 world = review_support.world
 
@@ -129,3 +137,61 @@ def test_only_those_who_may_export_keep_presets(world, client):
     assert client.get(ADD_URL).status_code == 403
     index = client.get(reverse("admin:index")).content.decode()
     assert LIST_URL not in index
+
+
+def second_program(world):
+    """Another program of agency A asking the name and one question of its own."""
+    program = ProgramFactory(slug="rent-plus", name="Rent Plus", agency=world.agency_a)
+    version = ProgramVersionFactory(program=program, status=ProgramVersion.Status.DRAFT)
+    screen = ScreenFactory(version=version, key="rent", title="Rent", order=1)
+    for order, (key, qtype, label) in enumerate(
+        [("applicant.name", "name", "Your name"), ("rent.amount", "currency", "Monthly rent")]
+    ):
+        ScreenQuestionFactory(
+            screen=screen, question=QuestionFactory(key=key, type=qtype, label=label), order=order
+        )
+    ProgramVersion.objects.filter(pk=version.pk).update(status=ProgramVersion.Status.PUBLISHED)
+    return program
+
+
+def test_a_preset_for_all_of_an_agencys_programs_lists_each_question_with_its_programs(
+    world, client
+):
+    second_program(world)
+    client.force_login(world.supervisor_a)
+    scope = f"all-{world.agency_a.pk}"
+    form = client.get(ADD_URL, {"program": scope}).context["form"]
+    programs = {choice.key: choice.program for choice in form.choices}
+    assert programs["applicant.name"] == "Rent Help, Rent Plus"
+    assert programs["rent.amount"] == "Rent Plus"
+    assert programs["income.monthly_gross"] == "Rent Help"
+    assert "food-help" not in str(programs)  # agency B's program is not listed
+
+    response = client.post(
+        f"{ADD_URL}?program={scope}",
+        picked(("rent.amount", "1"), ("income.monthly_gross", "2"), name="Money"),
+    )
+    assert response.status_code == 302
+    preset = ExportPreset.objects.get(name="Money")
+    assert (preset.agency, preset.program) == (world.agency_a, None)
+
+    # Used with one program, the preset keeps the columns that program asks, in order.
+    export = client.post(CSV_URL, {"program": world.program_a.pk, "preset": preset.pk})
+    assert header(export)[5:] == ["income.monthly_gross"]
+
+
+def test_an_agency_preset_with_no_column_of_the_program_is_refused_not_widened(world, client):
+    second_program(world)
+    preset = ExportPreset.objects.create(
+        agency=world.agency_a, name="Rent only", question_keys=["rent.amount"]
+    )
+    client.force_login(world.supervisor_a)
+    response = client.post(CSV_URL, {"program": world.program_a.pk, "preset": preset.pk})
+    assert response.status_code == 400
+    assert "preset" in response.context["form"].errors
+
+
+def test_another_agencys_scope_is_not_a_choice(world, client):
+    client.force_login(world.supervisor_a)
+    response = client.get(ADD_URL, {"program": f"all-{world.agency_b.pk}"})
+    assert response.status_code == 400 and "form" not in response.context
