@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from agencies.export_models import ExportPreset
 from agencies.exports.csv_export import exported_screen_questions, program_questions
+from agencies.exports.models import ExportPreset
 from agencies.exports.selection import ExportError
-from agencies.selectors import agencies_for_user, programs_for_user
+from agencies.review.selectors import agencies_for_user, programs_for_user
 
 
 @dataclass(frozen=True)

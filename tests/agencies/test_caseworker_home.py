@@ -3,7 +3,7 @@ with counts, at a query count that does not grow with agencies or applications."
 
 from django.urls import reverse
 
-from agencies.workflow import Status
+from agencies.review.workflow import Status
 from applicants.models import Application
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application, published_version, staff

@@ -7,9 +7,9 @@ import io
 
 from django.urls import reverse
 
-from agencies.export_models import ExportPreset
-from agencies.review_models import AgencyMembership
-from agencies.roles import SUPERVISOR
+from agencies.exports.models import ExportPreset
+from agencies.review.models import AgencyMembership
+from agencies.review.roles import SUPERVISOR
 from programs.models import ProgramVersion
 from tests.agencies import review_support
 from tests.agencies.review_support import staff

@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from agencies import review_services
-from agencies.review_models import AuditEvent
-from agencies.workflow import Status
+from agencies.review import services as review_services
+from agencies.review.models import AuditEvent
+from agencies.review.workflow import Status
 from applicants.models import Answer
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application
@@ -94,7 +94,7 @@ def test_audit_trail_shows_labels_not_dicts(world, client):
 
 
 def test_resident_answers_are_named_not_shown_in_the_trail(world):
-    from agencies.audit_display import audit_change_text
+    from agencies.review.audit_display import audit_change_text
 
     event = AuditEvent(
         action=AuditEvent.Action.RESIDENT_RESPONDED,

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from agencies.exports.csv_export import program_questions
-from agencies.workflow import Status
+from agencies.review.workflow import Status
 from programs.models import Program, ProgramVersion, QuestionType
 from programs.question_types import as_spec, export_columns
 from tests.agencies.review_support import make_application
