@@ -195,3 +195,20 @@ def test_another_agencys_scope_is_not_a_choice(world, client):
     client.force_login(world.supervisor_a)
     response = client.get(ADD_URL, {"program": f"all-{world.agency_b.pk}"})
     assert response.status_code == 400 and "form" not in response.context
+
+
+def test_the_picker_costs_the_same_whatever_the_number_of_programs(
+    world, client, django_assert_max_num_queries
+):
+    client.force_login(world.supervisor_a)
+    scope = {"program": f"all-{world.agency_a.pk}"}
+    client.get(ADD_URL, scope)  # warm per-process caches
+    with django_assert_max_num_queries(30) as one:
+        client.get(ADD_URL, scope)
+    second_program(world)
+    for n in range(3):
+        program = ProgramFactory(slug=f"more-{n}", name=f"More {n}", agency=world.agency_a)
+        review_support.published_version(program)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(ADD_URL, scope)
+    assert "More 2" in response.context["form"].choices[0].program
