@@ -11,15 +11,13 @@ and publishes the documents exactly as `load_demo` does, and computes the intake
 counts do not depend on the machine; the last line holds the headline figures.
 """
 
-import os
 import sys
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import headline, recreate_database, scratch_database  # noqa: E402
+from bench.common import headline, scratch_django  # noqa: E402
 
 
 def intake_keys() -> list[str]:
@@ -43,51 +41,31 @@ def program_rows(intake: set[str]) -> list[tuple[str, int, int, list[str]]]:
 
 
 def main() -> None:
-    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civiportal")
-    name, url = scratch_database(base_url, suffix="bench_intake")
-    admin_url = urlunparse(urlparse(base_url)._replace(path="/postgres"))
-    recreate_database(admin_url, name)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civiportal.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.db import connections
-
+    with scratch_django("bench_intake"):
         from programs.demo import CATALOG_DIR, DEMO_FILE, demo_programs_load
 
-        call_command("migrate", verbosity=0)
         demo_programs_load(path=DEMO_FILE)
         demo_intake = intake_keys()
         demo_programs_load(path=CATALOG_DIR)
         catalog_intake = intake_keys()
         rows = program_rows(set(catalog_intake))
-        print(f"shared intake, 6 demo programs: {len(demo_intake)} questions")
-        print(f"shared intake, {len(rows)} programs: {len(catalog_intake)} questions")
-        print(f"  {', '.join(catalog_intake)}")
-        added = [key for key in catalog_intake if key not in demo_intake]
-        print(f"  added by the catalog: {', '.join(added) or 'none'}\n")
-        print("| program | questions asked | beyond the intake | which |")
-        print("| --- | ---: | ---: | --- |")
-        for slug, asked, extra, keys in rows:
-            print(f"| {slug} | {asked} | {extra} | {', '.join(keys)} |")
-        most = max(extra for _slug, _asked, extra, _keys in rows)
-        print(
-            headline(
-                {
-                    "intake_demo": len(demo_intake),
-                    "intake_catalog": len(catalog_intake),
-                    "programs": len(rows),
-                    "max_beyond_intake": most,
-                }
-            )
-        )
-        for connection in connections.all():
-            connection.close()
-    finally:
-        recreate_database(admin_url, name, drop_only=True)
+    print(f"shared intake, 6 demo programs: {len(demo_intake)} questions")
+    print(f"shared intake, {len(rows)} programs: {len(catalog_intake)} questions")
+    print(f"  {', '.join(catalog_intake)}")
+    added = [key for key in catalog_intake if key not in demo_intake]
+    print(f"  added by the catalog: {', '.join(added) or 'none'}\n")
+    print("| program | questions asked | beyond the intake | which |")
+    print("| --- | ---: | ---: | --- |")
+    for slug, asked, extra, keys in rows:
+        print(f"| {slug} | {asked} | {extra} | {', '.join(keys)} |")
+    most = max(extra for _slug, _asked, extra, _keys in rows)
+    figures = {
+        "intake_demo": len(demo_intake),
+        "intake_catalog": len(catalog_intake),
+        "programs": len(rows),
+        "max_beyond_intake": most,
+    }
+    print(headline(figures))
 
 
 if __name__ == "__main__":
