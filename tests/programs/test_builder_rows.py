@@ -9,22 +9,27 @@ import pytest
 from eligibility.engine import load_tables, validate_rule
 from programs.builder.outline import apply_action, parse_action
 from programs.builder.rows import blank_row, error_field, rows_rule, rule_rows
-from programs.demo import DEMO_FILE
+from programs.demo import CATALOG_DIR, DEMO_FILE
 from programs.eligibility_glue import question_infos
 
 DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
-QUESTIONS = {q["key"]: q for p in DEMO["programs"] for q in p["questions"]}
+CATALOG = [
+    json.loads(path.read_text(encoding="utf-8")) for path in sorted(CATALOG_DIR.glob("*.json"))
+]
+PROGRAMS = [program for document in [DEMO, *CATALOG] for program in document["programs"]]
+QUESTIONS = {q["key"]: q for p in PROGRAMS for q in p["questions"]}
 TYPES = {key: q["type"] for key, q in QUESTIONS.items()}
 TYPES.update(
     {f"{key}:{f['key']}": f["type"] for key, q in QUESTIONS.items() for f in q["member_fields"]}
 )
 
 
-@pytest.mark.parametrize("program", DEMO["programs"], ids=lambda p: p["slug"])
-def test_every_demo_rule_survives_rows_and_back_unchanged(program):
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p["slug"])
+def test_every_demo_and_catalog_rule_survives_rows_and_back_unchanged(program):
     rule = program["eligibility"]["rules"]
     rows, values = rule_rows(rule, TYPES)
-    assert all(row["kind"] != "kept" for row in rows), "demo rules are all editable as rows"
+    if program in DEMO["programs"]:
+        assert all(row["kind"] != "kept" for row in rows), "the demo rules are all rows"
     back, errors, _paths = rows_rule(rows, TYPES, values)
     assert errors == []
     assert back == rule
