@@ -36,6 +36,15 @@ def wait_until(moment):
     time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
 
 
+def new_resident_applies(client):
+    """Another resident starts from scratch and applies to Energy Assistance."""
+    client.cookies.clear()
+    complete_intake(client)
+    choose_and_answer(client, ["energy-assistance"], set())
+    submit(client)
+    return Submission.objects.order_by("-pk").first().applications.get()
+
+
 def test_a_scheduled_version_takes_effect_at_its_moment_with_nobody_awake(demo_programs):
     v1 = demo_programs["energy-assistance"]
     v2 = next_version(v1, eligibility_gating=True)
@@ -92,12 +101,7 @@ def test_a_started_application_is_submitted_on_the_version_it_started_on(client,
     assert application.program_version_id == v4.pk
     assert ProgramVersion.objects.get(pk=v4.pk).status == "archived"
     # A resident who chooses now starts (and submits) on v5.
-    client.cookies.clear()
-    complete_intake(client)
-    choose_and_answer(client, ["energy-assistance"], set())
-    submit(client)
-    newest = Submission.objects.order_by("-pk").first().applications.get()
-    assert newest.program_version_id == v5.pk
+    assert new_resident_applies(client).program_version_id == v5.pk
 
 
 def test_admin_schedules_a_draft_and_refuses_a_past_moment(client, demo_programs):
@@ -247,9 +251,4 @@ def test_an_application_stays_on_its_version_when_a_scheduled_one_takes_effect(
     assert application.program_version_id == v1.pk
     # After beat has archived v1, a resident who starts now is on v2.
     program_versions_activate_due()
-    client.cookies.clear()
-    complete_intake(client)
-    choose_and_answer(client, ["energy-assistance"], set())
-    submit(client)
-    newest = Submission.objects.order_by("-pk").first().applications.get()
-    assert newest.program_version_id == v2.pk
+    assert new_resident_applies(client).program_version_id == v2.pk
