@@ -20,6 +20,11 @@ def test_shipped_tables_are_loaded():
         # period starts in.
         ("usda_snap_maximum_allotment", 2025),
         ("usda_snap_standard_deduction", 2025),
+        ("usda_snap_excess_shelter_cap", 2025),
+        # Federal fiscal year 2027, from 1 October 2026.
+        ("usda_snap_maximum_allotment", 2026),
+        ("usda_snap_standard_deduction", 2026),
+        ("usda_snap_excess_shelter_cap", 2026),
     }
     for table in TABLES:
         assert table.source["url"].startswith("https://")
