@@ -160,7 +160,7 @@ def test_document_errors_are_all_reported_with_paths():
         "$.tables[0].periods[0].source.citation",
         "$.tables[0].periods[2]",
         "$.tables[0].periods[1].effective_from",
-        f"$.tables[{len(SEED['tables'])}].key",  # the copy appended at the end
+        f"$.tables[{len(bad['tables']) - 1}].key",  # the appended duplicate
     ]
 
 
