@@ -233,6 +233,7 @@ class ProgramVersion(models.Model):
                 in (
                     (self.Status.PUBLISHED, self.Status.ARCHIVED),
                     (self.Status.SCHEDULED, self.Status.PUBLISHED),
+                    (self.Status.SCHEDULED, self.Status.ARCHIVED),  # withdrawn before its moment
                 )
                 and update_fields is not None
                 and set(update_fields) <= self.ARCHIVE_FIELDS
