@@ -224,10 +224,82 @@ def test_a_broker_error_never_reaches_the_submission(world, monkeypatch, caplog)
 
     monkeypatch.setattr(render_submission_pdfs, "apply_async", broker_down)
     celery_app.conf.task_always_eager = False  # restored by the autouse fixture
-    pdf_store._enqueue_render(world.app_a.submission_id)  # logs, does not raise
+    pdf_store._enqueue_render(render_submission_pdfs, world.app_a.submission_id)  # logs only
     assert "render on first download" in caplog.text
     assert stored_names(world.app_a) == []
     assert world.app_a.reference in text_of(
         resident_application_pdf(application=world.app_a, language="en")
     )
     assert len(stored_names(world.app_a)) == 1
+
+
+def test_a_download_before_the_background_render_renders_in_place(
+    db, layouts, django_capture_on_commit_callbacks
+):
+    """The render is queued but no worker has run it yet: the download lays the PDF out
+    itself and stores it, and the background task then renders only the other copies."""
+    from civiportal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = False  # restored by the autouse fixture
+    celery_app.control.purge()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            submission = submit_as_the_portal_does([ProgramFactory(agency=AgencyFactory())])
+        with celery_app.connection_for_write() as broker:
+            assert broker.default_channel.client.llen("celery") == 1  # the render, waiting
+    finally:
+        celery_app.control.purge()
+    (application,) = submission.applications.all()
+    pdf = resident_application_pdf(application=application, language=submission.language)
+    assert application.reference in text_of(pdf)
+    assert len(layouts) == 1
+    # What the worker does when it gets to the message: the agency's two copies.
+    assert submission_pdfs_render(submission_id=submission.pk) == 2
+    assert resident_application_pdf(application=application, language=submission.language) == pdf
+    assert len(layouts) == 3
+
+
+def test_history_changes_render_the_pdfs_again_on_a_real_worker(celery_worker, layouts):
+    """A status change with a message to the resident, then the resident's reply: each
+    time the worker replaces the stored copies, so downloads lay nothing out."""
+    from agencies.resident_services import application_respond
+    from applicants.models import Application
+    from tests.agencies.review_support import staff
+
+    program = ProgramFactory(agency=AgencyFactory())
+    caseworker = staff("pdf-case", agency=program.agency)
+    submission = submit_as_the_portal_does([program])
+    (application,) = submission.applications.all()
+    wait_for(lambda: len(stored_names(application)) == 3, timeout=60)
+
+    def changes_then_renders(change, text: str) -> None:
+        before = stored_names(application)
+        change()
+        wait_for(lambda: not set(before) & set(stored_names(application)), timeout=60)
+        assert len(stored_names(application)) == 3
+        fresh = Application.objects.get(pk=application.pk)
+        pdf = resident_application_pdf(application=fresh, language=submission.language)
+        assert text in text_of(pdf)
+
+    def set_status(status: str, message: str):
+        return lambda: application_set_status(
+            application=application,
+            status=status,
+            acting_user=caseworker,
+            note="internal",
+            resident_message=message,
+        )
+
+    changes_then_renders(
+        set_status(Application.Status.IN_REVIEW, "We are reading it."), "We are reading it."
+    )
+    changes_then_renders(
+        set_status(Application.Status.MORE_INFO_NEEDED, "Please send your lease."),
+        "Please send your lease.",
+    )
+    changes_then_renders(
+        lambda: application_respond(application=application, reply="Lease sent by post."),
+        "Lease sent by post.",
+    )
+    assert layouts == []  # every download above was served from the worker's files
+    assert "render_application_pdfs" in celery_worker.log_path.read_text()
