@@ -42,3 +42,13 @@ def private_media_root(tmp_path_factory, settings, monkeypatch):
     settings.MEDIA_ROOT = media
     monkeypatch.setenv("MEDIA_ROOT", str(media))
     return media
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in Spanish leaves Spanish active in this thread (LocaleMiddleware never
+    deactivates it): without this, a later test's English messages depend on test order."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
