@@ -157,16 +157,6 @@ def test_a_row_waiting_for_its_retry_is_not_claimed_early(django_capture_on_comm
     assert Delivery.objects.get().status == "failed"
 
 
-@pytest.fixture
-def real_broker():
-    """Publish to this engineer's Redis database for real; nothing consumes it here."""
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = True
-
-
 def test_webhook_and_email_deliveries_stay_on_their_own_queues(
     real_broker, django_capture_on_commit_callbacks
 ):
