@@ -246,7 +246,9 @@ def test_a_download_before_the_background_render_renders_in_place(
         with django_capture_on_commit_callbacks(execute=True):
             submission = submit_as_the_portal_does([ProgramFactory(agency=AgencyFactory())])
         with celery_app.connection_for_write() as broker:
-            assert broker.default_channel.client.llen("celery") == 1  # the render, waiting
+            client = broker.default_channel.client
+            # The render waits on the PDF workers' queue, not on routing's or the default.
+            assert (client.llen("pdfs"), client.llen("celery")) == (1, 0)
     finally:
         celery_app.control.purge()
     (application,) = submission.applications.all()
@@ -303,3 +305,25 @@ def test_history_changes_render_the_pdfs_again_on_a_real_worker(celery_worker, l
     )
     assert layouts == []  # every download above was served from the worker's files
     assert "render_application_pdfs" in celery_worker.log_path.read_text()
+
+
+def test_pdf_renders_have_a_queue_and_a_compose_worker_of_their_own():
+    """A backlog of layouts (seconds of CPU each) must not hold up routing: the render
+    tasks go to `pdfs`, which the main worker of docker compose does not consume."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for task in ("render_submission_pdfs", "render_application_pdfs"):
+        assert settings.CELERY_TASK_ROUTES[f"agencies.export_tasks.{task}"] == {"queue": "pdfs"}
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    # Each service's name (two spaces in) and the queues of its worker command.
+    consumed = {
+        name: queues.split(",")
+        for name, queues in re.findall(
+            r"^  ([\w-]+):\n(?:    .*\n)*?    command: celery .* worker .*-Q (\S+)", compose, re.M
+        )
+    }
+    assert consumed["pdf-worker"] == ["pdfs"]
+    assert "pdfs" not in consumed["worker"] and "routing" in consumed["worker"]
