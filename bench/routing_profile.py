@@ -26,7 +26,7 @@ def profile_routing(submission_ids: list[int]) -> tuple[float, dict[str, float]]
     which must be committed and not yet routed."""
     from django.db import connection
 
-    from agencies.submission_routing import submission_route
+    from agencies.routing.submission import submission_route
 
     spent: dict[str, float] = defaultdict(float)
 

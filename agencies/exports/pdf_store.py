@@ -144,7 +144,7 @@ def background_variants(application: Application) -> list[PdfOptions]:
 def application_pdfs_render(application: Application, *, screens=None) -> int:
     """Render and store the background variants of one application that are not stored
     with their current content; returns how many were rendered (0: all up to date)."""
-    from agencies.selectors import application_screens
+    from agencies.review.selectors import application_screens
 
     if screens is None:
         screens = application_screens(application=application)
@@ -175,7 +175,7 @@ def application_pdfs_rerender(*, application_id: int) -> int:
 def pdfs_render_after_submission(sender, *, submission, **kwargs) -> None:
     """Receiver of `applicants.signals.submission_created`: queue the background render
     once the submission commits. The one place the render is hooked to submission."""
-    from agencies.export_tasks import render_submission_pdfs
+    from agencies.exports.tasks import render_submission_pdfs
 
     transaction.on_commit(partial(_enqueue_render, render_submission_pdfs, submission.pk))
 
@@ -187,7 +187,7 @@ def pdfs_render_after_update(sender, *, instance, created: bool, **kwargs) -> No
     commits, and a download after that serves the new file at once."""
     if not created:
         return
-    from agencies.export_tasks import render_application_pdfs
+    from agencies.exports.tasks import render_application_pdfs
 
     transaction.on_commit(
         partial(_enqueue_render, render_application_pdfs, instance.application_id)

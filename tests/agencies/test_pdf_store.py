@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from pypdf import PdfReader
 
-from agencies.export_tasks import build_batch_export
 from agencies.exports.batch import write_pdf_zip
 from agencies.exports.pdf_export import PdfOptions
 from agencies.exports.pdf_store import STORE_DIR, stored_application_pdf, submission_pdfs_render
@@ -20,7 +19,8 @@ from agencies.exports.services import (
     batch_export_request,
     resident_application_pdf,
 )
-from agencies.review_services import application_set_status
+from agencies.exports.tasks import build_batch_export
+from agencies.review.services import application_set_status
 from applicants.models import Submission
 from applicants.signals import submission_created
 from programs.models import ProgramVersion
@@ -215,8 +215,8 @@ def test_a_broker_error_never_reaches_the_submission(world, monkeypatch, caplog)
     download renders in place."""
     from kombu.exceptions import OperationalError
 
-    from agencies.export_tasks import render_submission_pdfs
     from agencies.exports import pdf_store
+    from agencies.exports.tasks import render_submission_pdfs
     from civiportal.celery import app as celery_app
 
     def broker_down(*args, **kwargs):
@@ -264,7 +264,7 @@ def test_a_download_before_the_background_render_renders_in_place(
 def test_history_changes_render_the_pdfs_again_on_a_real_worker(celery_worker, layouts):
     """A status change with a message to the resident, then the resident's reply: each
     time the worker replaces the stored copies, so downloads lay nothing out."""
-    from agencies.resident_services import application_respond
+    from agencies.review.resident_services import application_respond
     from applicants.models import Application
     from tests.agencies.review_support import staff
 

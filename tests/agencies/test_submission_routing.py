@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies import submission_routing
-from agencies.channels import internal
-from agencies.models import AgencyChannel, AgencyQueueItem, Delivery, DeliveryEvent
+from agencies.routing import submission as submission_routing
+from agencies.routing.channels import internal
+from agencies.routing.models import AgencyChannel, AgencyQueueItem, Delivery, DeliveryEvent
 from civiportal.celery import app as celery_app
 from tests.agencies.conftest import submit
 from tests.factories import AgencyFactory, ProgramFactory
