@@ -1,7 +1,7 @@
 import pytest
 
 from civiportal.celery import app as celery_app
-from tests.celery_worker import celery_worker  # noqa: F401  (fixture)
+from tests.celery_worker import celery_worker, pdf_worker  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)

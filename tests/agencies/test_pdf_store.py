@@ -189,13 +189,13 @@ def test_deleting_an_application_deletes_its_pdfs(world, django_capture_on_commi
     assert stored_names(world.app_a) == []
 
 
-def test_submission_renders_pdfs_in_the_background_on_a_real_worker(celery_worker, layouts):
+def test_submission_renders_pdfs_in_the_background_on_a_real_worker(pdf_worker, layouts):
     programs = [ProgramFactory(agency=AgencyFactory()), ProgramFactory(agency=AgencyFactory())]
     submission = submit_as_the_portal_does(programs)
     applications = list(submission.applications.all())
     # The resident's copy and the agency's two copies of each application.
     wait_for(lambda: all(len(stored_names(app)) == 3 for app in applications), timeout=60)
-    assert "render_submission_pdfs" in celery_worker.log_path.read_text()
+    assert "render_submission_pdfs" in pdf_worker.log_path.read_text()
 
     # Downloads now serve those files: nothing is laid out in this process.
     for application in applications:
@@ -261,7 +261,7 @@ def test_a_download_before_the_background_render_renders_in_place(
     assert len(layouts) == 3
 
 
-def test_history_changes_render_the_pdfs_again_on_a_real_worker(celery_worker, layouts):
+def test_history_changes_render_the_pdfs_again_on_a_real_worker(pdf_worker, layouts):
     """A status change with a message to the resident, then the resident's reply: each
     time the worker replaces the stored copies, so downloads lay nothing out."""
     from agencies.review.resident_services import application_respond
@@ -304,7 +304,7 @@ def test_history_changes_render_the_pdfs_again_on_a_real_worker(celery_worker, l
         "Lease sent by post.",
     )
     assert layouts == []  # every download above was served from the worker's files
-    assert "render_application_pdfs" in celery_worker.log_path.read_text()
+    assert "render_application_pdfs" in pdf_worker.log_path.read_text()
 
 
 def test_pdf_renders_have_a_queue_and_a_compose_worker_of_their_own():
