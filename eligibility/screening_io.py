@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from civiportal.json_limits import JsonLimitError, loads_limited, request_json
 from eligibility.services import ProgramScreening
-from programs.models import Question
+from programs.models import Program, Question
 from programs.question_types import clean_value, error_paths
 
 REQUEST_FIELDS = {"answers", "programs", "as_of", "language"}
@@ -139,7 +139,7 @@ def unknown_programs_error(slugs: list[str], requested: list[str]) -> ScreeningI
     )
 
 
-def result_json(result: ProgramScreening, *, language: str) -> dict:
+def result_json(result: ProgramScreening, *, language: str, agency: str) -> dict:
     estimated = None
     if result.estimated_value_cents is not None:
         estimated = {
@@ -150,7 +150,7 @@ def result_json(result: ProgramScreening, *, language: str) -> dict:
     return {
         "slug": result.program.slug,
         "name": result.program.text("name", language),
-        "agency": result.program.agency.name,
+        "agency": agency,
         "outcome": result.outcome,
         "reasons": result.reasons,
         "missing": result.missing,
@@ -163,7 +163,17 @@ def result_json(result: ProgramScreening, *, language: str) -> dict:
 
 
 def results_json(results: list[ProgramScreening], *, language: str, as_of: date) -> dict:
+    # One query for the agencies' names: the screened programs are the shared cache's
+    # (`eligibility.published`), which holds no agency.
+    agencies = dict(
+        Program.objects.filter(pk__in=[result.program.pk for result in results]).values_list(
+            "pk", "agency__name"
+        )
+    )
     return {
         "as_of": as_of.isoformat(),
-        "results": [result_json(result, language=language) for result in results],
+        "results": [
+            result_json(result, language=language, agency=agencies[result.program.pk])
+            for result in results
+        ],
     }

@@ -26,10 +26,10 @@ from eligibility.engine import (
     compile_rule,
 )
 from eligibility.models import ScreeningFailure, ScreeningRecord
+from eligibility.published import versions_in_effect
 from eligibility.table_selectors import reference_table_set
 from programs.eligibility_glue import question_infos
 from programs.models import Program, ProgramVersion, Question, Screen
-from programs.selectors import in_effect, newest_per_program
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,8 @@ def clear_compiled_cache() -> None:
 
 
 def _current_tables():
-    """The table periods now in the database; forgets compiled rules built on older ones."""
+    """The table periods now in the database; forgets compiled rules built on older ones.
+    No query of its own once the request read the published signature."""
     revision, tables = reference_table_set()
     if _tables_revision[0] != revision:
         with _cache_lock:
@@ -188,23 +189,19 @@ def screening_failure_record(*, version: ProgramVersion, stage: str, error: Base
 def published_versions(
     *, program_slugs: list[str] | None = None, display_modes=SCREENED_BY_DEFAULT
 ) -> list[ProgramVersion]:
-    """Published versions to screen, in catalog order, programs and agencies joined:
-    those named, or else every program in one of `display_modes`."""
-    versions = ProgramVersion.objects.filter(in_effect())
+    """Published versions to screen, in catalog order, from the in-process cache
+    (`eligibility.published`): those named, or else every program in one of `display_modes`."""
+    versions = versions_in_effect()
     if program_slugs is None:
-        versions = versions.filter(program__display_mode__in=display_modes)
-    else:
-        versions = versions.filter(
-            program__slug__in=program_slugs, program__display_mode__in=SCREENABLE
-        )
-    versions = newest_per_program(
-        list(versions.select_related("program", "program__agency").order_by("program__name"))
-    )
-    if program_slugs is not None:
-        found = {version.program.slug for version in versions}
-        unknown = [slug for slug in program_slugs if slug not in found]
-        if unknown:
-            raise UnknownPrograms(unknown)
+        return [v for v in versions if v.program.display_mode in display_modes]
+    named = set(program_slugs)
+    versions = [
+        v for v in versions if v.program.slug in named and v.program.display_mode in SCREENABLE
+    ]
+    found = {version.program.slug for version in versions}
+    unknown = [slug for slug in program_slugs if slug not in found]
+    if unknown:
+        raise UnknownPrograms(unknown)
     return versions
 
 
