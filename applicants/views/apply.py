@@ -10,6 +10,7 @@ because of an answer given on the way joins the plan in its place.
 
 import secrets
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib import messages
 from django.http import Http404
@@ -56,7 +57,11 @@ class Journey:
         self.versions.sort(key=lambda version: order.get(version.program.slug, 0))
         self.steps = merged_steps(self.versions)
         self.by_key = {step.key: step for step in self.steps}
-        self.answers = applicant_answers(applicant=self.applicant)
+
+    @cached_property
+    def answers(self) -> dict:
+        # Read when a page shows them; submitting reads them once, inside its transaction.
+        return applicant_answers(applicant=self.applicant)
 
     @property
     def programs(self):
