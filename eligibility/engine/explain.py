@@ -470,8 +470,11 @@ class Explainer:
             self.by_language[language] = found
         return found
 
-    def reasons(self, truth: bool, deciders: tuple, slots: tuple, language: str) -> list[str]:
-        formatters = self.formatters(language, truth)
+    def sentences_for(self, truth: bool, deciders: tuple, slots: tuple, language: str) -> list[str]:
+        """The reasons of an eligible (True) or ineligible (False) result: the sentence
+        functions for this language and outcome, built once per rule, applied to the
+        deciders only."""
+        formatters = (self.by_language.get(language) or self.sentences(language))[truth]
         if not self.has_groups:  # every decider is a leaf index
             return [formatters[index](slots) for index in deciders]
         return self.group_reasons(formatters, truth, deciders, slots, language)
