@@ -81,7 +81,8 @@ class Journey:
                 step.key for step in self.steps if step.key in plan_set or self.missing_items(step)
             ]
         plan = [key for key in plan if self.by_key[key].visible_items(self.answers)]
-        self.request.session[PLAN] = plan
+        if stored != plan:  # a page view that changes nothing writes no session
+            self.request.session[PLAN] = plan
         return plan
 
     def next_step_after(self, key: str | None) -> str | None:

@@ -255,6 +255,37 @@ def test_submitting_reads_each_version_screening_and_answer_once(
     assert not any(q.startswith('SELECT "programs_programversion"') for q in sql)
 
 
+def _session_writes(client, url: str) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return [
+        q["sql"]
+        for q in captured
+        if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")
+    ]
+
+
+def test_a_page_view_that_changes_nothing_writes_no_session(client, demo_programs):
+    from django.conf import settings
+    from django.test import Client
+
+    # A new visitor reading the first step gets no session at all.
+    first_step = f"/apply/intake/{next(iter(INTAKE_POSTS))}/"
+    assert settings.SESSION_COOKIE_NAME not in Client().get(first_step).cookies
+    complete_intake(client)
+    pages = [f"/apply/intake/{step}/" for step in INTAKE_POSTS]
+    pages += ["/apply/intake/review/", "/apply/results/"]
+    for url in pages:
+        _session_writes(client, url)  # the first view may move the wizard to this step
+        assert _session_writes(client, url) == [], url
+    choose_and_answer(client, ["basic-food"], set())
+    _session_writes(client, "/apply/review/")  # the review page keeps its submit token
+    assert _session_writes(client, "/apply/review/") == []
+
+
 def test_results_are_recorded_once_for_the_citys_reach_figures(client, demo_programs):
     from eligibility.models import ScreeningRecord
 
