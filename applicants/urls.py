@@ -1,6 +1,7 @@
 from django.urls import path
 
-from applicants.views import account, applications, apply, claim, intake, navigator, results
+from applicants.navigators import views as navigator
+from applicants.views import account, applications, apply, claim, intake, results
 
 app_name = "applicants"
 
@@ -31,7 +32,7 @@ urlpatterns = [
         applications.application_detail,
         name="application_detail",
     ),
-    # Community navigators (applicants/views/navigator.py)
+    # Community navigators (applicants/navigators/views.py)
     path("navigator/", navigator.dashboard, name="navigator_dashboard"),
     path("navigator/clients/add/", navigator.client_add, name="navigator_client_add"),
     path("navigator/clients/link/", navigator.client_link, name="navigator_client_link"),
