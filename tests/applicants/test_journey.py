@@ -226,7 +226,7 @@ def test_results_page_queries_do_not_grow_with_programs(
 def test_submitting_reads_each_version_screening_and_answer_once(
     client, demo_programs, django_assert_max_num_queries, count
 ):
-    from agencies.models import AgencyChannel
+    from agencies.routing.models import AgencyChannel
 
     # The agencies' internal queues exist, as after their first submission.
     for version in demo_programs.values():
