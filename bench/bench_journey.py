@@ -5,6 +5,7 @@ absolute times depend on the machine).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civiportal \
     .venv/bin/python bench/bench_journey.py [--programs 50] [--requests 200] [--quick]
+        [--catalog]
 
 It works in a scratch database (<name>_bench_journey, created and dropped here). The 50
 programs are the six demo programs (real rules, screens and questions) copied under new
@@ -16,11 +17,12 @@ The bare view is requested without a session cookie, so it touches nothing: no s
 is loaded and no query is made (checked here; the acting-navigator middleware would read
 a resident's session). The minimal page reads a resident's session and renders the shell:
 the cheapest real page. Submitting (choose three programs, answer their questions,
-review, submit) is repeated --submissions times by new residents, counting the submit
-POST's queries (after one uncounted submission: the first to an agency creates its queue);
+review, submit) is repeated --submissions times, counting the submit POST's queries;
 Celery messages go to an in-memory broker so only the request's own work is counted.
 `--quick` (40 requests each, 3 submissions) runs the same comparisons in well under two
-minutes. The last line holds the headline figures as name=value pairs.
+minutes. `--catalog` publishes the real programs instead of copies: the six demo programs
+and the Washington starter catalog (programs/catalog/washington/), 26 in all. The last
+line holds the headline figures as name=value pairs.
 """
 
 import argparse
@@ -96,6 +98,19 @@ def fifty_programs(count: int) -> dict:
     return {**demo, "programs": programs}
 
 
+def catalog_programs() -> dict:
+    """The six demo programs and the Washington starter catalog, as `load_demo` loads them."""
+    from programs.documents.files import document_paths
+
+    demo = json.loads((ROOT / "programs" / "demo" / "programs.json").read_text())
+    catalog = [
+        entry
+        for path in document_paths(ROOT / "programs" / "catalog" / "washington")
+        for entry in json.loads(path.read_text())["programs"]
+    ]
+    return {**demo, "programs": demo["programs"] + catalog}
+
+
 def timed(call, repeat: int) -> list[float]:
     samples = []
     for _n in range(repeat):
@@ -120,8 +135,8 @@ def chosen_slugs(programs: int) -> list[str]:
     return slugs
 
 
-def resident_through_intake():
-    """A new guest (its own test client) who has answered the five intake steps."""
+def resident():
+    """A new guest resident's client, past the shared intake."""
     from django.test import Client
 
     client = Client()
@@ -132,37 +147,33 @@ def resident_through_intake():
     return client
 
 
-def submissions(count: int, programs: int) -> tuple[list[float], list[int]]:
-    """A new resident chooses three programs, answers their questions, reviews and submits,
-    `count` times (a new one each time: applying twice to an open program is refused):
-    (ms, queries) of each submit POST. One more submission comes first, not counted: the
-    first submission to an agency without a channel creates its internal queue."""
-    slugs = chosen_slugs(programs)
-    results = [submit_once(slugs) for _n in range(count + 1)][1:]
-    return [ms for ms, _queries in results], [queries for _ms, queries in results]
-
-
-def submit_once(slugs: list[str]) -> tuple[float, int]:
+def submissions(count: int, slugs: list[str]) -> tuple[list[float], list[int]]:
+    """Choose three programs, answer their questions, review and submit, `count` times,
+    each time as a new resident (one resident may not apply twice while an application is
+    open): (ms, queries) of each submit POST."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = resident_through_intake()
-    response = client.post("/apply/results/", {"programs": slugs})
-    assert response.status_code == 302, response.status_code
-    location = client.get(response.headers["Location"]).headers.get("Location", "")
-    while location.startswith("/apply/questions/"):
-        html = client.get(location).content.decode()
-        names = set(FIELD_RE.findall(html)) - {"csrfmiddlewaretoken"}
-        answers = {n: PROGRAM_ANSWERS[n] for n in names if n in PROGRAM_ANSWERS}
-        location = client.post(location, answers).headers.get("Location", "")
-    assert location == "/apply/review/", location
-    token = TOKEN_RE.search(client.get(location).content.decode()).group(1)
-    with CaptureQueriesContext(connection) as captured:
-        start = time.perf_counter()
-        response = client.post("/apply/review/", {"submit_token": token})
-        ms = (time.perf_counter() - start) * 1000
-    assert response.headers["Location"].startswith("/apply/submitted/"), response
-    return ms, len(captured)
+    times, queries = [], []
+    for _n in range(count):
+        client = resident()
+        response = client.post("/apply/results/", {"programs": slugs})
+        assert response.status_code == 302, response.status_code
+        location = client.get(response.headers["Location"]).headers.get("Location", "")
+        while location.startswith("/apply/questions/"):
+            html = client.get(location).content.decode()
+            names = set(FIELD_RE.findall(html)) - {"csrfmiddlewaretoken"}
+            answers = {n: PROGRAM_ANSWERS[n] for n in names if n in PROGRAM_ANSWERS}
+            location = client.post(location, answers).headers.get("Location", "")
+        assert location == "/apply/review/", location
+        token = TOKEN_RE.search(client.get(location).content.decode()).group(1)
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.post("/apply/review/", {"submit_token": token})
+            times.append((time.perf_counter() - start) * 1000)
+        assert response.headers["Location"].startswith("/apply/submitted/"), response
+        queries.append(len(captured))
+    return times, queries
 
 
 def main() -> None:
@@ -171,6 +182,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--submissions", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="40 requests, 3 submissions")
+    parser.add_argument(
+        "--catalog", action="store_true", help="the 26 real programs instead of --programs copies"
+    )
     args = parser.parse_args()
     if args.quick:
         args.requests, args.submissions = 40, 3
@@ -201,9 +215,14 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         from programs.services import program_document_import
 
-        program_document_import(data=fifty_programs(args.programs), publish=True)
+        if args.catalog:
+            document = catalog_programs()
+            args.programs, slugs = len(document["programs"]), list(CHOSEN)
+        else:
+            document, slugs = fifty_programs(args.programs), chosen_slugs(args.programs)
+        program_document_import(data=document, publish=True)
 
-        client = resident_through_intake()
+        client = resident()
         rows = []
         stranger = Client()  # no session cookie: the bare view loads no session
         with CaptureQueriesContext(connections["default"]) as bare_queries:
@@ -237,7 +256,7 @@ def main() -> None:
         )
 
         results_ms = rows[-1][1]
-        submit_ms, submit_queries = submissions(args.submissions, args.programs)
+        submit_ms, submit_queries = submissions(args.submissions, slugs)
         rows.append(("submit POST (3 programs)", submit_ms))
 
         bare_median = statistics.median(bare_ms)
