@@ -77,6 +77,9 @@ def other_process(transactional_db):
     clear_published_cache()
 
 
+# Committed data is needed for the other process to see it; the flush after the test would
+# take the migrations' seed tables with it, so they are put back (serialized_rollback).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_in_one_process_is_seen_by_another_on_its_next_request(other_process):
     from programs.models import Program
     from programs.services import (
