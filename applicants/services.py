@@ -124,11 +124,12 @@ class ClaimRefused(ValidationError):
     """No guest submission matches the reference and date of birth given."""
 
 
-@transaction.atomic
-def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
-    """Move a guest's submission into `user`'s account once they prove it is theirs: its
-    reference number (the submission's or one application's) and the date of birth
-    given on it. The same message for every refusal, so it reveals nothing."""
+def guest_submission_matching(
+    *, reference: str, birth_date: date, lock: bool = False
+) -> Submission | None:
+    """The guest submission (no account) with this reference number (the submission's or
+    one application's) whose applications give this date of birth, else None. Callers
+    answer every miss the same way, so a reference's existence is never revealed."""
     reference = (reference or "").strip().upper()
     submission_id = (
         Submission.objects.filter(applicant__user__isnull=True)
@@ -136,17 +137,25 @@ def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
         .values_list("pk", flat=True)
         .first()
     )
-    submission = (
-        Submission.objects.select_for_update().filter(pk=submission_id).first()
-        if submission_id
-        else None
-    )
+    if not submission_id:
+        return None
+    queryset = Submission.objects.select_for_update() if lock else Submission.objects
+    submission = queryset.filter(pk=submission_id).first()
     birth_dates = (
         {a.answers.get(CLAIM_BIRTH_DATE_KEY) for a in submission.applications.all()}
         if submission
         else set()
     )
-    if submission is None or birth_date.isoformat() not in birth_dates:
+    return submission if birth_date.isoformat() in birth_dates else None
+
+
+@transaction.atomic
+def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
+    """Move a guest's submission into `user`'s account once they prove it is theirs: its
+    reference number (the submission's or one application's) and the date of birth
+    given on it. The same message for every refusal, so it reveals nothing."""
+    submission = guest_submission_matching(reference=reference, birth_date=birth_date, lock=True)
+    if submission is None:
         raise ClaimRefused(
             _("No application matches that reference number and date of birth."),
             code="no_match",

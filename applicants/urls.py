@@ -1,6 +1,15 @@
 from django.urls import path
 
-from applicants.views import account, applications, apply, claim, intake, navigator, results
+from applicants.views import (
+    account,
+    applications,
+    apply,
+    claim,
+    guest_access,
+    intake,
+    navigator,
+    results,
+)
 
 app_name = "applicants"
 
@@ -26,6 +35,8 @@ urlpatterns = [
     path("my/applications/", applications.my_applications, name="my_applications"),
     path("my/applications/claim/", claim.claim, name="claim"),
     path("status/<str:token>/", applications.guest_status, name="status"),
+    path("back/<str:token>/", guest_access.guest_access, name="guest_access"),
+    path("my/applications/find/", guest_access.guest_find, name="guest_find"),
     path(
         "my/applications/<ref:reference>/",
         applications.application_detail,
