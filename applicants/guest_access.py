@@ -63,6 +63,15 @@ def guest_access_read(token: str, *, max_age: int | None = None) -> tuple[Applic
     return applicant, reference
 
 
+def message_language(*, applicant: Applicant, reference: str = "") -> str:
+    """The language the resident's messages about `reference` (else their latest
+    submission) were written in, so the page their link opens speaks it too."""
+    submissions = applicant.submissions.order_by("-submitted_at", "-pk")
+    if reference:
+        submissions = submissions.filter(applications__reference=reference)
+    return (submissions.values_list("language", flat=True).first() or "").split("-")[0]
+
+
 def resident_link(*, applicant: Applicant, reference: str = "") -> str:
     """The absolute address a message gives a resident for one application (or, with no
     `reference`, all their applications): the page itself for an account, a signed

@@ -10,7 +10,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from applicants import identity
 from applicants.forms import ClaimForm
-from applicants.guest_access import LinkExpired, LinkInvalid, guest_access_read
+from applicants.guest_access import (
+    LinkExpired,
+    LinkInvalid,
+    guest_access_read,
+    message_language,
+)
 from applicants.services import guest_submission_matching
 from civiportal.ratelimit import over_limit
 
@@ -39,9 +44,22 @@ def guest_access(request, token):
             response = redirect("applicants:application_detail", reference=reference)
         else:
             response = redirect("applicants:my_applications")
+        _speak_their_language(request, response, applicant, reference)
     # The token is a key: keep it out of other sites' Referer headers.
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _speak_their_language(request, response, applicant, reference) -> None:
+    """A link from a Spanish message opens a Spanish page, unless this browser already
+    chose a language."""
+    language = message_language(applicant=applicant, reference=reference)
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES or language not in dict(settings.LANGUAGES):
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax", secure=settings.LANGUAGE_COOKIE_SECURE,
+    )  # fmt: skip
 
 
 @never_cache
