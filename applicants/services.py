@@ -232,6 +232,7 @@ def submission_create(
     entered_by=None,
     partner_organization=None,
     versions=None,
+    renews: Application | None = None,
 ) -> Submission:
     """Submit applications to `programs` in one transaction.
 
@@ -248,6 +249,9 @@ def submission_create(
     versions_for_journey`): each application is made, checked and screened under its
     program's started version even if a newer one took effect meanwhile; without it, the
     versions in effect now.
+
+    `renews` is the approved application a renewal continues (`applicants.renewals`): it
+    does not count as already open, and the new application names it.
 
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer, and its
@@ -267,7 +271,11 @@ def submission_create(
 
     with transaction.atomic():
         submission_refuse_duplicates(
-            applicant=applicant, programs=programs, language=language, submit_token=submit_token
+            applicant=applicant,
+            programs=programs,
+            language=language,
+            submit_token=submit_token,
+            renews=renews,
         )
         try:
             with transaction.atomic():
@@ -335,6 +343,9 @@ def submission_create(
                     reference=f"{submission.reference}-{number}",
                     answers={q.key: answers[q.key] for q in asked if q.key in answers},
                     eligibility=_screening_to_json(screening) if screening else {},
+                    renews=renews
+                    if renews is not None and renews.program_id == program.pk
+                    else None,
                 )
             )
         Application.objects.bulk_create(applications)
@@ -347,7 +358,12 @@ def submission_create(
 
 
 def submission_refuse_duplicates(
-    *, applicant: Applicant, programs, language: str = "en", submit_token: str = ""
+    *,
+    applicant: Applicant,
+    programs,
+    language: str = "en",
+    submit_token: str = "",
+    renews: Application | None = None,
 ) -> None:
     """Raise `ApplicationAlreadyOpen` when the resident has an application to one of
     `programs` that is neither denied nor withdrawn, unless that program's published
@@ -356,7 +372,8 @@ def submission_refuse_duplicates(
     Call it inside the submission's transaction: it locks the applicant's row, so two
     submissions by the same resident (two tabs, two devices) are checked one after the
     other. Applications of the submission with `submit_token` do not count: a resent form
-    is answered with that submission, not refused.
+    is answered with that submission, not refused, and neither does the application
+    a renewal `renews`.
     """
     from applicants.selectors import open_applications_by_program
 
@@ -366,6 +383,8 @@ def submission_refuse_duplicates(
         program_ids=[program.pk for program in programs],
         exclude_submit_token=submit_token,
     )
+    if renews is not None:
+        open_ones = {pid: a for pid, a in open_ones.items() if a.pk != renews.pk}
     if not open_ones:
         return
     applications = list(open_ones.values())

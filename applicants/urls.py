@@ -8,6 +8,7 @@ from applicants.views import (
     guest_access,
     intake,
     navigator,
+    renewal,
     results,
 )
 
@@ -41,6 +42,12 @@ urlpatterns = [
         "my/applications/<ref:reference>/",
         applications.application_detail,
         name="application_detail",
+    ),
+    path("my/applications/<ref:reference>/renew/", renewal.renew, name="renew"),
+    path(
+        "my/applications/<ref:reference>/renew/answers/",
+        renewal.renew_answers,
+        name="renew_answers",
     ),
     # Community navigators (applicants/views/navigator.py)
     path("navigator/", navigator.dashboard, name="navigator_dashboard"),

@@ -318,6 +318,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.purge_orphaned_uploads",
         "schedule": 60 * 60 * 24,
     },
+    # Hourly: a reminder is due on a day, and a missed run is caught up within the hour.
+    "send-renewal-reminders": {
+        "task": "applicants.tasks.send_renewal_reminders",
+        "schedule": 60 * 60,
+        "options": {"queue": "celery", "expires": 60 * 60},
+    },
     "activate-scheduled-versions": {
         "task": "programs.tasks.activate_scheduled_versions",
         "schedule": 30,
