@@ -161,3 +161,25 @@ def test_an_ended_approval_no_longer_blocks_a_new_application(client, renewing):
     application.save(update_fields=["certified_until"])
     submission_create(applicant=applicant, programs=[program], submit_token="again-2")
     assert Application.objects.filter(program=program).count() == 2
+
+
+def test_the_renewal_and_its_reminder_in_spanish(client, renewing):
+    application = _resident_application(client, renewing, language="es")
+    _decide(application, "approved")
+    application.refresh_from_db()
+    renewal_reminders_send(today=application.certified_until - timedelta(days=7))
+    reminder = Notification.objects.get(application=application, kind="renewal")
+    assert reminder.subject.startswith("Renueve Basic Food")
+    assert "Renueve aquí:" in reminder.body and "termina el" in reminder.body
+    application.certified_until = timezone.localdate() + timedelta(days=7)
+    application.save(update_fields=["certified_until"])
+    client.post("/i18n/setlang/", {"language": "es"})
+    detail = client.get(f"/my/applications/{application.reference}/").content.decode()
+    assert "Renovar ahora" in detail and "Su aprobación termina el" in detail
+    page = client.get(f"/my/applications/{application.reference}/renew/").content.decode()
+    assert "Renueve su beneficio" in page and "¿Qué ha cambiado desde que" in page
+    assert "Ingresos o beneficios" in page
+    answers = client.get(
+        f"/my/applications/{application.reference}/renew/answers/?changed=contact"
+    ).content.decode()
+    assert "Enviar mi renovación" in answers and "Qué cambió" in answers
