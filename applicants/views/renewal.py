@@ -4,6 +4,7 @@ submitted from their profile, linked to the application it renews (applicants/re
 """
 
 import secrets
+from functools import wraps
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,21 +48,38 @@ class RenewalAnswersForm(AnswersForm):
     submit_token = forms.CharField(widget=forms.HiddenInput)
 
 
-def _renewable(request, reference):
-    """The resident's application and its renewal status; 404 for anyone else's."""
-    application = application_for_applicant(
-        applicant=identity.current_applicant(request), reference=reference
-    )
-    return application, renewal_status(application)
+def _while_renewable(view):
+    """Serve `view(request, application, status)` for the resident's own application
+    (404 for anyone else's) while it may be renewed; else say why it may not."""
+
+    @wraps(view)
+    @never_cache
+    @require_http_methods(["GET", "POST"])
+    def wrapper(request, reference):
+        application = application_for_applicant(
+            applicant=identity.current_applicant(request), reference=reference
+        )
+        status = renewal_status(application)
+        if status is None or not status["can_renew"]:
+            return render(
+                request,
+                "applicants/applications/renew_closed.html",
+                {"application": application, "renewal": status},
+                status=409,
+            )
+        return view(request, application, status)
+
+    return wrapper
 
 
-def _closed(request, application, status):
+def _page(request, template, application, status, form):
     return render(
         request,
-        "applicants/applications/renew_closed.html",
-        {"application": application, "renewal": status},
-        status=409,
-    )
+        f"applicants/applications/{template}",
+        {"application": application, "renewal": status, "form": form,
+         "program": application.program.text("name", language_of(request))},
+        status=400 if form.errors else 200,
+    )  # fmt: skip
 
 
 def _submit(request, application, token, form):
@@ -77,13 +95,9 @@ def _submit(request, application, token, form):
     return redirect("applicants:confirmation", reference=submission.reference)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def renew(request, reference):
+@_while_renewable
+def renew(request, application, status):
     """Which of the answers that may change did change; none: submitted at once."""
-    application, status = _renewable(request, reference)
-    if status is None or not status["can_renew"]:
-        return _closed(request, application, status)
     form = ChangesForm(request.POST or None, initial={"submit_token": secrets.token_urlsafe(24)})
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["submit_token"]
@@ -94,24 +108,14 @@ def renew(request, reference):
                 return done
         else:
             query = urlencode({"changed": changed, "token": token}, doseq=True)
-            url = reverse("applicants:renew_answers", kwargs={"reference": reference})
+            url = reverse("applicants:renew_answers", kwargs={"reference": application.reference})
             return redirect(f"{url}?{query}")
-    return render(
-        request,
-        "applicants/applications/renew.html",
-        {"application": application, "renewal": status, "form": form,
-         "program": application.program.text("name", language_of(request))},
-        status=400 if form.errors else 200,
-    )  # fmt: skip
+    return _page(request, "renew.html", application, status, form)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def renew_answers(request, reference):
+@_while_renewable
+def renew_answers(request, application, status):
     """The questions of the areas that changed, pre-filled; saved, then submitted."""
-    application, status = _renewable(request, reference)
-    if status is None or not status["can_renew"]:
-        return _closed(request, application, status)
     language = language_of(request)
     areas = [a for a in request.GET.getlist("changed") if a in MAY_HAVE_CHANGED]
     applicant = application.submission.applicant
@@ -132,10 +136,4 @@ def renew_answers(request, reference):
         done = _submit(request, application, form.cleaned_data["submit_token"], form)
         if done is not None:
             return done
-    return render(
-        request,
-        "applicants/applications/renew_answers.html",
-        {"application": application, "renewal": status, "form": form,
-         "program": application.program.text("name", language)},
-        status=400 if form.errors else 200,
-    )  # fmt: skip
+    return _page(request, "renew_answers.html", application, status, form)

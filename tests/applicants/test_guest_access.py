@@ -94,7 +94,7 @@ def test_the_link_expires_after_thirty_days(asked, monkeypatch, age_days, status
     assert response.status_code == status
     if status == 410:
         assert "This link has expired" in response.content.decode()
-        assert browser.get(f"/my/applications/{application.reference}/").status_code == 404
+        _assert_no_access(browser, application)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +112,10 @@ def test_a_tampered_link_opens_nothing(asked, tamper):
     response = browser.get(f"/back/{tamper(token)}/")
     assert response.status_code == 404
     assert "This link does not work" in response.content.decode()
+    _assert_no_access(browser, application)
+
+
+def _assert_no_access(browser, application):
     assert browser.get(f"/my/applications/{application.reference}/").status_code == 404
 
 
@@ -167,7 +171,7 @@ def test_finding_is_rate_limited_per_address(asked, settings):
     refused = _find(browser, application.reference, "1990-04-12")
     assert refused.status_code == 400
     assert "Too many tries" in refused.content.decode()
-    assert browser.get(f"/my/applications/{application.reference}/").status_code == 404
+    _assert_no_access(browser, application)
 
 
 def test_a_guest_link_on_a_signed_in_browser_goes_to_claiming(asked):
