@@ -6,16 +6,17 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
 
     def ready(self):
-        # Celery's autodiscovery only imports `tasks` modules; the exports' tasks live
-        # apart, and a worker that never imported them discards their messages
-        # (tests/civiportal/test_registered_tasks.py checks every task is reachable).
-        from agencies import export_tasks  # noqa: F401
+        # Celery's autodiscovery imports only `agencies.tasks`; the sub-domains keep their
+        # tasks in their own packages, and a worker that never imported them discards their
+        # messages (tests/civiportal/test_registered_tasks.py checks every task is reachable).
+        from agencies.exports import tasks as export_tasks  # noqa: F401
         from agencies.exports.pdf_store import (
             pdfs_delete_with_application,
             pdfs_render_after_submission,
         )
-        from agencies.review_notifications import resident_notification_mark_sent
-        from agencies.services import route_new_submission
+        from agencies.review.notifications import resident_notification_mark_sent
+        from agencies.routing import tasks as routing_tasks  # noqa: F401
+        from agencies.routing.services import route_new_submission
         from applicants.models import Application
         from applicants.signals import submission_created
         from notifications.signals import notification_sent

@@ -1,5 +1,5 @@
 """Demo staff for the caseworker review: a caseworker and a supervisor for two agencies,
-a program admin and a city admin, each in their role group (see `agencies.roles`)."""
+a program admin and a city admin, each in their role group (see `agencies.review.roles`)."""
 
 import secrets
 
@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from agencies.models import Agency
-from agencies.review_models import AgencyMembership
-from agencies.roles import CASEWORKER, CITY_ADMIN, PROGRAM_ADMIN, SUPERVISOR, roles_setup
+from agencies.review.models import AgencyMembership
+from agencies.review.roles import CASEWORKER, CITY_ADMIN, PROGRAM_ADMIN, SUPERVISOR, roles_setup
+from organizations.models import Agency
 
 
 def _demo_user(username: str, group: str, description: str) -> tuple[str, str, str]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from agencies import api_views, resident_views, views
+from agencies.exports import api_views, views
+from agencies.review import resident_views
 
 app_name = "agencies"
 

@@ -5,7 +5,7 @@ client relationships (read and revoke only through the resident) and the access 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from applicants.partner_models import (
+from applicants.navigators.models import (
     ClientRelationship,
     NavigatorMembership,
     PartnerAccessEvent,

@@ -1,7 +1,7 @@
 """The one way to show an application's frozen answers and eligibility, and the one
 masking policy deciding who sees which sensitive answer.
 
-Every output uses it: the caseworker's detail page (`agencies.admin_review`), the agency
+Every output uses it: the caseworker's detail page (`agencies.review.admin`), the agency
 and resident PDFs (`agencies.exports.pdf_export`), the resident's printable page
 (`applicants.answer_rows`), the JSON API (`agencies.exports.json_export`). The CSV masks
 its cells with the same question-type masking (`programs.question_types`), driven by the

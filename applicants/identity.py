@@ -18,7 +18,7 @@ def current_applicant(request: HttpRequest) -> Applicant | None:
     """The applicant of this request, or None for a visitor who has saved nothing yet.
 
     A community navigator acting for a client gets the client's applicant: the middleware
-    (`applicants.partner_acting`) has checked on this very request that they still may.
+    (`applicants.navigators.acting`) has checked on this very request that they still may.
     """
     acting = getattr(request, "acting", None)
     if acting is not None:

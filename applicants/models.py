@@ -11,6 +11,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Django loads only this module for the `applicants` app: importing the navigators' models
+# registers them with it (their tables keep the `applicants_` names).
+from applicants.navigators.models import (  # noqa: F401
+    ClientRelationship,
+    LinkCode,
+    NavigatorMembership,
+    PartnerAccessEvent,
+    PartnerOrganization,
+)
+
 # Crockford's base32 without I, L, O, U: easy to read aloud and type from a letter.
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -214,15 +224,3 @@ class ApplicationUpdate(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.kind} {self.status}"
-
-
-# Community navigators' models (partner organizations, clients, link codes, access trail)
-# live in their own module; importing them here registers them with the applicants app.
-from applicants.partner_models import (  # noqa: E402, F401
-    ClientRelationship,
-    LinkCode,
-    NavigatorMembership,
-    PartnerAccessEvent,
-    PartnerAccessEventIsAppendOnly,
-    PartnerOrganization,
-)

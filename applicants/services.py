@@ -175,7 +175,7 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     from django.conf import settings
     from django.db.models import Exists, OuterRef
 
-    from applicants.models import ClientRelationship
+    from applicants.navigators.models import ClientRelationship
 
     now = now or timezone.now()
     max_age = max_age or timedelta(seconds=settings.SESSION_COOKIE_AGE)

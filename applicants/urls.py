@@ -1,5 +1,6 @@
 from django.urls import path
 
+from applicants.navigators import views as navigator
 from applicants.views import (
     account,
     applications,
@@ -7,7 +8,6 @@ from applicants.views import (
     claim,
     guest_access,
     intake,
-    navigator,
     renewal,
     results,
 )
@@ -49,7 +49,7 @@ urlpatterns = [
         renewal.renew_answers,
         name="renew_answers",
     ),
-    # Community navigators (applicants/views/navigator.py)
+    # Community navigators (applicants/navigators/views.py)
     path("navigator/", navigator.dashboard, name="navigator_dashboard"),
     path("navigator/clients/add/", navigator.client_add, name="navigator_client_add"),
     path("navigator/clients/link/", navigator.client_link, name="navigator_client_link"),

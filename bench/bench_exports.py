@@ -69,8 +69,8 @@ class NullSink:
 
 
 def build(count: int):
-    from agencies.models import Agency
     from applicants.models import Applicant, Application, Submission
+    from organizations.models import Agency
     from programs.models import Program, ProgramVersion, Question, Screen, ScreenQuestion
 
     agency = Agency.objects.create(name="Bench Agency", slug="bench")

@@ -112,11 +112,12 @@ def main() -> None:
     from django.db.models import Max, Min
     from django.utils import timezone
 
-    from agencies.models import Agency, Delivery
-    from agencies.services import deliveries_create_for_submission
+    from agencies.routing.models import Delivery
+    from agencies.routing.services import deliveries_create_for_submission
     from applicants.models import Applicant, Application, Submission, new_reference
     from bench.bench_tasks import COUNTER_KEY, FIRST_KEY, LAST_KEY, noop
     from civiportal.celery import app
+    from organizations.models import Agency
     from programs.models import Program, ProgramVersion
 
     workers: list[subprocess.Popen] = []

@@ -6,7 +6,7 @@ import time
 import redis
 from celery import shared_task
 
-from agencies.tasks import RELIABLE
+from agencies.routing.tasks import RELIABLE
 
 COUNTER_KEY = "bench:routing:noop"
 FIRST_KEY = "bench:routing:noop:first"

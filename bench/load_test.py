@@ -291,7 +291,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    from agencies.models import Delivery
+    from agencies.routing.models import Delivery
     from civiportal.celery import app
     from programs.demo import demo_programs_load
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "formtools",
     "civiportal",
+    "organizations",
     "programs",
     "eligibility",
     "applicants",
@@ -97,7 +98,7 @@ MIDDLEWARE = [
     "civiportal.request_limits.GuestUploadQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A community navigator acting for a client: checked on every request.
-    "applicants.partner_acting.ActingForClientMiddleware",
+    "applicants.navigators.acting.ActingForClientMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out sign-in into the lockout page (civiportal/login_throttle.py).
     "axes.middleware.AxesMiddleware",
@@ -257,7 +258,7 @@ CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
 
-# Delivery to agencies (agencies/tasks.py, docs/operations.md). Queues are split by
+# Delivery to agencies (agencies/routing/tasks.py, docs/operations.md). Queues are split by
 # channel kind so slow agency webhooks cannot hold up the internal queue or emails; a
 # worker started without -Q consumes every queue listed here.
 # Every queue is bound to one direct exchange under its own routing key (queues sharing a
@@ -284,7 +285,7 @@ DELIVERY_RETRY_BASE_SECONDS = float(os.environ.get("DELIVERY_RETRY_BASE_SECONDS"
 # Kept below the Redis visibility timeout (one hour) so a retry message waiting for its
 # countdown is never redelivered early.
 DELIVERY_RETRY_MAX_SECONDS = float(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "1800"))
-# Longer than the deliver task's hard time limit (30 s, agencies/tasks.py): a row still
+# Longer than the deliver task's hard time limit (30 s, agencies/routing/tasks.py): a row still
 # "delivering" after this lost its worker. With a sweep every 10 s, a delivery whose
 # worker was killed is attempted again within about 45 s.
 DELIVERY_STUCK_AFTER_SECONDS = float(os.environ.get("DELIVERY_STUCK_AFTER_SECONDS", "35"))

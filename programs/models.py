@@ -10,8 +10,9 @@ under.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from civiportal.i18n import translated
 
 
 class PublishedVersionIsImmutable(Exception):
@@ -37,20 +38,6 @@ def _frozen_status(version_id) -> str | None:
         )
         else None
     )
-
-
-def translated(obj, field: str, language: str | None = None) -> str:
-    """The value of `field` in the active language, falling back to English.
-
-    English lives in the model field itself; other languages in `translations`,
-    e.g. {"es": {"label": "...", "help_text": "..."}}.
-    """
-    language = (language or translation.get_language() or "en").split("-")[0]
-    if language != "en":
-        value = (obj.translations or {}).get(language, {}).get(field)
-        if value:
-            return value
-    return getattr(obj, field)
 
 
 class QuestionType(models.TextChoices):
@@ -133,7 +120,9 @@ class Program(models.Model):
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="programs")
+    agency = models.ForeignKey(
+        "organizations.Agency", on_delete=models.PROTECT, related_name="programs"
+    )
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("what it provides"), blank=True)
     how_to_apply = models.TextField(_("how to apply"), blank=True)

@@ -3,8 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from agencies.models import Agency
 from applicants.models import Answer, Applicant, Application, Submission, new_reference
+from organizations.models import Agency
 from programs.models import Program, ProgramVersion, Question, Screen, ScreenQuestion
 
 

@@ -7,11 +7,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.api_auth import api_key_create
-from agencies.export_models import BatchExport
-from agencies.models import AgencyChannel, Delivery
-from agencies.review_models import AgencyMembership, AuditEvent
-from applicants.partner_models import ClientRelationship, NavigatorMembership, PartnerOrganization
+from agencies.exports.api_auth import api_key_create
+from agencies.exports.models import BatchExport
+from agencies.review.models import AgencyMembership, AuditEvent
+from agencies.routing.models import AgencyChannel, Delivery
+from applicants.navigators.models import (
+    ClientRelationship,
+    NavigatorMembership,
+    PartnerOrganization,
+)
 from tests.agencies import review_support
 from tests.factories import (
     AgencyFactory,
@@ -171,12 +175,12 @@ world = review_support.world
 
 
 def test_agency_staff_see_only_their_agencies_and_city_roles_see_all(world, client):
-    changelist = reverse("admin:agencies_agency_changelist")
+    changelist = reverse("admin:organizations_agency_changelist")
     client.force_login(world.caseworker_a)
     page = client.get(changelist)
     assert page.status_code == 200
     assert "Housing Agency" in page.text and "Food Agency" not in page.text
-    other = reverse("admin:agencies_agency_change", args=[world.agency_b.pk])
+    other = reverse("admin:organizations_agency_change", args=[world.agency_b.pk])
     assert client.get(other).status_code in {302, 404}
 
     client.force_login(world.city_admin)

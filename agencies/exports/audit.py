@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from agencies.review_models import AuditEvent
-from agencies.review_services import audit_record
+from agencies.review.models import AuditEvent
+from agencies.review.services import audit_record
 
 
 def export_record(

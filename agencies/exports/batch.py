@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from agencies.exports.pdf_export import PdfOptions, pdf_filename
 from agencies.exports.pdf_store import StoredPdf, stored_application_pdf
-from agencies.selectors import application_screens
+from agencies.review.selectors import application_screens
 
 CHUNK_SIZE = 100
 

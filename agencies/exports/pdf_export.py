@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from agencies.review_models import AuditEvent
-from agencies.workflow import Status
+from agencies.review.models import AuditEvent
+from agencies.review.workflow import Status
 from applicants.answer_display import (
     AnswerGroup,
     MaskingPolicy,
@@ -45,7 +45,7 @@ class PdfOptions:
 
 
 def _screens(application: Application):
-    from agencies.selectors import application_screens
+    from agencies.review.selectors import application_screens
 
     return application_screens(application=application)
 

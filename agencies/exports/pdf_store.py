@@ -144,7 +144,7 @@ def background_variants(application: Application) -> list[PdfOptions]:
 def submission_pdfs_render(*, submission_id: int) -> int:
     """Render and store the PDFs of every application of a submission; returns how many
     were rendered (0 when all were stored already: safe to run twice)."""
-    from agencies.selectors import application_screens
+    from agencies.review.selectors import application_screens
 
     rendered = 0
     applications = Application.objects.filter(submission_id=submission_id).select_related(
@@ -165,7 +165,7 @@ def pdfs_render_after_submission(sender, *, submission, **kwargs) -> None:
 
 
 def _enqueue_render(submission_id: int) -> None:
-    from agencies.export_tasks import render_submission_pdfs
+    from agencies.exports.tasks import render_submission_pdfs
 
     # Without a broker (the embedded demo) the task would run inside the request that
     # submitted: leave the render to the first download instead.

@@ -2,7 +2,7 @@
 
 Shared by the CSV export, the batch of PDFs, the command and the API so that each reads
 the same rows for the same request. The scope is always given by the caller as an
-already-scoped queryset: `agencies.selectors.applications_for_user` for staff, the key's
+already-scoped queryset: `agencies.review.selectors.applications_for_user` for staff, the key's
 agency for the API; nothing here widens it.
 """
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from agencies.export_models import BatchExport
 from agencies.exports.audit import export_record
 from agencies.exports.csv_export import CsvExport, prepare_csv_export
+from agencies.exports.models import BatchExport
 from agencies.exports.pdf_export import PdfOptions
 from agencies.exports.pdf_store import stored_application_pdf
 from agencies.exports.selection import ExportError, ExportRange, check_range
-from agencies.selectors import applications_for_user, programs_for_user
+from agencies.review.selectors import applications_for_user, programs_for_user
 
 SENSITIVE_PERMISSION = "programs.view_sensitive_answers"
 EXPORT_PERMISSION = "agencies.export_applications"
@@ -94,7 +94,7 @@ def application_pdf_for_user(*, user, application) -> bytes:
 @transaction.atomic
 def batch_export_request(*, user, export_range: ExportRange) -> BatchExport:
     """Queue a zip of PDFs of `export_range` for `user`; the task starts on commit."""
-    from agencies.export_tasks import build_batch_export
+    from agencies.exports.tasks import build_batch_export
 
     check_range(since=export_range.since, until=export_range.until)
     _check_program(user=user, program=export_range.program)

@@ -110,7 +110,7 @@ def sign_in(request):
         _login_ending_guest(request, form.user)
         messages.success(request, _("You are signed in."))
         # Navigators work from their dashboard; residents continue their application.
-        from applicants.partner_selectors import navigator_membership
+        from applicants.navigators.selectors import navigator_membership
 
         landing = (
             "applicants:navigator_dashboard"

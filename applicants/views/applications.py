@@ -1,5 +1,5 @@
 """'My applications': the resident's applications and a printable view (the PDF download
-is served by `agencies.views`, which owns the renderer).
+is served by `agencies.exports.views`, which owns the renderer).
 
 Every URL naming an application goes through `selectors.application_for_applicant`, which
 answers 404 for anything that is not the current resident's.

@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.db import transaction
 
-from agencies.channels import webhook
-from agencies.models import AgencyChannel, Delivery
-from agencies.services import deliveries_create_for_submission
+from agencies.routing.channels import webhook
+from agencies.routing.models import AgencyChannel, Delivery
+from agencies.routing.services import deliveries_create_for_submission
 from programs.models import ProgramVersion
 from tests.factories import ApplicationFactory, ProgramVersionFactory, SubmissionFactory
 

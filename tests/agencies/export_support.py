@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Max
 from django.utils import timezone
 
-from agencies.api_auth import api_key_create
+from agencies.exports.api_auth import api_key_create
 from programs.models import ProgramVersion
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application  # noqa: F401

@@ -7,8 +7,8 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from agencies.review_models import AgencyMembership
-from agencies.roles import CASEWORKER, CITY_ADMIN, SUPERVISOR, roles_setup
+from agencies.review.models import AgencyMembership
+from agencies.review.roles import CASEWORKER, CITY_ADMIN, SUPERVISOR, roles_setup
 from programs.models import ProgramVersion
 from tests.factories import (
     AgencyFactory,

@@ -7,8 +7,8 @@ import zipfile
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from agencies.export_models import AgencyApiKey, BatchExport, ExportPreset
-from agencies.review_models import AuditEvent
+from agencies.exports.models import AgencyApiKey, BatchExport, ExportPreset
+from agencies.review.models import AuditEvent
 from tests.agencies import export_support
 from tests.agencies.export_support import bearer
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from agencies.api_auth import api_key_create, api_key_revoke
-from agencies.export_models import AgencyApiKey
-from agencies.review_models import AuditEvent, ResidentNotification
+from agencies.exports.api_auth import api_key_create, api_key_revoke
+from agencies.exports.models import AgencyApiKey
+from agencies.review.models import AuditEvent, ResidentNotification
 from applicants.models import Application
 from tests.agencies import export_support
 from tests.agencies.export_support import bearer, make_application, submitted_on
@@ -227,7 +227,7 @@ def test_key_authenticated_posts_need_no_csrf_token(world, keys):
 
 
 def test_creating_and_revoking_a_key_is_audited(db):
-    from agencies.review_models import AuditEvent
+    from agencies.review.models import AuditEvent
     from tests.factories import AgencyFactory, UserFactory
 
     supervisor = UserFactory()

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
-from agencies.review_models import AuditEvent
+from agencies.review.models import AuditEvent
 from tests.agencies import export_support
 from tests.agencies.export_support import make_application, submitted_on
 

@@ -10,7 +10,7 @@ from agencies.exports.csv_export import prepare_csv_export
 from agencies.exports.safety import neutralise
 from agencies.exports.selection import ExportError, ExportRange
 from agencies.exports.services import csv_export_for_user
-from agencies.review_models import AuditEvent
+from agencies.review.models import AuditEvent
 from applicants.models import Application
 from tests.agencies import export_support
 from tests.agencies.export_support import make_application, second_version, submitted_on
@@ -173,7 +173,7 @@ def test_another_agencys_program_is_refused(world):
 def test_scope_is_applied_even_to_a_raw_queryset(world):
     # The exporter only narrows what it is given: a staff queryset of agency A cannot
     # yield agency B's rows even when asked for B's program.
-    from agencies.selectors import applications_for_user
+    from agencies.review.selectors import applications_for_user
 
     export = prepare_csv_export(
         queryset=applications_for_user(user=world.supervisor_a),

@@ -5,13 +5,13 @@ import zipfile
 
 from pypdf import PdfReader
 
-from agencies.export_models import BatchExport
-from agencies.export_tasks import build_batch_export
+from agencies.exports.models import BatchExport
 from agencies.exports.pdf_export import PdfOptions, render_application_pdf
 from agencies.exports.selection import ExportRange
 from agencies.exports.services import application_pdf_for_user, batch_export_request
-from agencies.review_models import AuditEvent
-from agencies.review_services import application_set_status
+from agencies.exports.tasks import build_batch_export
+from agencies.review.models import AuditEvent
+from agencies.review.services import application_set_status
 from tests.agencies import export_support
 from tests.agencies.export_support import make_application, second_version
 

@@ -13,11 +13,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from pypdf import PdfReader
 
-from agencies.api_auth import api_key_create
+from agencies.exports.api_auth import api_key_create
 from agencies.exports.pdf_export import PdfOptions, render_application_pdf
 from agencies.exports.selection import ExportRange
 from agencies.exports.services import csv_export_for_user
-from agencies.review_models import AgencyMembership
+from agencies.review.models import AgencyMembership
 from applicants.models import Applicant
 from applicants.services import answers_save, submission_create
 from programs.models import Program
@@ -47,7 +47,7 @@ PERMISSIONS = [
     "applicants.view_application",
     "applicants.change_application",
     "agencies.view_auditevent",
-    "agencies.view_agency",
+    "organizations.view_agency",
     "agencies.view_delivery",
     "agencies.export_applications",
 ]

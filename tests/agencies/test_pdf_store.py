@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from pypdf import PdfReader
 
-from agencies.export_tasks import build_batch_export
 from agencies.exports.batch import write_pdf_zip
 from agencies.exports.pdf_export import PdfOptions
 from agencies.exports.pdf_store import STORE_DIR, stored_application_pdf, submission_pdfs_render
@@ -20,7 +19,8 @@ from agencies.exports.services import (
     batch_export_request,
     resident_application_pdf,
 )
-from agencies.review_services import application_set_status
+from agencies.exports.tasks import build_batch_export
+from agencies.review.services import application_set_status
 from applicants.models import Submission
 from applicants.signals import submission_created
 from programs.models import ProgramVersion
@@ -215,8 +215,8 @@ def test_a_broker_error_never_reaches_the_submission(world, monkeypatch, caplog)
     download renders in place."""
     from kombu.exceptions import OperationalError
 
-    from agencies.export_tasks import render_submission_pdfs
     from agencies.exports import pdf_store
+    from agencies.exports.tasks import render_submission_pdfs
     from civiportal.celery import app as celery_app
 
     def broker_down(*args, **kwargs):

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import selectors
-from agencies.workflow import Status
+from agencies.review import selectors
+from agencies.review.workflow import Status
 from applicants.models import Application
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application

@@ -8,17 +8,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agencies import review_services, services
-from agencies.channels import webhook
-from agencies.models import AgencyChannel, Delivery
-from agencies.resident_services import (
+from agencies.review import services as review_services
+from agencies.review.models import AuditEvent, ResidentNotification
+from agencies.review.resident_services import (
     AnswerNotRequested,
     NothingToAnswer,
     application_respond,
     application_withdraw,
 )
-from agencies.review_models import AuditEvent, ResidentNotification
-from agencies.workflow import InvalidStatusTransition, Status
+from agencies.review.workflow import InvalidStatusTransition, Status
+from agencies.routing import services
+from agencies.routing.channels import webhook
+from agencies.routing.models import AgencyChannel, Delivery
 from applicants.identity import SESSION_KEY
 from applicants.models import Answer, ApplicationUpdate
 from tests.agencies import review_support
@@ -189,7 +190,7 @@ def test_withdrawal_is_confirmed_audited_and_told_to_every_agency_channel(
 
 
 def test_email_notice_names_the_withdrawal(world):
-    from agencies.channels import email
+    from agencies.routing.channels import email
 
     world.agency_a.contact_email = "intake@housing.example"
     world.agency_a.save()

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.review_models import AuditEvent
-from agencies.workflow import Status
+from agencies.review.models import AuditEvent
+from agencies.review.workflow import Status
 from applicants.models import Applicant, Application, Submission
 from tests.agencies import review_support
 from tests.agencies.review_support import make_application

@@ -4,9 +4,9 @@ applications through any URL, action or upload; anonymous users go to the login 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from agencies import review_services as services
-from agencies.review_models import AuditEvent, ResidentNotification
-from agencies.workflow import Status
+from agencies.review import services
+from agencies.review.models import AuditEvent, ResidentNotification
+from agencies.review.workflow import Status
 from applicants.models import Application
 from tests.agencies import review_support
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from agencies import review_services as services
-from agencies.review_models import ProgramStatusMessage, ResidentNotification
-from agencies.workflow import Status
+from agencies.review import services
+from agencies.review.models import ProgramStatusMessage, ResidentNotification
+from agencies.review.workflow import Status
 from notifications.models import Notification
 from notifications.services import notification_attempt
 from tests.agencies import review_support

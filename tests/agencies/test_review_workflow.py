@@ -2,9 +2,9 @@
 
 import pytest
 
-from agencies import review_services as services
-from agencies.review_models import AuditEvent, AuditEventIsAppendOnly, ResidentNotification
-from agencies.workflow import (
+from agencies.review import services
+from agencies.review.models import AuditEvent, AuditEventIsAppendOnly, ResidentNotification
+from agencies.review.workflow import (
     TRANSITIONS,
     InvalidStatusTransition,
     NoteRequired,

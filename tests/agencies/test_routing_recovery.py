@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 
-from agencies.models import Delivery
+from agencies.routing.models import Delivery
 from tests.agencies.conftest import submit, wait_for, webhook_channel
 from tests.celery_worker import WorkerProcess
 from tests.factories import AgencyFactory, ProgramFactory

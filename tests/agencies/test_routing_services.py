@@ -13,9 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies import services
-from agencies.channels import webhook
-from agencies.models import (
+from agencies.routing import services
+from agencies.routing.channels import webhook
+from agencies.routing.models import (
     AgencyChannel,
     AgencyQueueItem,
     Delivery,
@@ -27,7 +27,9 @@ from tests.agencies.conftest import WEBHOOK_SECRET, submit, webhook_channel
 from tests.factories import AgencyFactory, ProgramFactory, UserFactory
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[2] / "agencies" / "webhook_schema.json").read_text()
+    (
+        Path(__file__).resolve().parents[2] / "agencies" / "routing" / "webhook_schema.json"
+    ).read_text()
 )
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +150,7 @@ def test_an_email_delivery_commits_its_claim_before_sending(
 def test_a_failing_atomic_channel_rolls_back_its_write_and_records_the_attempt(
     three_agencies, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from agencies.channels import internal
+    from agencies.routing.channels import internal
 
     with django_capture_on_commit_callbacks(execute=False):
         submit(three_agencies[:1])
@@ -409,7 +411,7 @@ def test_staff_without_membership_see_no_deliveries(client, dead_deliveries):
 
 def test_agency_admin_validates_webhook_channels(admin_client):
     agency = AgencyFactory()
-    url = reverse("admin:agencies_agency_change", args=[agency.pk])
+    url = reverse("admin:organizations_agency_change", args=[agency.pk])
     prefix = "channels"
     data = {
         "name": agency.name,
@@ -438,7 +440,7 @@ def test_agency_admin_validates_webhook_channels(admin_client):
 
 def test_each_message_lands_in_exactly_one_queue():
     """Queues bound under one routing key would each get a copy of every message."""
-    from agencies.tasks import deliver, route_submission
+    from agencies.routing.tasks import deliver, route_submission
     from civiportal.celery import app as celery_app
 
     queues = ["celery", "routing", "deliveries.internal", "deliveries.webhook", "deliveries.email"]
@@ -476,7 +478,7 @@ def test_submitting_writes_the_outbox_rows_in_the_same_transaction(db):
     failure there rolls the whole submission back."""
     from unittest import mock
 
-    from agencies.models import Delivery
+    from agencies.routing.models import Delivery
     from applicants.models import Submission
     from applicants.signals import submission_created
     from tests.factories import ApplicationFactory
@@ -486,7 +488,8 @@ def test_submitting_writes_the_outbox_rows_in_the_same_transaction(db):
     assert Delivery.objects.filter(application=application).count() == 1
 
     failing = mock.patch(
-        "agencies.services.deliveries_create_for_submission", side_effect=RuntimeError("down")
+        "agencies.routing.services.deliveries_create_for_submission",
+        side_effect=RuntimeError("down"),
     )
     with failing, pytest.raises(RuntimeError):
         submission_created.send(sender=Submission, submission=application.submission)

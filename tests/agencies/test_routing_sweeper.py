@@ -5,8 +5,8 @@ nor discarded."""
 import pytest
 from django.conf import settings
 
-from agencies import services
-from agencies.models import Delivery
+from agencies.routing import services
+from agencies.routing.models import Delivery
 from civiportal.celery import app as celery_app
 from tests.agencies.conftest import submit
 from tests.factories import AgencyFactory, ProgramFactory

@@ -8,9 +8,9 @@ import threading
 
 from django.urls import reverse
 
-from agencies import services
-from agencies.models import AgencyChannel, AgencyQueueItem, Delivery
-from agencies.tasks import deliver, route_submission
+from agencies.routing import services
+from agencies.routing.models import AgencyChannel, AgencyQueueItem, Delivery
+from agencies.routing.tasks import deliver, route_submission
 from civiportal.celery import app as celery_app
 from tests.agencies.conftest import submit, wait_for, wait_until_all, webhook_channel
 from tests.celery_worker import WorkerProcess

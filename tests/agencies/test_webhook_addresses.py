@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from agencies.channels import PermanentDeliveryError
-from agencies.channels.addresses import non_public_address
-from agencies.channels.webhook import send
-from agencies.models import AgencyChannel
+from agencies.routing.channels import PermanentDeliveryError
+from agencies.routing.channels.addresses import non_public_address
+from agencies.routing.channels.webhook import send
+from agencies.routing.models import AgencyChannel
 from tests.factories import AgencyFactory
 
 

@@ -5,7 +5,7 @@ contact details, in English and Spanish."""
 
 import pytest
 
-from agencies.review_services import application_set_status
+from agencies.review.services import application_set_status
 from applicants.models import Application
 from applicants.services import ApplicationAlreadyOpen, answers_save, submission_create
 from programs.models import ProgramVersion

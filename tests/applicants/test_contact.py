@@ -7,7 +7,8 @@ import re
 import pytest
 
 from applicants.contact import preferred_contact
-from applicants.models import Applicant, ClientRelationship, Submission
+from applicants.models import Applicant, Submission
+from applicants.navigators.models import ClientRelationship
 from applicants.services import answers_save
 from tests.applicants.conftest import complete_intake, step_data
 from tests.applicants.test_journey import choose_and_answer, submit

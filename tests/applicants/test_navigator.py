@@ -5,19 +5,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from applicants.models import (
-    Answer,
-    Applicant,
-    Application,
+from applicants.models import Answer, Applicant, Application, Submission
+from applicants.navigators.acting import ACTING_KEY
+from applicants.navigators.models import (
     ClientRelationship,
     NavigatorMembership,
     PartnerAccessEvent,
     PartnerAccessEventIsAppendOnly,
     PartnerOrganization,
-    Submission,
 )
-from applicants.partner_acting import ACTING_KEY
-from applicants.partner_services import link_code_create, link_code_redeem, relationship_revoke
+from applicants.navigators.services import link_code_create, link_code_redeem, relationship_revoke
 from applicants.services import answers_save, guest_applicants_purge
 from tests.applicants.conftest import complete_intake
 from tests.applicants.test_journey import choose_and_answer, submit
@@ -492,7 +489,7 @@ def test_link_code_expires_and_a_new_code_replaces_the_old_one(client, two_orgs)
 
 
 def test_wrong_codes_are_refused_and_then_throttled(client, two_orgs):
-    from applicants.partner_services import LINK_ATTEMPT_LIMIT
+    from applicants.navigators.services import LINK_ATTEMPT_LIMIT
 
     resident = Applicant.objects.create(user=UserFactory(username="target"))
     _row, code = link_code_create(applicant=resident)
@@ -515,7 +512,7 @@ def test_wrong_codes_are_refused_and_then_throttled(client, two_orgs):
 
 
 def test_a_guest_cannot_get_a_link_code(two_orgs):
-    from applicants.partner_services import NotAllowed
+    from applicants.navigators.services import NotAllowed
 
     with pytest.raises(NotAllowed):
         link_code_create(applicant=Applicant.objects.create())

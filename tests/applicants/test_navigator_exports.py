@@ -12,7 +12,8 @@ from agencies.exports.services import (
     csv_export_for_user,
     resident_application_pdf,
 )
-from applicants.models import NavigatorMembership, PartnerOrganization, Submission
+from applicants.models import Submission
+from applicants.navigators.models import NavigatorMembership, PartnerOrganization
 from tests.agencies import export_support
 from tests.agencies.test_export_pdf import text_of
 from tests.factories import UserFactory

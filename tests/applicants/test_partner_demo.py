@@ -8,8 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from applicants.models import NavigatorMembership, PartnerAccessEvent, PartnerOrganization
-from applicants.partner_demo import DEMO_NAVIGATORS, demo_partners_create
+from applicants.navigators.demo import DEMO_NAVIGATORS, demo_partners_create
+from applicants.navigators.models import (
+    NavigatorMembership,
+    PartnerAccessEvent,
+    PartnerOrganization,
+)
 
 pytestmark = pytest.mark.django_db
 

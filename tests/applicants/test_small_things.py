@@ -34,7 +34,7 @@ def test_add_client_form_speaks_to_the_navigator(client, two_orgs):  # noqa: F81
 
 
 def test_agency_email_notice_shows_the_citys_time(db, settings):
-    from agencies.channels.email import build_message
+    from agencies.routing.channels.email import build_message
     from tests.agencies.review_support import make_application
     from tests.factories import ProgramFactory, ProgramVersionFactory
 

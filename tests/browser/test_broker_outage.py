@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from agencies.models import Delivery
+from agencies.routing.models import Delivery
 from applicants.models import Submission
 from civiportal.celery import app as celery_app
 from notifications.models import Notification

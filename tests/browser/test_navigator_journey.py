@@ -4,8 +4,9 @@ two programs, submits, stops acting and sees both applications on the client's p
 who entered them. axe-core checks every page; the navigator pages are also checked at
 375x667 for sideways scrolling."""
 
-from applicants.models import Answer, ClientRelationship, PartnerAccessEvent, Submission
-from applicants.partner_demo import DEMO_NAVIGATORS, demo_partners_create
+from applicants.models import Answer, Submission
+from applicants.navigators.demo import DEMO_NAVIGATORS, demo_partners_create
+from applicants.navigators.models import ClientRelationship, PartnerAccessEvent
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.support import (
     fill_by_keyboard,

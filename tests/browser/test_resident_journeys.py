@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from agencies.models import Delivery
+from agencies.routing.models import Delivery
 from applicants.models import Application, Submission
 from tests.applicants.conftest import INTAKE_POSTS
 from tests.browser.support import (

@@ -11,7 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from agencies.demo import demo_staff_create
-from agencies.review_models import AuditEvent, ResidentNotification
+from agencies.review.models import AuditEvent, ResidentNotification
 from applicants.models import Application
 from tests.browser.support import follow, path, skip_to_main
 from tests.browser.test_resident_journeys import answer_intake, choose_and_submit

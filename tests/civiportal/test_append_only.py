@@ -2,9 +2,9 @@
 
 import pytest
 
-from agencies.models import DeliveryEvent
-from agencies.review_models import AuditEvent, AuditEventIsAppendOnly
-from applicants.partner_models import PartnerAccessEvent, PartnerAccessEventIsAppendOnly
+from agencies.review.models import AuditEvent, AuditEventIsAppendOnly
+from agencies.routing.models import DeliveryEvent
+from applicants.navigators.models import PartnerAccessEvent, PartnerAccessEventIsAppendOnly
 from civiportal.append_only import AppendOnlyError
 from tests.factories import ApplicationFactory
 
@@ -37,7 +37,7 @@ def test_trails_refuse_updates_and_deletes(model, error, make):
 
 @pytest.mark.django_db
 def test_delivery_history_is_append_only():
-    from agencies.models import AgencyChannel, Delivery
+    from agencies.routing.models import AgencyChannel, Delivery
 
     application = ApplicationFactory()
     channel = AgencyChannel.objects.create(agency=application.program.agency, kind="internal")

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 from django.conf import settings
 
-from agencies.export_models import BatchExport
+from agencies.exports.models import BatchExport
 from agencies.exports.selection import ExportRange
 from agencies.exports.services import batch_export_request
 from civiportal.celery import app as celery_app
@@ -21,6 +21,7 @@ from tests.agencies.conftest import wait_for
 from tests.agencies.review_support import make_application, world  # noqa: F401  (fixture)
 
 PROJECT_PACKAGES = ["agencies", "applicants", "civiportal", "eligibility", "notifications",
+                    "organizations",
                     "programs"]  # fmt: skip
 
 

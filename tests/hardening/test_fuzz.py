@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agencies.api_auth import api_key_create
+from agencies.exports.api_auth import api_key_create
 from applicants.models import Submission
 from programs.models import Question
 from tests.applicants.conftest import complete_intake

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
-from agencies import review_services
-from agencies.workflow import Status
+from agencies.review import services as review_services
+from agencies.review.workflow import Status
 from notifications.models import Notification
 from tests.agencies.review_support import world  # noqa: F401  (fixture)
 

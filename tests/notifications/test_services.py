@@ -319,8 +319,8 @@ class LockProbe(LocmemBackend):
 
 @pytest.mark.django_db(transaction=True)
 def test_status_emails_are_sent_with_no_row_locked(settings, mailoutbox):
-    from agencies.review_services import application_set_status
-    from agencies.workflow import Status
+    from agencies.review.services import application_set_status
+    from agencies.review.workflow import Status
     from tests.factories import ApplicationFactory
 
     settings.EMAIL_BACKEND = "tests.notifications.test_services.LockProbe"
@@ -337,8 +337,8 @@ def test_status_emails_are_sent_with_no_row_locked(settings, mailoutbox):
 
 
 def test_a_request_for_more_information_is_its_own_kind(mailoutbox, settings):
-    from agencies.review_services import application_set_status
-    from agencies.workflow import Status
+    from agencies.review.services import application_set_status
+    from agencies.review.workflow import Status
     from tests.factories import ApplicationFactory
 
     application = ApplicationFactory(submission__applicant__email="ana@example.org")

@@ -3,8 +3,8 @@ lost at an upgrade: the kept tasks move them into the outbox, once."""
 
 import pytest
 
-from agencies.review_models import AuditEvent, ResidentNotification
-from agencies.tasks import send_status_email
+from agencies.review.models import AuditEvent, ResidentNotification
+from agencies.routing.tasks import send_status_email
 from applicants.tasks import submission_confirmation_email
 from notifications.models import Notification
 from tests.factories import ApplicationFactory

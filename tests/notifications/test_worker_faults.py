@@ -4,7 +4,7 @@ worker killed in the middle of sending a confirmation, recovered at default sett
 import os
 import time
 
-from agencies.models import Delivery
+from agencies.routing.models import Delivery
 from notifications.models import Notification
 from tests.agencies.conftest import wait_for
 from tests.celery_worker import WorkerProcess

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 
-from agencies.models import Agency
+from organizations.models import Agency
 from programs.documents.errors import DocumentInvalid
 from programs.documents.export import export_document, program_document
 from programs.documents.validate import validate_document

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from agencies.models import Agency
+from organizations.models import Agency
 from programs.models import Program, ProgramVersion, Question, Screen, ScreenQuestion
 from programs.services import program_version_create_draft, program_version_publish
 

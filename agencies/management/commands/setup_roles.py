@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agencies.roles import ROLE_PERMISSIONS, roles_setup
+from agencies.review.roles import ROLE_PERMISSIONS, roles_setup
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from agencies.demo import demo_staff_create
-from applicants.partner_demo import demo_partners_create
+from applicants.navigators.demo import demo_partners_create
 from eligibility.table_models import TableChange
 from eligibility.table_selectors import seed_document
 from eligibility.table_services import table_document_import
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         # Role groups and caseworker/supervisor accounts for two agencies (agencies.demo).
         for username, password, description in demo_staff_create():
             lines.append(f"  {username:<14} {password:<14} {description}")
-        # A partner organization with a navigator and a supervisor (applicants.partner_demo):
+        # A partner organization with a navigator and a supervisor (applicants.navigators.demo):
         # they sign in with their email address at /account/sign-in/, not in the admin.
         for email, password, description in demo_partners_create():
             lines.append(f"  {email:<14} {password:<14} {description}")
