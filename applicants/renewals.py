@@ -123,13 +123,16 @@ class RenewalNotOpen(ValueError):
 
 def renewal_submit(*, application: Application, submit_token: str, language: str) -> Submission:
     """Submit the renewal of `application` from the resident's profile as it is now, to
-    the program's version in effect, linked to the application it renews."""
+    the program's version in effect, linked to the application it renews. The same
+    `submit_token` again (a resent form) returns the renewal it made."""
     from applicants.services import submission_create
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         status = renewal_status(locked)
-        existing = Submission.objects.filter(submit_token=submit_token).first()
+        existing = Submission.objects.filter(
+            submit_token=submit_token, applicant_id=application.submission.applicant_id
+        ).first()
         if existing is not None:
             return existing
         if status is None or not status["can_renew"]:
