@@ -27,7 +27,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from agencies.exports.pdf_export import OUTCOME_LABELS
+from agencies.exports.services import EXPORT_PERMISSION
 from agencies.review import selectors, services
+from agencies.review.audit_display import audit_change_text
 from agencies.review.charts import bar_chart_svg
 from agencies.review.forms import (
     AssignForm,
@@ -44,6 +47,8 @@ from agencies.review.models import (
     ResidentNotification,
     ReviewDashboard,
 )
+from agencies.review.queue_filters import OutcomeFilter, WorkFilter
+from agencies.review.queue_navigation import queue_neighbours
 from agencies.review.workflow import (
     WAITING_ON_AGENCY,
     InvalidStatusTransition,
@@ -57,6 +62,7 @@ from applicants.answer_display import (
     eligibility_display,
     sensitive_questions,
 )
+from applicants.contact import preferred_contact
 from applicants.models import Application
 from civiportal.admin_mixins import ReadOnlyAdminMixin
 
@@ -114,6 +120,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         "applicant_name",
         "program",
         "submitted_at",
+        "eligibility_outcome",
         "status_flag",
         "assignee",
         "days_waiting",
@@ -121,7 +128,9 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     list_display_links = ["reference"]
     list_filter = [
         ("program", admin.RelatedOnlyFieldListFilter),
+        WorkFilter,
         "status",
+        OutcomeFilter,
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]
@@ -145,6 +154,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         queryset = selectors.applications_for_user(user=request.user).annotate(
             name_first=KT("answers__applicant.name__first"),
             name_last=KT("answers__applicant.name__last"),
+            outcome=KT("eligibility__outcome"),
         )
         match = getattr(request, "resolver_match", None)
         if match and match.url_name and match.url_name.endswith("changelist"):
@@ -162,6 +172,11 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # an application is a record; it is withdrawn or decided, not deleted
 
+    def has_export_permission(self, request):
+        # Actions declared with permissions=["export"] are offered only to those who may
+        # run them (agencies/exports/admin.py adds the CSV export).
+        return request.user.has_perm(EXPORT_PERMISSION)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -172,6 +187,11 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("applicant"))
     def applicant_name(self, application):
         return " ".join(filter(None, [application.name_first, application.name_last])) or "—"
+
+    @admin.display(description=_("eligibility at submission"), ordering="outcome")
+    def eligibility_outcome(self, application):
+        # `outcome` is annotated by get_queryset, so the list never loads the whole result.
+        return OUTCOME_LABELS.get(application.outcome, application.outcome or "—")
 
     @admin.display(description=_("status"), ordering="status")
     def status_flag(self, application):
@@ -386,6 +406,7 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
             )
             if application.eligibility
             else {},
+            "outcome_label": self.eligibility_outcome(application),
             "deliveries": selectors.application_deliveries(application=application),
             "files": [
                 {"key": key, "index": n, "meta": meta}
@@ -393,7 +414,12 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
                     selectors.application_files(application=application)
                 )
             ],
-            "history": selectors.application_history(application=application),
+            "history": [
+                {"event": event, "change": audit_change_text(event)}
+                for event in selectors.application_history(application=application)
+            ],
+            "contact": preferred_contact(application.submission.applicant),
+            "queue": queue_neighbours(self, request, application),
             "resident_updates": list(application.updates.order_by("created_at", "pk")),
             "notifications": selectors.resident_status_updates(application=application),
             "can_change": can_change,
@@ -623,7 +649,15 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail cannot be edited here."""
 
-    list_display = ["created_at", "actor_repr", "action", "application", "agency", "summary"]
+    list_display = [
+        "created_at",
+        "actor_repr",
+        "action",
+        "application",
+        "agency",
+        "summary",
+        "short_note",
+    ]
     list_filter = ["action", ("agency", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["application", "agency"]
     search_fields = ["=application__reference", "actor_repr", "note"]
@@ -636,6 +670,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
         "application",
         "agency",
         "object_repr",
+        "summary",
         "before",
         "after",
         "note",
@@ -648,9 +683,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("change"))
     def summary(self, event):
-        if event.before or event.after:
-            return f"{event.before or ''} → {event.after or ''}"
-        return event.note[:80]
+        return audit_change_text(event) or "—"
+
+    @admin.display(description=_("note"))
+    def short_note(self, event):
+        return event.note[:80] or "—"
 
 
 @admin.register(AgencyMembership)
