@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0005_program_agency_in_organizations"),
+        ("programs", "0006_screen_questions_optional_by_default"),
     ]
 
     operations = [
