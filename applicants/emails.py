@@ -5,10 +5,10 @@ from functools import partial
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from applicants.contact import notification_destinations
+from applicants.guest_access import resident_link
 from applicants.models import Application, Submission
 from notifications.services import notify_resident
 
@@ -17,7 +17,7 @@ def _render_confirmation(
     channel: str, *, submission: Submission, applications: list[Application]
 ) -> tuple[str, str]:
     language = submission.language or settings.LANGUAGE_CODE
-    applications_url = settings.SITE_URL + reverse("applicants:my_applications")
+    applications_url = resident_link(applicant=submission.applicant)
     with translation.override(language):
         context = {
             "submission": submission,

@@ -70,3 +70,12 @@ def forget_guest(request: HttpRequest) -> None:
 
 def _language(request: HttpRequest) -> str:
     return (getattr(request, "LANGUAGE_CODE", None) or "en").split("-")[0]
+
+
+def guest_session_start(request: HttpRequest, applicant: Applicant) -> None:
+    """Make `applicant` (a guest who proved who they are by a signed link or their
+    reference and date of birth) the resident of this browser session. The session key
+    changes so an id planted before cannot ride on the proof."""
+    request.session.cycle_key()
+    request.session[SESSION_KEY] = applicant.pk
+    request._current_applicant = applicant

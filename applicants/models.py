@@ -161,6 +161,18 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    # Set on approval when the program declares a certification period: the last day the
+    # benefit runs without a renewal.
+    certified_until = models.DateField(_("certified until"), null=True, blank=True)
+    # A renewal names the approved application it continues.
+    renews = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+        verbose_name=_("renews"),
+    )
 
     class Meta:
         ordering = ["submitted_at"]

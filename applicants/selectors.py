@@ -4,6 +4,7 @@ resident journey walks through. Every read that grows with rows lives here, with
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from applicants.models import Answer, Applicant, Application, ApplicationUpdate, Submission
 from eligibility.published import versions_in_effect
@@ -128,6 +129,8 @@ def open_applications_by_program(
     queryset = (
         Application.objects.filter(submission__applicant=applicant)
         .exclude(status__in=Application.REAPPLY_ALLOWED_AFTER)
+        # An approval whose certification period has ended no longer holds the place.
+        .exclude(status=Application.Status.APPROVED, certified_until__lt=timezone.localdate())
         .exclude(
             program_id__in=ProgramVersion.objects.filter(
                 status=ProgramVersion.Status.PUBLISHED, allows_reapplication=True

@@ -125,11 +125,12 @@ class ClaimRefused(ValidationError):
     """No guest submission matches the reference and date of birth given."""
 
 
-@transaction.atomic
-def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
-    """Move a guest's submission into `user`'s account once they prove it is theirs: its
-    reference number (the submission's or one application's) and the date of birth
-    given on it. The same message for every refusal, so it reveals nothing."""
+def guest_submission_matching(
+    *, reference: str, birth_date: date, lock: bool = False
+) -> Submission | None:
+    """The guest submission (no account) with this reference number (the submission's or
+    one application's) whose applications give this date of birth, else None. Callers
+    answer every miss the same way, so a reference's existence is never revealed."""
     reference = (reference or "").strip().upper()
     submission_id = (
         Submission.objects.filter(applicant__user__isnull=True)
@@ -137,17 +138,25 @@ def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
         .values_list("pk", flat=True)
         .first()
     )
-    submission = (
-        Submission.objects.select_for_update().filter(pk=submission_id).first()
-        if submission_id
-        else None
-    )
+    if not submission_id:
+        return None
+    queryset = Submission.objects.select_for_update() if lock else Submission.objects
+    submission = queryset.filter(pk=submission_id).first()
     birth_dates = (
         {a.answers.get(CLAIM_BIRTH_DATE_KEY) for a in submission.applications.all()}
         if submission
         else set()
     )
-    if submission is None or birth_date.isoformat() not in birth_dates:
+    return submission if birth_date.isoformat() in birth_dates else None
+
+
+@transaction.atomic
+def submission_claim(*, user, reference: str, birth_date: date) -> Submission:
+    """Move a guest's submission into `user`'s account once they prove it is theirs: its
+    reference number (the submission's or one application's) and the date of birth
+    given on it. The same message for every refusal, so it reveals nothing."""
+    submission = guest_submission_matching(reference=reference, birth_date=birth_date, lock=True)
+    if submission is None:
         raise ClaimRefused(
             _("No application matches that reference number and date of birth."),
             code="no_match",
@@ -224,6 +233,7 @@ def submission_create(
     entered_by=None,
     partner_organization=None,
     versions=None,
+    renews: Application | None = None,
 ) -> Submission:
     """Submit applications to `programs` in one transaction.
 
@@ -241,6 +251,9 @@ def submission_create(
     program's started version even if a newer one took effect meanwhile; without it, the
     versions in effect now.
 
+    `renews` is the approved application a renewal continues (`applicants.renewals`): it
+    does not count as already open, and the new application names it.
+
     Raises `SubmissionNotAllowed` when a program has no published version, is closed,
     refuses residents found ineligible (gating) or lacks a required answer, and its
     subclass `ApplicationAlreadyOpen` when the resident already has an open application
@@ -257,7 +270,11 @@ def submission_create(
     try:
         with transaction.atomic():
             submission_refuse_duplicates(
-                applicant=applicant, programs=programs, language=language, submit_token=submit_token
+                applicant=applicant,
+                programs=programs,
+                language=language,
+                submit_token=submit_token,
+                renews=renews,
             )
             # A used token fails here (unique): the resent form is answered below, after
             # the rollback, with the submission it made. No read first, no savepoint.
@@ -272,7 +289,9 @@ def submission_create(
                 programs, started=versions, partner_organization=partner_organization
             )
             answers = applicant_answers(applicant=applicant)
-            applications = _applications_build(submission, programs, chosen, answers, language)
+            applications = _applications_build(
+                submission, programs, chosen, answers, language, renews=renews
+            )
             Application.objects.bulk_create(applications)
             submission_created.send(
                 sender=Submission, submission=submission, applications=applications
@@ -314,9 +333,12 @@ def _versions_to_apply(programs, *, started, partner_organization) -> dict:
     return versions
 
 
-def _applications_build(submission, programs, versions, answers, language) -> list[Application]:
+def _applications_build(
+    submission, programs, versions, answers, language, *, renews=None
+) -> list[Application]:
     """One unsaved `Application` per program, screened once, with the answers its version
-    asks; refuses a program that turns the resident away or lacks a required answer."""
+    asks; refuses a program that turns the resident away or lacks a required answer. The
+    application to the program `renews` belongs to names it."""
     from applicants.screening import answers_for_screening
     from applicants.steps import version_missing_required, version_questions
     from eligibility.services import screen
@@ -357,13 +379,19 @@ def _applications_build(submission, programs, versions, answers, language) -> li
                 reference=f"{submission.reference}-{number}",
                 answers={q.key: answers[q.key] for q in asked if q.key in answers},
                 eligibility=_screening_to_json(screening) if screening else {},
+                renews=renews if renews is not None and renews.program_id == program.pk else None,
             )
         )
     return applications
 
 
 def submission_refuse_duplicates(
-    *, applicant: Applicant, programs, language: str = "en", submit_token: str = ""
+    *,
+    applicant: Applicant,
+    programs,
+    language: str = "en",
+    submit_token: str = "",
+    renews: Application | None = None,
 ) -> None:
     """Raise `ApplicationAlreadyOpen` when the resident has an application to one of
     `programs` that is neither denied nor withdrawn, unless that program's published
@@ -372,7 +400,8 @@ def submission_refuse_duplicates(
     Call it inside the submission's transaction: it locks the applicant's row, so two
     submissions by the same resident (two tabs, two devices) are checked one after the
     other. Applications of the submission with `submit_token` do not count: a resent form
-    is answered with that submission, not refused.
+    is answered with that submission, not refused, and neither does the application
+    a renewal `renews`.
     """
     from applicants.selectors import open_applications_by_program
 
@@ -382,6 +411,8 @@ def submission_refuse_duplicates(
         program_ids=[program.pk for program in programs],
         exclude_submit_token=submit_token,
     )
+    if renews is not None:
+        open_ones = {pid: a for pid, a in open_ones.items() if a.pk != renews.pk}
     if not open_ones:
         return
     applications = list(open_ones.values())

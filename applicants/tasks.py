@@ -33,3 +33,12 @@ def purge_orphaned_uploads() -> int:
     from applicants.services import uploads_purge_orphaned
 
     return uploads_purge_orphaned()
+
+
+@shared_task(ignore_result=True)
+def send_renewal_reminders() -> int:
+    """Run hourly by beat: write the renewal reminders due today to the notification
+    outbox, each (application, reminder) once however often it runs."""
+    from applicants.renewals import renewal_reminders_send
+
+    return renewal_reminders_send()

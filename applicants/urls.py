@@ -1,7 +1,16 @@
 from django.urls import path
 
 from applicants.navigators import views as navigator
-from applicants.views import account, applications, apply, claim, intake, results
+from applicants.views import (
+    account,
+    applications,
+    apply,
+    claim,
+    guest_access,
+    intake,
+    renewal,
+    results,
+)
 
 app_name = "applicants"
 
@@ -27,10 +36,18 @@ urlpatterns = [
     path("my/applications/", applications.my_applications, name="my_applications"),
     path("my/applications/claim/", claim.claim, name="claim"),
     path("status/<str:token>/", applications.guest_status, name="status"),
+    path("back/<str:token>/", guest_access.guest_access, name="guest_access"),
+    path("my/applications/find/", guest_access.guest_find, name="guest_find"),
     path(
         "my/applications/<ref:reference>/",
         applications.application_detail,
         name="application_detail",
+    ),
+    path("my/applications/<ref:reference>/renew/", renewal.renew, name="renew"),
+    path(
+        "my/applications/<ref:reference>/renew/answers/",
+        renewal.renew_answers,
+        name="renew_answers",
     ),
     # Community navigators (applicants/navigators/views.py)
     path("navigator/", navigator.dashboard, name="navigator_dashboard"),

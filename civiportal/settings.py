@@ -323,6 +323,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.purge_orphaned_uploads",
         "schedule": 60 * 60 * 24,
     },
+    # Hourly: a reminder is due on a day, and a missed run is caught up within the hour.
+    "send-renewal-reminders": {
+        "task": "applicants.tasks.send_renewal_reminders",
+        "schedule": 60 * 60,
+        "options": {"queue": "celery", "expires": 60 * 60},
+    },
     "activate-scheduled-versions": {
         "task": "programs.tasks.activate_scheduled_versions",
         "schedule": 30,
@@ -347,6 +353,12 @@ TRUSTED_PROXY_CLIENT_IP_HEADER = os.environ.get("TRUSTED_PROXY_CLIENT_IP_HEADER"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 # Tries at proving a guest application is yours, per account (applicants/views/claim.py).
 CLAIM_ATTEMPTS_PER_HOUR = int(os.environ.get("CLAIM_ATTEMPTS_PER_HOUR", "10"))
+# A guest's way back (applicants/guest_access.py): how long an emailed link stays valid,
+# and tries at reference number plus date of birth per client address per hour.
+GUEST_LINK_MAX_AGE_SECONDS = int(
+    os.environ.get("GUEST_LINK_MAX_AGE_SECONDS", str(60 * 60 * 24 * 30))
+)
+GUEST_FIND_ATTEMPTS_PER_HOUR = int(os.environ.get("GUEST_FIND_ATTEMPTS_PER_HOUR", "10"))
 # JSON API request limits (civiportal/json_limits.py, docs/api.md): a body over either is
 # a 400 naming the limit, never parsed.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))

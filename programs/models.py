@@ -185,6 +185,14 @@ class ProgramVersion(models.Model):
     # Most benefits are one open application per resident; some (e.g. a one-off grant
     # per season) may be applied to again while an earlier application is open.
     allows_reapplication = models.BooleanField(_("allows re-application"), default=False)
+    # Renewals: an approval lasts this many months (none: it does not lapse), and the
+    # resident is reminded these many days before it ends (applicants/renewals.py).
+    certification_months = models.PositiveSmallIntegerField(
+        _("certification period (months)"), null=True, blank=True
+    )
+    renewal_reminder_days = models.JSONField(
+        _("renewal reminders (days before the end)"), default=list, blank=True
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # When the version takes effect: the publishing time, or a scheduled moment. Catalog,
     # intake and screening switch to a scheduled version as soon as this has passed.

@@ -85,6 +85,8 @@ def program_version_create_draft(
         draft.appeal = from_version.appeal
         draft.translations = from_version.translations
         draft.allows_reapplication = from_version.allows_reapplication
+        draft.certification_months = from_version.certification_months
+        draft.renewal_reminder_days = from_version.renewal_reminder_days
     draft.save()
     if from_version is not None:
         screens = from_version.screens.order_by("order", "id").prefetch_related("screen_questions")
@@ -236,6 +238,8 @@ def program_version_update(*, version: ProgramVersion, **fields) -> ProgramVersi
         "appeal",
         "translations",
         "allows_reapplication",
+        "certification_months",
+        "renewal_reminder_days",
     }
     unknown = set(fields) - allowed
     if unknown:
@@ -390,6 +394,9 @@ def program_document_import(
         draft.appeal = decision.get("appeal", "")
         draft.translations = decision.get("translations", {})
         draft.allows_reapplication = program_data.get("allows_reapplication", False)
+        renewal = program_data.get("renewal") or {}
+        draft.certification_months = renewal.get("certification_months")
+        draft.renewal_reminder_days = sorted(renewal.get("reminder_days_before", []), reverse=True)
         draft.save()
         questions = {
             question.key: question

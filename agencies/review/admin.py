@@ -197,11 +197,15 @@ class ApplicationAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     def status_flag(self, application):
         # A resident's answer to a request is what the caseworker asked for: make it stand out.
         if application.status == Status.RESUBMITTED:
-            return format_html(
+            label = format_html(
                 '<strong class="resubmitted">{}</strong>',
                 gettext("Resubmitted: response received"),
             )
-        return application.get_status_display()
+        else:
+            label = application.get_status_display()
+        if application.renews_id:
+            return format_html('{} <span class="renewal-flag">{}</span>', label, gettext("Renewal"))
+        return label
 
     @admin.display(description=_("days waiting"), ordering="submitted_at")
     def days_waiting(self, application):

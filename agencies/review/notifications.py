@@ -21,8 +21,8 @@ DEFAULT_STATUS_MESSAGES = {
     Status.SUBMITTED: gettext_lazy("We received your application."),
     Status.IN_REVIEW: gettext_lazy("A caseworker is now reviewing your application."),
     Status.MORE_INFO_NEEDED: gettext_lazy(
-        "We need more information to decide on your application. Please sign in to see "
-        "what is needed, or contact the agency."
+        "We need more information to decide on your application. Open your application "
+        "to see what is needed and answer, or contact the agency."
     ),
     Status.RESUBMITTED: gettext_lazy("We received the information you sent."),
     Status.APPROVED: gettext_lazy("Your application was approved."),
@@ -50,10 +50,14 @@ def _render_status_message(
     channel: str, *, application: Application, status: str, message: str, language: str
 ) -> tuple[str, str]:
     """The (subject, body) of a status message in the resident's language; a text
-    message is the subject line and the address of their applications."""
-    from django.conf import settings
+    message is the subject line and the link to the application."""
     from django.template.loader import render_to_string
 
+    from applicants.guest_access import resident_link
+
+    link = resident_link(
+        applicant=application.submission.applicant, reference=application.reference
+    )
     with translation.override(language):
         context = {
             # The same account of the decision, contact and next steps as the page.
@@ -62,13 +66,13 @@ def _render_status_message(
             "program_name": application.program.text("name", language),
             "status_label": Application.Status(status).label,
             "message": message,
-            "site_url": settings.SITE_URL,
+            "application_url": link,
         }
         subject = " ".join(
             render_to_string("agencies/email/status_changed_subject.txt", context).split()
         )
         if channel == "sms":
-            return subject, f"{subject} {settings.SITE_URL}/"
+            return subject, f"{subject} {link}"
         return subject, render_to_string("agencies/email/status_changed.txt", context)
 
 

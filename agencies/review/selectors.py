@@ -194,6 +194,7 @@ class Dashboard:
     decided_count: int
     oldest_waiting: list[Application]
     totals: dict = field(default_factory=dict)
+    renewals_due: list[Application] = field(default_factory=list)
 
 
 def _median_duration(queryset) -> timedelta | None:
@@ -206,6 +207,31 @@ def _median_duration(queryset) -> timedelta | None:
 
 def _as_date(value) -> date:
     return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def renewals_due(*, user, days: int = 60, limit: int = 50) -> list[Application]:
+    """Approved applications `user` may see whose certification ends within `days`,
+    soonest first, each with `renewal` set to its pending renewal (or None). Two queries."""
+    today = timezone.localdate()
+    due = list(
+        applications_for_user(user=user)
+        .filter(
+            status=Status.APPROVED,
+            certified_until__gte=today,
+            certified_until__lte=today + timedelta(days=days),
+        )
+        .defer("answers", "eligibility")
+        .order_by("certified_until", "pk")[:limit]
+    )
+    pending = {
+        renewal.renews_id: renewal
+        for renewal in Application.objects.filter(renews__in=due)
+        .exclude(status__in=[Status.DENIED, Status.WITHDRAWN])
+        .only("pk", "reference", "status", "renews_id")
+    }
+    for application in due:
+        application.renewal = pending.get(application.pk)
+    return due
 
 
 def review_dashboard(*, user, weeks: int = 12, oldest: int = 10) -> Dashboard:
@@ -248,6 +274,7 @@ def review_dashboard(*, user, weeks: int = 12, oldest: int = 10) -> Dashboard:
         .defer("answers", "eligibility")[:oldest]
     )
     return Dashboard(
+        renewals_due=renewals_due(user=user),
         statuses=list(Status.choices),
         by_program=by_program,
         weeks=week_rows,

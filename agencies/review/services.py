@@ -25,6 +25,7 @@ from agencies.review.workflow import (
     check_transition,
 )
 from applicants.models import Application, ApplicationUpdate
+from applicants.renewals import certify_on_approval
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
 CSV_MAX_ROWS = 5000
@@ -93,6 +94,8 @@ def _set_status(
     application.status = status
     application.status_changed_at = timezone.now()
     application.save(update_fields=["status", "status_changed_at"])
+    if status == Status.APPROVED:
+        certify_on_approval(application)
     event = audit_record(
         actor=acting_user,
         action=AuditEvent.Action.STATUS_CHANGED,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from applicants import identity
 from applicants.answer_rows import application_rows
 from applicants.followup import application_followup
+from applicants.renewals import renewal_status
 from applicants.selectors import (
     application_for_applicant,
     applications_for_applicant,
@@ -51,6 +52,7 @@ def application_detail(request, reference):
             "program": application.program.text("name", language),
             "groups": application_rows(application, language=language),
             "followup": application_followup(application=application, language=language),
+            "renewal": renewal_status(application),
         },
     )
 

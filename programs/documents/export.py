@@ -135,7 +135,20 @@ def program_document(version: ProgramVersion) -> dict:
             "translations": version.translations or {},
         },
         "allows_reapplication": version.allows_reapplication,
+        **renewal_document(version),
         **_schedule(version),
+    }
+
+
+def renewal_document(version) -> dict:
+    """The `renewal` member, only for a program whose approvals lapse."""
+    if not version.certification_months:
+        return {}
+    return {
+        "renewal": {
+            "certification_months": version.certification_months,
+            "reminder_days_before": sorted(version.renewal_reminder_days or [], reverse=True),
+        }
     }
 
 

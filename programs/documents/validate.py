@@ -221,6 +221,7 @@ def check_program(
         ):
             report.error(path, message)
 
+    renewal_errors(report, program.get("renewal"), f"{prefix}.renewal")
     eligibility = program["eligibility"]
     rule = eligibility["rules"]
     rule_problems = eligibility_glue.rule_errors(rule, infos, prefix=f"{prefix}.eligibility.rules")
@@ -270,6 +271,21 @@ def check_program(
         failures = [(f"{prefix}.examples", f"an example's answers cannot be evaluated: {error}")]
     for path, message in failures:
         (report.error if require_examples else report.warn)(path, message)
+
+
+def renewal_errors(report, renewal, here) -> None:
+    """A reminder must fall inside the shortest certification period it may belong to
+    (28 days a month), or it would be due before the benefit starts."""
+    if not renewal:
+        return
+    shortest = renewal["certification_months"] * 28
+    for index, days in enumerate(renewal.get("reminder_days_before", [])):
+        if days >= shortest:
+            report.error(
+                f"{here}.reminder_days_before[{index}]",
+                f"{days} days before the end is not within a certification period of "
+                f"{renewal['certification_months']} month(s) (at most {shortest - 1})",
+            )
 
 
 def normalise_question(definition: dict) -> dict:

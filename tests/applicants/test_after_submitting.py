@@ -118,6 +118,23 @@ def test_applying_twice_over_the_web_is_refused_with_a_clear_message(client, dem
     assert application.reference in catalog
 
 
+def test_after_a_denial_applying_again_over_the_web_is_allowed(client, demo_programs):
+    complete_intake(client)
+    choose_and_answer(client, ["basic-food"], set())
+    submit(client)
+    first = Application.objects.get()
+    _decide(first, "denied", note="income above the limit")
+
+    results = client.get("/apply/results/").content.decode()
+    card = results.split('id="program-basic-food"', 1)[1].split('id="program-', 1)[0]
+    assert "You already applied" not in card
+    assert 'name="programs" value="basic-food"' in card
+    choose_and_answer(client, ["basic-food"], set())
+    response, _token = submit(client)
+    assert response.status_code == 302, response.content.decode()[:1000]
+    assert Application.objects.filter(program__slug="basic-food").count() == 2
+
+
 def test_confirmation_suggests_no_program_applied_to_before(client, demo_programs):
     complete_intake(client)
     choose_and_answer(client, ["basic-food"], set())

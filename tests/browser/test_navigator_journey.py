@@ -18,7 +18,11 @@ from tests.browser.support import (
     tab_to,
     text_is,
 )
-from tests.browser.test_resident_journeys import PROGRAM_ANSWERS, wait_for_deliveries
+from tests.browser.test_resident_journeys import (
+    PROGRAM_ANSWERS,
+    form_field_names,
+    wait_for_deliveries,
+)
 
 ORGANIZATION = "Rainier Valley Family Resource Center"
 NAVIGATOR_EMAIL, SUPERVISOR_EMAIL = (row[0] for row in DEMO_NAVIGATORS)
@@ -144,11 +148,7 @@ def test_navigator_adds_a_client_applies_to_two_programs_and_sees_both(journeys)
         seen += 1
         assert seen < 6, "the questions never end"
         acting_check(journey, f"questions {seen}")
-        names = set(
-            page.eval_on_selector_all(
-                "main form [name]:not([type=hidden])", "els => els.map(e => e.name)"
-            )
-        )
+        names = form_field_names(page)
         assert names <= PROGRAM_ANSWERS.keys(), names - PROGRAM_ANSWERS.keys()
         skip_to_main(page)
         fill_by_keyboard(page, {n: PROGRAM_ANSWERS[n] for n in names}, submit="Save and continue")

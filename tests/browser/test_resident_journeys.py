@@ -88,9 +88,11 @@ def intake_values(step: str) -> dict:
 
 
 def form_field_names(page) -> set[str]:
+    """The fields a step asks to fill; an optional document (ORCA LIFT's pay stub) is
+    left for the agency to ask for, as most residents would."""
     return set(
         page.eval_on_selector_all(
-            "main form [name]:not([type=hidden])", "els => els.map(e => e.name)"
+            "main form [name]:not([type=hidden]):not([type=file])", "els => els.map(e => e.name)"
         )
     )
 

@@ -286,3 +286,30 @@ def test_the_example_in_the_format_docs_is_valid_and_publishes():
     assert version.status == ProgramVersion.Status.PUBLISHED
     assert warnings == []
     assert export_document([version]) == data
+
+
+def test_renewal_round_trips_and_bad_reminders_are_reported_with_their_paths(demo_document):
+    document = json.loads(json.dumps(demo_document))
+    program = document["programs"][0]
+    program["renewal"] = {"certification_months": 12, "reminder_days_before": [60, 30, 7]}
+    (version, *_rest), _warnings = program_document_import(data=document, publish=True)
+    version = ProgramVersion.objects.get(program__slug=program["slug"], status="published")
+    assert (version.certification_months, version.renewal_reminder_days) == (12, [60, 30, 7])
+    assert program_document(version)["renewal"] == program["renewal"]
+    # A program whose approvals do not lapse exports no renewal member at all.
+    other = ProgramVersion.objects.get(program__slug=document["programs"][1]["slug"])
+    assert "renewal" not in program_document(other)
+
+    program["renewal"] = {"certification_months": 1, "reminder_days_before": [7, 28, 7]}
+    document["programs"][1]["renewal"] = {"reminder_days_before": [0]}
+    found = {(e.path, e.message) for e in validate_document(document).errors}
+    assert ("$.programs[0].renewal.reminder_days_before", "[7, 28, 7] has non-unique elements") in (
+        found
+    ), found
+    program["renewal"]["reminder_days_before"] = [7, 28]
+    found = {(e.path, e.message) for e in validate_document(document).errors}
+    paths = {path for path, _message in found}
+    assert "$.programs[0].renewal.reminder_days_before[1]" in paths, found
+    assert "$.programs[0].renewal.reminder_days_before[0]" not in paths
+    assert "$.programs[1].renewal" in paths  # certification_months is required
+    assert "$.programs[1].renewal.reminder_days_before[0]" in paths  # at least one day
