@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max
 from django.utils.text import slugify
 
+from applicants.selectors import published_versions
 from applicants.steps import UNANSWERABLE_TYPES
 from programs.models import ProgramVersion, Question, QuestionType, Screen
 from programs.selectors import in_effect
@@ -113,9 +114,10 @@ def clear_cache() -> None:
         _cache.update(signature=None, steps=None, at=0.0)
 
 
+# Over 60 lines: one pass tallies each question's uses, a second builds the steps from those
+# tallies.
 def compute_intake_steps(versions: list[ProgramVersion] | None = None) -> list[IntakeStep]:
     """Compute the intake from `versions` (default: every published version)."""
-    from applicants.selectors import published_versions
 
     versions = published_versions() if versions is None else versions
     if not versions:
@@ -210,10 +212,6 @@ def _unique(key: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
-
-
-def intake_keys(steps: list[IntakeStep]) -> set[str]:
-    return {key for step in steps for key in step.question_keys()}
 
 
 def first_unanswered_step(steps: list[IntakeStep], answers: dict) -> IntakeStep | None:

@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -29,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from agencies.exports.pdf_export import PdfOptions, application_pdf_context
+from agencies.review.selectors import application_screens
 from applicants.models import Application
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ def _html(context: dict, language: str, printed_at) -> str:
 
 
 def _weasyprint_version() -> str:
+    # WeasyPrint (Pango, fonts) is slow to import; only PDF work should pay for it.
     import weasyprint
 
     return weasyprint.__version__
@@ -92,7 +95,7 @@ def stored_application_pdf(
     if default_storage.exists(name):
         return StoredPdf(name=name, rendered=False)
 
-    from weasyprint import HTML
+    from weasyprint import HTML  # slow to import: only when a PDF is rendered
 
     html = _html(context, language, timezone.localtime())
     pdf = HTML(string=html, base_url=options.base_url or None).write_pdf()
@@ -132,7 +135,6 @@ def pdfs_delete_with_application(sender, *, instance, **kwargs) -> None:
 def background_variants(application: Application) -> list[PdfOptions]:
     """The PDFs rendered ahead of the first download: the resident's copy in the language
     they submitted in, and the agency's copy with and without sensitive answers."""
-    from django.conf import settings
 
     return [
         PdfOptions(can_view_sensitive=True, staff=False, language=application.submission.language),
@@ -144,7 +146,6 @@ def background_variants(application: Application) -> list[PdfOptions]:
 def submission_pdfs_render(*, submission_id: int) -> int:
     """Render and store the PDFs of every application of a submission; returns how many
     were rendered (0 when all were stored already: safe to run twice)."""
-    from agencies.review.selectors import application_screens
 
     rendered = 0
     applications = Application.objects.filter(submission_id=submission_id).select_related(
@@ -165,6 +166,7 @@ def pdfs_render_after_submission(sender, *, submission, **kwargs) -> None:
 
 
 def _enqueue_render(submission_id: int) -> None:
+    # The task module imports this one to do the work.
     from agencies.exports.tasks import render_submission_pdfs
 
     # Without a broker (the embedded demo) the task would run inside the request that

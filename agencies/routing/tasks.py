@@ -3,6 +3,7 @@ check the row, so any of them may run twice or after the row is gone."""
 
 from celery import shared_task
 
+from agencies.review.notifications import resident_notification_to_outbox
 from agencies.routing import services
 
 # acks_late + reject_on_worker_lost: a message is acknowledged only after the attempt is
@@ -35,6 +36,5 @@ def sweep_deliveries() -> dict[str, int]:
 def send_status_email(notification_id: int) -> str:
     """The status-email task of the release before the notification outbox, kept so that
     its messages still queued at an upgrade move their record into the outbox."""
-    from agencies.review.notifications import resident_notification_to_outbox
 
     return resident_notification_to_outbox(record_id=notification_id)
