@@ -5,6 +5,7 @@ absolute times depend on the machine).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/civiportal \
     .venv/bin/python bench/bench_journey.py [--programs 50] [--requests 200] [--quick]
+        [--catalog]
 
 It works in a scratch database (<name>_bench_journey, created and dropped here). The 50
 programs are the six demo programs (real rules, screens and questions) copied under new
@@ -19,7 +20,9 @@ the cheapest real page. Submitting (choose three programs, answer their question
 review, submit) is repeated --submissions times, counting the submit POST's queries;
 Celery messages go to an in-memory broker so only the request's own work is counted.
 `--quick` (40 requests each, 3 submissions) runs the same comparisons in well under two
-minutes. The last line holds the headline figures as name=value pairs.
+minutes. `--catalog` publishes the real programs instead of copies: the six demo programs
+and the Washington starter catalog (programs/catalog/washington/), 26 in all. The last
+line holds the headline figures as name=value pairs.
 """
 
 import argparse
@@ -95,6 +98,19 @@ def fifty_programs(count: int) -> dict:
     return {**demo, "programs": programs}
 
 
+def catalog_programs() -> dict:
+    """The six demo programs and the Washington starter catalog, as `load_demo` loads them."""
+    from programs.documents.files import document_paths
+
+    demo = json.loads((ROOT / "programs" / "demo" / "programs.json").read_text())
+    catalog = [
+        entry
+        for path in document_paths(ROOT / "programs" / "catalog" / "washington")
+        for entry in json.loads(path.read_text())["programs"]
+    ]
+    return {**demo, "programs": demo["programs"] + catalog}
+
+
 def timed(call, repeat: int) -> list[float]:
     samples = []
     for _n in range(repeat):
@@ -119,15 +135,28 @@ def chosen_slugs(programs: int) -> list[str]:
     return slugs
 
 
-def submissions(client, count: int, programs: int) -> tuple[list[float], list[int]]:
-    """Choose three programs, answer their questions, review and submit, `count` times:
-    (ms, queries) of each submit POST."""
+def resident():
+    """A new guest resident's client, past the shared intake."""
+    from django.test import Client
+
+    client = Client()
+    for step, values in INTAKE.items():
+        data = {f"{step}-{k}": v for k, v in values.items()}
+        data["intake_wizard-current_step"] = step
+        assert client.post(f"/apply/intake/{step}/", data).status_code == 302, step
+    return client
+
+
+def submissions(count: int, slugs: list[str]) -> tuple[list[float], list[int]]:
+    """Choose three programs, answer their questions, review and submit, `count` times,
+    each time as a new resident (one resident may not apply twice while an application is
+    open): (ms, queries) of each submit POST."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    slugs = chosen_slugs(programs)
     times, queries = [], []
     for _n in range(count):
+        client = resident()
         response = client.post("/apply/results/", {"programs": slugs})
         assert response.status_code == 302, response.status_code
         location = client.get(response.headers["Location"]).headers.get("Location", "")
@@ -153,6 +182,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--submissions", type=int, default=10)
     parser.add_argument("--quick", action="store_true", help="40 requests, 3 submissions")
+    parser.add_argument(
+        "--catalog", action="store_true", help="the 26 real programs instead of --programs copies"
+    )
     args = parser.parse_args()
     if args.quick:
         args.requests, args.submissions = 40, 3
@@ -183,13 +215,14 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         from programs.services import program_document_import
 
-        program_document_import(data=fifty_programs(args.programs), publish=True)
+        if args.catalog:
+            document = catalog_programs()
+            args.programs, slugs = len(document["programs"]), list(CHOSEN)
+        else:
+            document, slugs = fifty_programs(args.programs), chosen_slugs(args.programs)
+        program_document_import(data=document, publish=True)
 
-        client = Client()
-        for step, values in INTAKE.items():
-            data = {f"{step}-{k}": v for k, v in values.items()}
-            data["intake_wizard-current_step"] = step
-            assert client.post(f"/apply/intake/{step}/", data).status_code == 302, step
+        client = resident()
         rows = []
         stranger = Client()  # no session cookie: the bare view loads no session
         with CaptureQueriesContext(connections["default"]) as bare_queries:
@@ -223,7 +256,7 @@ def main() -> None:
         )
 
         results_ms = rows[-1][1]
-        submit_ms, submit_queries = submissions(client, args.submissions, args.programs)
+        submit_ms, submit_queries = submissions(args.submissions, slugs)
         rows.append(("submit POST (3 programs)", submit_ms))
 
         bare_median = statistics.median(bare_ms)

@@ -1,8 +1,10 @@
 """What the benchmarks share: a scratch PostgreSQL database per script, and the machine's
 description printed beside every figure."""
 
+import os
 import platform
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -50,3 +52,28 @@ def machine_line() -> str:
 def headline(figures: dict[str, object]) -> str:
     """The one last line of a benchmark: its headline figures as name=value pairs."""
     return " ".join(f"{name}={value}" for name, value in figures.items())
+
+
+@contextmanager
+def scratch_django(suffix: str):
+    """Django set up on a new, migrated scratch database beside DATABASE_URL's one
+    (<name>_<suffix>), dropped on the way out."""
+    base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civiportal")
+    name, url = scratch_database(base_url, suffix=suffix)
+    admin_url = urlunparse(urlparse(base_url)._replace(path="/postgres"))
+    recreate_database(admin_url, name)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civiportal.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0)
+        yield
+        for connection in connections.all():
+            connection.close()
+    finally:
+        recreate_database(admin_url, name, drop_only=True)

@@ -1,5 +1,6 @@
 """Exports in the admin: CSV export page and action, an application's PDF, batch PDF zips
-with progress and a permission-checked download, export presets, and agency API keys.
+with progress and a permission-checked download, and agency API keys (the presets' column
+picker is `admin_presets.py`).
 
 Every queryset is scoped by `agencies.review.selectors` exactly like the review admin; every
 export goes through `agencies.exports.services`, which records it in the audit trail.
@@ -228,25 +229,6 @@ class BatchExportAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
         return response
 
 
-@admin.register(ExportPreset)
-class ExportPresetAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "agency", "program", "drop_empty_columns", "updated_at"]
-    list_select_related = ["agency", "program"]
-    fields = ["agency", "name", "program", "question_keys", "drop_empty_columns"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agency":
-            kwargs["queryset"] = selectors.agencies_for_user(user=request.user)
-        if db_field.name == "program":
-            kwargs["queryset"] = selectors.programs_for_user(user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-
 @admin.register(AgencyApiKey)
 class AgencyApiKeyAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
     """Keys are created here and shown once; afterwards only their prefix is visible."""
@@ -313,7 +295,7 @@ class AgencyApiKeyAdmin(AgencyScopedAdminMixin, admin.ModelAdmin):
 # --- an action on the review queue ----------------------------------------------------
 
 
-@admin.action(description=_("Export selected applications as CSV"))
+@admin.action(description=_("Export selected applications as CSV"), permissions=["export"])
 def export_selected_csv(modeladmin, request, queryset):
     _require_export(request)
     programs = list(queryset.order_by().values_list("program_id", flat=True).distinct()[:2])

@@ -47,16 +47,22 @@ UTF8_BOM = "\ufeff"
 _NO_ANSWERS: dict = {}  # read through .get only, never written
 
 
-def program_questions(program) -> list:
-    """The questions of every published or archived version of `program`, each once, in
-    version order then screen order (one query). Static text has no column."""
-    rows = (
-        ScreenQuestion.objects.filter(screen__version__program_id=program.pk)
+def exported_screen_questions(**filters) -> QuerySet[ScreenQuestion]:
+    """The screen questions (of versions matching `filters`) that have CSV columns: those of
+    published or archived versions, static text left out, in version then screen order."""
+    return (
+        ScreenQuestion.objects.filter(**filters)
         .exclude(screen__version__status=ProgramVersion.Status.DRAFT)
         .exclude(question__type=QuestionType.STATIC)
         .select_related("question")
         .order_by("screen__version__number", "screen__order", "screen_id", "order", "pk")
     )
+
+
+def program_questions(program) -> list:
+    """The questions of every published or archived version of `program`, each once, in
+    version order then screen order (one query). Static text has no column."""
+    rows = exported_screen_questions(screen__version__program_id=program.pk)
     questions, seen = [], set()
     for row in rows:
         if row.question.key not in seen:

@@ -3,8 +3,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.exports.csv_export import program_questions
 from agencies.exports.models import ExportPreset
 from agencies.review.selectors import agencies_for_user, programs_for_user
+
+
+def _preset_keys(preset: ExportPreset, program) -> list[str]:
+    """The preset's columns; one made for all the agency's programs keeps those `program`
+    asks (a question of another program has no column here)."""
+    keys = list(preset.question_keys)
+    if preset.program_id is None and program is not None:
+        asked = {question.key for question in program_questions(program)}
+        keys = [key for key in keys if key in asked]
+    return keys
 
 
 class _RangeForm(forms.Form):
@@ -37,7 +48,10 @@ class CsvExportForm(_RangeForm):
         queryset=None,
         required=False,
         label=_("Saved columns"),
-        help_text=_("Use a saved preset's columns; the fields below are then ignored."),
+        help_text=_(
+            "Use a saved preset's columns; the fields below are then ignored. Build presets "
+            "by ticking columns under Export presets."
+        ),
     )
     question_keys = forms.CharField(
         label=_("Columns (question keys)"),
@@ -71,12 +85,15 @@ class CsvExportForm(_RangeForm):
         if preset and preset.program_id and program and preset.program_id != program.pk:
             self.add_error("preset", _("This preset is for another program."))
         data["keys"] = (
-            list(preset.question_keys)
+            _preset_keys(preset, program)
             if preset
             else [
                 line.strip() for line in data.get("question_keys", "").splitlines() if line.strip()
             ]
         )
+        if preset and preset.question_keys and not data["keys"]:
+            # Empty would mean every column: the opposite of what the preset asks.
+            self.add_error("preset", _("None of this preset's columns is asked by this program."))
         if preset:
             data["drop_empty_columns"] = preset.drop_empty_columns
         return data

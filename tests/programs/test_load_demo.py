@@ -16,14 +16,15 @@ def counts():
     }
 
 
-def test_load_demo_is_idempotent_and_publishes_every_demo_program(capsys):
+def test_load_demo_is_idempotent_and_publishes_every_demo_and_catalog_program(capsys):
     call_command("load_demo")
     first = counts()
     call_command("load_demo")
     assert counts() == first
     out = capsys.readouterr().out
-    assert "6 published now" in out and "6 already up to date" in out
-    assert first["Program"] >= 6 and first["Agency"] >= 4
+    assert "Demo programs: 6 published now" in out and "6 already up to date" in out
+    assert "Washington catalog: 20 published now" in out and "20 already up to date" in out
+    assert first["Program"] == 26 and first["Agency"] >= 14
     assert ProgramVersion.objects.filter(status="published").count() == first["Program"]
     assert get_user_model().objects.get(username="admin").is_superuser
 
@@ -42,4 +43,4 @@ def test_load_demo_publishes_a_new_version_only_for_changed_programs():
     latest = program.versions.get(status="published")
     assert latest.number == 3
     assert latest.screens.get(key="food").title == "Urgent need"
-    assert ProgramVersion.objects.filter(status="published").count() == 6
+    assert ProgramVersion.objects.filter(status="published").count() == 26

@@ -23,11 +23,13 @@ from agencies.review.admin.scoping import (
     ASSIGN_PERMISSION,
     days_since,
 )
+from agencies.review.audit_display import audit_change_text
 from agencies.review.forms import (
     AssignForm,
     NoteForm,
     StatusChangeForm,
 )
+from agencies.review.queue_navigation import queue_neighbours
 from agencies.review.workflow import (
     WAITING_ON_AGENCY,
     InvalidStatusTransition,
@@ -39,6 +41,7 @@ from applicants.answer_display import (
     eligibility_display,
     sensitive_questions,
 )
+from applicants.contact import preferred_contact
 from applicants.models import Application
 
 
@@ -121,6 +124,7 @@ class ApplicationDetailViews:
             )
             if application.eligibility
             else {},
+            "outcome_label": self.eligibility_outcome(application),
             "deliveries": selectors.application_deliveries(application=application),
             "files": [
                 {"key": key, "index": n, "meta": meta}
@@ -128,7 +132,12 @@ class ApplicationDetailViews:
                     selectors.application_files(application=application)
                 )
             ],
-            "history": selectors.application_history(application=application),
+            "history": [
+                {"event": event, "change": audit_change_text(event)}
+                for event in selectors.application_history(application=application)
+            ],
+            "contact": preferred_contact(application.submission.applicant),
+            "queue": queue_neighbours(self, request, application),
             "resident_updates": list(application.updates.order_by("created_at", "pk")),
             "notifications": selectors.resident_status_updates(application=application),
             "can_change": can_change,

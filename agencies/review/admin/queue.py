@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from agencies.exports.pdf_export import OUTCOME_LABELS
+from agencies.exports.services import EXPORT_PERMISSION
 from agencies.review import selectors, services
 from agencies.review.admin.detail import ApplicationDetailViews
 from agencies.review.admin.reports import ReviewReportViews
@@ -29,6 +31,7 @@ from agencies.review.forms import (
     BulkStatusForm,
     CsvUploadForm,
 )
+from agencies.review.queue_filters import OutcomeFilter, WorkFilter
 from agencies.review.workflow import (
     WAITING_ON_AGENCY,
     Status,
@@ -46,6 +49,7 @@ class ApplicationAdmin(
         "applicant_name",
         "program",
         "submitted_at",
+        "eligibility_outcome",
         "status_flag",
         "assignee",
         "days_waiting",
@@ -53,7 +57,9 @@ class ApplicationAdmin(
     list_display_links = ["reference"]
     list_filter = [
         ("program", admin.RelatedOnlyFieldListFilter),
+        WorkFilter,
         "status",
+        OutcomeFilter,
         ("assignee", admin.RelatedOnlyFieldListFilter),
         "submitted_at",
     ]
@@ -77,6 +83,7 @@ class ApplicationAdmin(
         queryset = selectors.applications_for_user(user=request.user).annotate(
             name_first=KT("answers__applicant.name__first"),
             name_last=KT("answers__applicant.name__last"),
+            outcome=KT("eligibility__outcome"),
         )
         match = getattr(request, "resolver_match", None)
         if match and match.url_name and match.url_name.endswith("changelist"):
@@ -94,6 +101,11 @@ class ApplicationAdmin(
     def has_delete_permission(self, request, obj=None):
         return False  # an application is a record; it is withdrawn or decided, not deleted
 
+    def has_export_permission(self, request):
+        # Actions declared with permissions=["export"] are offered only to those who may
+        # run them (agencies/exports/admin.py adds the CSV export).
+        return request.user.has_perm(EXPORT_PERMISSION)
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
@@ -104,6 +116,11 @@ class ApplicationAdmin(
     @admin.display(description=_("applicant"))
     def applicant_name(self, application):
         return " ".join(filter(None, [application.name_first, application.name_last])) or "—"
+
+    @admin.display(description=_("eligibility at submission"), ordering="outcome")
+    def eligibility_outcome(self, application):
+        # `outcome` is annotated by get_queryset, so the list never loads the whole result.
+        return OUTCOME_LABELS.get(application.outcome, application.outcome or "—")
 
     @admin.display(description=_("status"), ordering="status")
     def status_flag(self, application):

@@ -10,6 +10,7 @@ from agencies.review import selectors
 from agencies.review.admin.scoping import (
     AgencyScopedAdminMixin,
 )
+from agencies.review.audit_display import audit_change_text
 from agencies.review.models import (
     AgencyMembership,
     AuditEvent,
@@ -25,7 +26,15 @@ from civiportal.admin_mixins import ReadOnlyAdminMixin
 class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the trail cannot be edited here."""
 
-    list_display = ["created_at", "actor_repr", "action", "application", "agency", "summary"]
+    list_display = [
+        "created_at",
+        "actor_repr",
+        "action",
+        "application",
+        "agency",
+        "summary",
+        "short_note",
+    ]
     list_filter = ["action", ("agency", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["application", "agency"]
     search_fields = ["=application__reference", "actor_repr", "note"]
@@ -38,6 +47,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
         "application",
         "agency",
         "object_repr",
+        "summary",
         "before",
         "after",
         "note",
@@ -50,9 +60,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, AgencyScopedAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("change"))
     def summary(self, event):
-        if event.before or event.after:
-            return f"{event.before or ''} → {event.after or ''}"
-        return event.note[:80]
+        return audit_change_text(event) or "—"
+
+    @admin.display(description=_("note"))
+    def short_note(self, event):
+        return event.note[:80] or "—"
 
 
 @admin.register(AgencyMembership)

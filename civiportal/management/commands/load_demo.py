@@ -9,7 +9,7 @@ from applicants.navigators.demo import demo_partners_create
 from eligibility.table_models import TableChange
 from eligibility.table_selectors import seed_document
 from eligibility.table_services import table_document_import
-from programs.demo import demo_programs_load
+from programs.demo import CATALOG_DIR, DEMO_FILE, demo_programs_load
 from programs.documents.errors import DocumentInvalid
 
 DEMO_USERS = [
@@ -19,7 +19,10 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Load the demo programs and create demo users, printing their fresh passwords."
+    help = (
+        "Load the demo programs and the Washington starter catalog and create demo users, "
+        "printing their fresh passwords."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -33,10 +36,11 @@ class Command(BaseCommand):
         else:
             added = len(tables.periods_added) + len(tables.periods_changed)
             self.stdout.write(f"Reference tables: {added} periods added or corrected.")
-        loaded, current = demo_programs_load()
-        self.stdout.write(
-            f"Demo programs: {len(loaded)} published now, {len(current)} already up to date."
-        )
+        for title, path in (("Demo programs", DEMO_FILE), ("Washington catalog", CATALOG_DIR)):
+            loaded, current = demo_programs_load(path=path)
+            self.stdout.write(
+                f"{title}: {len(loaded)} published now, {len(current)} already up to date."
+            )
         user_model = get_user_model()
         lines = []
         for username, description, is_superuser in DEMO_USERS:

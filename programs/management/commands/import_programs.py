@@ -1,5 +1,4 @@
 from datetime import datetime, time
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -7,20 +6,44 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from programs.documents.errors import DocumentError, DocumentInvalid
+from programs.documents.files import document_paths
 from programs.documents.limits import MAX_DOCUMENT_BYTES, document_read
 from programs.models import PublishedVersionIsImmutable
 from programs.services import program_document_import
 
 
+def read_documents(names) -> tuple[list[tuple[str, object]], list[str]]:
+    """Read each file (a folder: each `*.json` in it); returns (documents, problems)."""
+    documents, problems = [], []
+    for name in names:
+        paths = document_paths(name)
+        if not paths:
+            problems.append(f"{name}: no program documents (*.json) in this folder")
+        for path in paths:
+            try:
+                if path.is_file() and path.stat().st_size > MAX_DOCUMENT_BYTES:
+                    # Refused by its size on disk, before it is read into memory.
+                    raise DocumentInvalid(
+                        [DocumentError("$", f"larger than the limit of {MAX_DOCUMENT_BYTES} bytes")]
+                    )
+                documents.append((str(path), document_read(path.read_bytes())))
+            except OSError as error:
+                problems.append(f"{path}: cannot read: {error.strerror or error}")
+            except DocumentInvalid as error:
+                problems.extend(f"{path}: {e}" for e in error.errors)
+    return documents, problems
+
+
 class Command(BaseCommand):
     help = (
         "Import program documents: create or update agencies and questions, give each "
-        "program a new draft version (--publish publishes it). All files are validated "
-        "first; on any error nothing is written and the command exits with status 2."
+        "program a new draft version (--publish publishes it). A folder stands for every "
+        "*.json document in it (a catalog). All files are validated first; on any error "
+        "nothing is written and the command exits with status 2."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("files", nargs="+", metavar="FILE_OR_FOLDER")
         parser.add_argument("--publish", action="store_true", help="publish each new draft")
         parser.add_argument(
             "--effective-at",
@@ -47,21 +70,7 @@ class Command(BaseCommand):
                 )
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
-        documents = []
-        problems: list[str] = []
-        for name in files:
-            try:
-                path = Path(name)
-                if path.is_file() and path.stat().st_size > MAX_DOCUMENT_BYTES:
-                    # Refused by its size on disk, before it is read into memory.
-                    raise DocumentInvalid(
-                        [DocumentError("$", f"larger than the limit of {MAX_DOCUMENT_BYTES} bytes")]
-                    )
-                documents.append((name, document_read(path.read_bytes())))
-            except OSError as error:
-                problems.append(f"{name}: cannot read: {error.strerror or error}")
-            except DocumentInvalid as error:
-                problems.extend(f"{name}: {e}" for e in error.errors)
+        documents, problems = read_documents(files)
         if problems:
             raise CommandError("\n".join(problems), returncode=2)
 
