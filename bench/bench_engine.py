@@ -1,12 +1,17 @@
 """Benchmark the eligibility engine against rule-engine, json-logic and hand-written Python.
 
     python bench/bench_engine.py [--applicants N] [--programs N] [--sample N] [--rounds N]
-                                 [--seed N]
+                                 [--seed N] [--no-arithmetic] [--quick]
 
 Workload: generated programs of ~10 conditions (comparisons, poverty-guideline and median-income
 table limits, household aggregates, nested all/any/not) and generated applicants (seeded, about
-one in five with some answers left blank). Every engine gets the same rules, translated from the
-engine's JSON by the translators below, and the same answer dicts.
+one in five with some answers left blank). By default (issue 16) about one condition in twelve
+compares a named value, ``net_income`` (income minus a quarter of it, the rent up to a cap and
+the SNAP standard deduction read from its federal-fiscal-year period), with a table limit, and
+table limits ask for a period by date: the period in effect on the screening date, at the last
+1 April or 1 October, or a pinned year. ``--no-arithmetic`` generates the earlier workload
+(year pins, no computed operands, screening date 2025-06-01). Every engine gets the same
+rules, translated from the engine's JSON by the translators below, and the same answer dicts.
 
 * "engine": ``CompiledRule.evaluate`` with explanations (reasons, missing, threshold) in English.
 * "hand-written": generated Python in the plain style a developer would write for one program:
@@ -28,7 +33,9 @@ starts with the machine (cores, CPU model, load average).
 
 Whole-year age has no built-in in either library, so both get a one-line ``age`` helper (a
 json-logic custom operation, a rule-engine ``$age`` builtin). Table limits are precomputed with
-the engine's own exact arithmetic into a list indexed by household size (see ``limit_list``).
+the engine's own exact arithmetic into a list indexed by household size (see ``limit_list``),
+from the period the engine reads on the screening date; named values are written out in place
+(``inline_named``): neither library has either.
 
 All engines must agree on every applicant whose answers are complete; the script exits with an
 error otherwise.
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
 import random
@@ -56,10 +64,13 @@ from rule_engine import builtins as rule_engine_builtins
 
 from bench.common import cpu_model
 from eligibility.engine import QuestionInfo, compile_rule, load_tables
-from eligibility.engine.tables import PERIODS, TableLimit
+from eligibility.engine.tables import PERIODS, TableLimit, last_anniversary
 from eligibility.engine.values import age_on, clear_memos
 
-AS_OF = date(2025, 6, 1)
+# The screening date: the earlier workload's, or (with arithmetic) one where the switch dates
+# pick different periods (the last 1 October reads the 2025 guidelines, the last 1 April 2026's).
+AS_OF = date(2026, 6, 1)
+EARLIER_AS_OF = date(2025, 6, 1)
 MAX_TABLE_SIZE = 20  # generated households have at most 8 people; limits go to 20
 STATES = ["WA", "OR", "ID", "CA"]
 BENEFITS = ["SNAP", "TANF", "SSI", "WIC"]
@@ -112,21 +123,45 @@ def table_operand(rng: random.Random) -> dict:
     size = rng.choice([{"answer": "household_size"}, {"count": "members"}])
     return {
         "table": table_id,
-        "year": year,
         "household_size": size,
         "percent": rng.choice([100, 130, 138, 150, 185, 200, 250]),
         "period": "monthly",
         "rounding": rng.choice(["up_dollar", "down_dollar", "nearest_dollar", "cent"]),
+        **(period_choice(rng, year) if ARITHMETIC else {"year": year}),
     }
 
 
+def period_choice(rng: random.Random, year: int) -> dict:
+    """How a dated lookup picks its period: on the screening date (the default), at a switch
+    date, or pinned to a year."""
+    return rng.choice(
+        [
+            {},
+            {"in_effect_on": {"last": "04-01"}},
+            {"in_effect_on": {"last": "10-01"}},
+            {"year": year},
+        ]
+    )
+
+
 def net_income(rng: random.Random) -> dict:
-    """A computed operand in the shape of a net-income test: income minus a quarter of it and
-    the rent up to a cap, never below zero. A quarter (not SNAP's 20%) keeps the float
-    arithmetic of the interpreted engines exact, so all engines can be checked to agree."""
+    """A named value in the shape of a net-income test: income minus a quarter of it, the rent
+    up to a cap and the SNAP standard deduction of the federal fiscal year, never below zero.
+    A quarter (not SNAP's 20%) keeps the float arithmetic of the interpreted engines exact, so
+    all engines can be checked to agree."""
     income = {"answer": "income_monthly"}
     cap = {"dollars": rng.choice([600, 744, 900])}
-    deductions = {"add": [{"percent": 25, "of": income}, {"min": [{"answer": "rent"}, cap]}]}
+    standard = {
+        "table": "usda_snap_standard_deduction",
+        "in_effect_on": {"last": "10-01"},
+        "household_size": {"answer": "household_size"},
+        "percent": 100,
+        "period": "monthly",
+        "rounding": "cent",
+    }
+    deductions = {
+        "add": [{"percent": 25, "of": income}, {"min": [{"answer": "rent"}, cap]}, standard]
+    }
     return {
         "max": [{"sub": [income, deductions]}, {"dollars": 0}],
         "label": {"en": "Your net income"},
@@ -136,7 +171,7 @@ def net_income(rng: random.Random) -> dict:
 def leaf(rng: random.Random) -> dict:
     choice = rng.randrange(12 if ARITHMETIC else 11)
     if choice == 11:
-        return {rng.choice(["lte", "lt"]): [net_income(rng), table_operand(rng)]}
+        return {rng.choice(["lte", "lt"]): [{"named": "net_income"}, table_operand(rng)]}
     if choice <= 1:
         op = rng.choice(["lte", "lt"])
         return {op: [{"answer": "income_monthly"}, table_operand(rng)]}
@@ -171,7 +206,9 @@ def leaf(rng: random.Random) -> dict:
 
 
 def program(rng: random.Random, conditions: int = 10) -> dict:
-    """An ``all`` of about ``conditions`` leaves, with nested any/all/not groups."""
+    """An ``all`` of about ``conditions`` leaves, with nested any/all/not groups, and the named
+    value its net-income conditions use."""
+    definition = net_income(rng) if ARITHMETIC else None
     parts: list[dict] = []
     remaining = conditions
     while remaining > 0:
@@ -188,7 +225,23 @@ def program(rng: random.Random, conditions: int = 10) -> dict:
         else:
             parts.append({"not": leaf(rng)})
             remaining -= 1
+    if definition is not None and '"named"' in json.dumps(parts):
+        return {"values": {"net_income": definition}, "all": parts}
     return {"all": parts}
+
+
+def inline_named(node, values: dict | None = None):
+    """The rule with each named value written out where it is used, for the translators."""
+    if isinstance(node, dict):
+        if values is None and "values" in node:
+            values = node["values"]
+            node = {key: value for key, value in node.items() if key != "values"}
+        if "named" in node:
+            return inline_named(values[node["named"]], values)
+        return {key: inline_named(value, values) for key, value in node.items() if key != "label"}
+    if isinstance(node, list):
+        return [inline_named(item, values) for item in node]
+    return node
 
 
 def applicant(rng: random.Random) -> dict:
@@ -227,8 +280,9 @@ def applicant(rng: random.Random) -> dict:
         "members": members,
     }
     if rng.random() < 0.2:  # a partly filled form
+        # Unanswered is None or "": an empty list is an answer ("none of these", nobody else).
         for key in rng.sample(sorted(answers), rng.randrange(1, 4)):
-            answers[key] = rng.choice([None, "", []])
+            answers[key] = rng.choice([None, ""])
     return answers
 
 
@@ -245,7 +299,14 @@ def limit_list(node: dict) -> list[int]:
     Both libraries can index a list but have no exact percent/period/rounding arithmetic, so the
     limits are precomputed once per rule with the engine's own exact arithmetic.
     """
-    table = TABLES.get(node["table"], node["year"])
+    if "year" in node:
+        table = TABLES.get(node["table"], node["year"])
+    else:  # the period the engine reads on the screening date
+        on = AS_OF
+        if "in_effect_on" in node:
+            month, day = (int(part) for part in node["in_effect_on"]["last"].split("-"))
+            on = last_anniversary(AS_OF, month, day)
+        table = TABLES.in_effect(node["table"], on)
     limit = TableLimit(
         table,
         percent=node["percent"],
@@ -478,11 +539,20 @@ def main() -> int:
     parser.add_argument(
         "--no-arithmetic",
         action="store_true",
-        help="no computed operands: the workload before arithmetic was added",
+        help="no computed operands or dated lookups: the workload before issue 16",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short run, same comparisons: 2,000 applicants, 200 in the slice, 3 rounds",
     )
     options = parser.parse_args()
-    global ARITHMETIC
+    if options.quick:
+        options.applicants, options.sample, options.rounds = 2_000, 200, 3
+    global ARITHMETIC, AS_OF
     ARITHMETIC = not options.no_arithmetic
+    if not ARITHMETIC:
+        AS_OF = EARLIER_AS_OF
     if options.rounds < 1 or options.sample < 1 or options.applicants < options.sample:
         parser.error("need --rounds >= 1 and 1 <= --sample <= --applicants")
 
@@ -492,15 +562,16 @@ def main() -> int:
     sample = applicants[: options.sample]
 
     compiled = [compile_rule(rule, QUESTIONS, TABLES) for rule in rules]
-    hand = [HandWritten(rule, f"program_{i}").function for i, rule in enumerate(rules)]
+    plain = [inline_named(rule) for rule in rules]
+    hand = [HandWritten(rule, f"program_{i}").function for i, rule in enumerate(plain)]
 
     context = rule_engine.Context(default_value=None, mapping_attribute_lookup=False)
     context.builtins = rule_engine_builtins.Builtins.from_defaults(
         values={"age": lambda iso: age_on(date.fromisoformat(iso), AS_OF)}
     )
-    rule_engine_rules = [rule_engine.Rule(to_rule_engine(rule), context=context) for rule in rules]
+    rule_engine_rules = [rule_engine.Rule(to_rule_engine(rule), context=context) for rule in plain]
     logic_tables: dict[str, list[int]] = {}
-    logic_rules = [to_json_logic(rule, logic_tables) for rule in rules]
+    logic_rules = [to_json_logic(rule, logic_tables) for rule in plain]
     logic_ops = {**BUILTINS, "age": lambda data, iso: age_on(date.fromisoformat(iso), AS_OF)}
 
     def run_engine(rule, answers):
@@ -587,7 +658,13 @@ def main() -> int:
         f"Workload: {len(rules)} programs, {len(applicants):,} applicants "
         f"({complete_count:,} complete); {options.rounds} interleaved rounds; every engine on "
         f"the first {len(sample):,} applicants ({evaluations:,} evaluations) each round; "
-        f"computed operands (net income) {'in' if ARITHMETIC else 'not in'} the rules\n"
+        f"screening date {AS_OF.isoformat()}; "
+        + (
+            "a named net income (with a dated SNAP deduction) and dated table lookups"
+            if ARITHMETIC
+            else "the earlier workload (no computed operands, year pins)"
+        )
+        + "\n"
     )
     print("| engine | µs per evaluation (best) | median of rounds | evaluations/s (best) |")
     print("|---|---:|---:|---:|")
@@ -624,6 +701,12 @@ def main() -> int:
         f"{per_applicant_ms:.3f} ms |"
     )
     print(f"| all complete applicants agree across engines | yes ({disagreements} disagreements) |")
+    print(
+        f"engine_us={best[ENGINE] * 1e6:.2f} "
+        f"json_logic/engine={best[JSON_LOGIC] / best[ENGINE]:.2f} "
+        f"engine/hand={best[ENGINE] / best[HAND]:.2f} applicant_ms={per_applicant_ms:.3f} "
+        f"load={load_after.split(' / ')[0]}"
+    )
     return 0
 
 

@@ -1,24 +1,32 @@
-"""Reference tables in the admin: browse tables and periods, upload or edit a table document,
-download it, and read the audit trail. Every change goes through
-``eligibility.table_services.table_document_import``: the same checks (every error with its
-JSON path, nothing written on error), locks and audit rows as ``manage.py import_tables``."""
+"""Reference tables in the admin: browse tables and periods, add or correct a period field by
+field (``admin_periods``), upload or edit a table document, download it, and read the audit
+trail. Every change goes through ``eligibility.table_services.table_document_import``: the
+same checks (every error with its JSON path, nothing written on error), locks and audit rows
+as ``manage.py import_tables``."""
 
 from __future__ import annotations
 
 import json
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.admin_periods import import_messages, period_view
 from eligibility.table_models import ReferenceTable, TableChange, TablePeriod
-from eligibility.table_selectors import document_text, tables_document
+from eligibility.table_selectors import (
+    document_text,
+    period_is_locked,
+    tables_document,
+    tables_used_by_published_versions,
+)
 from eligibility.table_services import TablesImported, table_document_import
 from programs.documents.errors import DocumentInvalid
 
@@ -55,6 +63,7 @@ def parse_document(text: str | bytes) -> object:
 class TablePeriodInline(admin.TabularInline):
     model = TablePeriod
     fields = readonly_fields = (
+        "edit",
         "effective_from",
         "effective_to",
         "values",
@@ -71,6 +80,29 @@ class TablePeriodInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # Periods are part of their table: whoever may see the table sees them.
+        return request.user.has_perm("eligibility.view_referencetable") or request.user.has_perm(
+            "eligibility.change_referencetable"
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inline instances are made per request: read the tables in use once, not per row.
+        self._used = tables_used_by_published_versions()
+        self._may_change = request.user.has_perm("eligibility.change_referencetable")
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("Change"))
+    def edit(self, period):
+        if period_is_locked(
+            table_key=period.table.key, effective_from=period.effective_from, used=self._used
+        ):
+            return gettext("Locked: used by published programs")
+        if not self._may_change:
+            return "—"
+        url = reverse("admin:eligibility_referencetable_period", args=[period.table_id, period.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Correct this period"))
 
 
 @admin.register(ReferenceTable)
@@ -111,6 +143,16 @@ class ReferenceTableAdmin(admin.ModelAdmin):
                 name="eligibility_referencetable_download",
             ),
             path(
+                "<int:pk>/periods/add/",
+                self.admin_site.admin_view(self.period_view),
+                name="eligibility_referencetable_add_period",
+            ),
+            path(
+                "<int:pk>/periods/<int:period_pk>/",
+                self.admin_site.admin_view(self.period_view),
+                name="eligibility_referencetable_period",
+            ),
+            path(
                 "<int:pk>/edit-document/",
                 self.admin_site.admin_view(self.edit_view),
                 name="eligibility_referencetable_edit_document",
@@ -129,22 +171,11 @@ class ReferenceTableAdmin(admin.ModelAdmin):
             for problem in error.errors:
                 form.add_error(None, str(problem))
             return None
-        if not result.changed:
-            messages.info(request, gettext("Nothing to change: the tables already match."))
-        for key, start in result.periods_added:
-            messages.success(
-                request,
-                gettext("%(table)s: period from %(start)s added.") % {"table": key, "start": start},
-            )
-        for key, start in result.periods_changed:
-            messages.success(
-                request,
-                gettext("%(table)s: period from %(start)s corrected.")
-                % {"table": key, "start": start},
-            )
-        for key in result.tables_created + result.tables_updated:
-            messages.success(request, gettext("%(table)s: table saved.") % {"table": key})
+        import_messages(request, result)
         return result
+
+    def period_view(self, request, pk, period_pk=None):
+        return period_view(self, request, pk, period_pk)
 
     def _render(self, request, form, title):
         context = {

@@ -8,7 +8,6 @@ to or deleted, and the version itself cannot be deleted. Publishing and copying 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -21,11 +20,16 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import eligibility_glue, selectors, services
+from . import selectors, services
+from .admin_forms import (
+    ProgramAdminForm,
+    ProgramVersionAdminForm,
+    QuestionAdminForm,
+    ScreenAdminForm,
+)
 from .admin_preview import preview_view
-from .documents.definitions import definition_errors
+from .builder.admin import ProgramDocumentsMixin, VersionBuilderMixin
 from .documents.errors import DocumentInvalid
-from .documents.export import referenced_question_keys
 from .documents.validate import FROZEN
 from .models import (
     Program,
@@ -50,52 +54,6 @@ def report_errors(request, errors, *, title) -> None:
 # -- question bank -------------------------------------------------------------------------
 
 
-class QuestionAdminForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = [
-            "key",
-            "type",
-            "label",
-            "help_text",
-            "sensitive",
-            "options",
-            "validation",
-            "member_fields",
-            "translations",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        definition = {
-            "key": cleaned.get("key"),
-            "type": cleaned.get("type"),
-            "options": cleaned.get("options") or [],
-            "validation": cleaned.get("validation") or {},
-            "member_fields": cleaned.get("member_fields") or [],
-        }
-        for error in definition_errors(definition, "$"):
-            field = error.path[2:].split(".")[0].split("[")[0] or None
-            field = field if field in self.fields else None
-            self.add_error(field, f"{error.path}: {error.message}")
-        instance = self.instance
-        if (
-            instance.pk
-            and "type" in self.changed_data
-            and instance.screen_uses.filter(screen__version__status__in=FROZEN).exists()
-        ):
-            self.add_error(
-                "type",
-                _(
-                    "Published program versions ask this question, so answers of the old type "
-                    "may exist. Create a question with a new key instead."
-                ),
-            )
-        return cleaned
-
-
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
@@ -104,12 +62,24 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["key", "label"]
     readonly_fields = ["used_by_programs", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["key", "type", "label", "help_text", "sensitive"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "type",
+                    "label",
+                    "label_es",
+                    "help_text",
+                    "help_text_es",
+                    "sensitive",
+                ]
+            },
+        ),
         (
             _("Type settings"),
-            {"fields": ["options", "validation", "member_fields"]},
+            {"fields": ["options_text", "validation", "member_fields"]},
         ),
-        (_("Other languages"), {"fields": ["translations"]}),
         (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
     ]
 
@@ -145,7 +115,27 @@ class VersionListInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ProgramDocumentsMixin, admin.ModelAdmin):
+    form = ProgramAdminForm
+    fields = [
+        "name",
+        "name_es",
+        "slug",
+        "agency",
+        "summary",
+        "summary_es",
+        "description",
+        "description_es",
+        "how_to_apply",
+        "how_to_apply_es",
+        "time_to_complete_minutes",
+        "external_url",
+        "categories",
+        "display_mode",
+        "closed_message",
+        "closed_message_es",
+        "source",
+    ]
     list_display = ["name", "slug", "agency", "display_mode", "published_version"]
     list_filter = ["display_mode", "agency"]
     search_fields = ["name", "slug", "summary"]
@@ -192,56 +182,16 @@ class FrozenAwareInlineMixin:
 
 class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
     model = Screen
-    fields = ["order", "key", "title", "description", "visible_if", "translations"]
+    form = ScreenAdminForm
+    fields = ["order", "key", "title", "title_es", "description", "description_es", "visible_if"]
     extra = 0
     ordering = ["order", "id"]
     show_change_link = True
     verbose_name_plural = _("screens (open a screen to choose its questions)")
 
 
-def rule_field_errors(form, field, rule, *, prefix, values=None):
-    """Attach the engine's errors for a rule/estimate field to that form field. An estimate
-    may use the rule's named `values`, so their questions are looked up too."""
-    keys = referenced_question_keys([rule, values])
-    infos = eligibility_glue.question_infos(Question.objects.filter(key__in=keys))
-    if field == "estimated_value":
-        problems = eligibility_glue.estimate_errors(rule, infos, prefix=prefix, values=values)
-    else:
-        problems = eligibility_glue.rule_errors(rule, infos, prefix=prefix)
-    for error_path, message in problems:
-        form.add_error(field, f"{error_path}: {message}")
-
-
-class ProgramVersionAdminForm(forms.ModelForm):
-    class Meta:
-        model = ProgramVersion
-        fields = [
-            "program",
-            "eligibility_rules",
-            "eligibility_gating",
-            "estimated_value",
-            "examples",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        for field in ("eligibility_rules", "estimated_value"):
-            value = cleaned.get(field)
-            if field in self.errors or value in (None, {}):
-                continue
-            if not isinstance(value, dict):
-                self.add_error(field, _("Enter a JSON object, or {} for none."))
-                continue
-            values = eligibility_glue.rule_values(cleaned.get("eligibility_rules"))
-            rule_field_errors(self, field, value, prefix="$", values=values)
-        examples = cleaned.get("examples")
-        if examples not in (None, []) and not isinstance(examples, list):
-            self.add_error("examples", _("Enter a JSON list of examples, or [] for none."))
-        return cleaned
-
-
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(admin.ModelAdmin):
+class ProgramVersionAdmin(VersionBuilderMixin, admin.ModelAdmin):
     form = ProgramVersionAdminForm
     list_display = ["program", "number", "status", "published_at", "effective_at", "updated_at"]
     list_filter = ["status", "program"]
@@ -342,7 +292,7 @@ class ProgramVersionAdmin(admin.ModelAdmin):
                 name="programs_programversion_new_draft",
             ),
         ]
-        return urls + super().get_urls()
+        return urls + self.builder_urls() + super().get_urls()
 
     def preview(self, request, pk):
         if not self.has_view_permission(request):
@@ -460,12 +410,22 @@ class ScreenQuestionInline(FrozenAwareInlineMixin, admin.TabularInline):
 class ScreenAdmin(admin.ModelAdmin):
     """One screen of a version and its questions in order (reached from the version page)."""
 
+    form = ScreenAdminForm
     list_display = ["title", "key", "version", "order", "question_count"]
     list_filter = ["version__status", "version__program"]
     search_fields = ["title", "key", "version__program__slug"]
     list_select_related = ["version", "version__program"]
     inlines = [ScreenQuestionInline]
-    fields = ["version", "order", "key", "title", "description", "visible_if", "translations"]
+    fields = [
+        "version",
+        "order",
+        "key",
+        "title",
+        "title_es",
+        "description",
+        "description_es",
+        "visible_if",
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_total=Count("screen_questions"))

@@ -233,6 +233,7 @@ class ProgramVersion(models.Model):
                 in (
                     (self.Status.PUBLISHED, self.Status.ARCHIVED),
                     (self.Status.SCHEDULED, self.Status.PUBLISHED),
+                    (self.Status.SCHEDULED, self.Status.ARCHIVED),  # withdrawn before its moment
                 )
                 and update_fields is not None
                 and set(update_fields) <= self.ARCHIVE_FIELDS
@@ -308,7 +309,8 @@ class ScreenQuestion(models.Model):
     screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="screen_questions")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="screen_uses")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    required = models.BooleanField(_("required"), default=True)
+    # New questions on a screen are optional unless the program admin requires them.
+    required = models.BooleanField(_("required"), default=False)
 
     class Meta:
         ordering = ["screen", "order", "id"]

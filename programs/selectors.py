@@ -93,8 +93,8 @@ def versions_for_export(
     *, slugs: list[str] | None = None, which: str | None = None
 ) -> tuple[list[ProgramVersion], list[str]]:
     """For each program (all, or those named), the version to export: the published one,
-    else the latest draft; `which` ("published" or "draft") forces one kind. Returns
-    (versions ordered by slug, slugs that had none)."""
+    else the scheduled one, else the latest draft; `which` ("published", "scheduled" or
+    "draft") forces one kind. Returns (versions ordered by slug, slugs that had none)."""
     programs = Program.objects.select_related("agency").order_by("slug")
     if slugs:
         programs = programs.filter(slug__in=slugs)
@@ -106,14 +106,14 @@ def versions_for_export(
     for program in programs:
         found.add(program.slug)
         versions = list(program.versions.all())
-        published = [v for v in versions if v.status == ProgramVersion.Status.PUBLISHED]
-        drafts = [v for v in versions if v.status == ProgramVersion.Status.DRAFT]
-        if which == "published":
-            pick = published[:1]
-        elif which == "draft":
-            pick = drafts[:1]
+        kinds = {
+            kind: [v for v in versions if v.status == kind]
+            for kind in ("published", "scheduled", "draft")
+        }
+        if which:
+            pick = kinds[which][:1]
         else:
-            pick = published[:1] or drafts[:1]
+            pick = kinds["published"][:1] or kinds["scheduled"][:1] or kinds["draft"][:1]
         if pick:
             chosen.append(pick[0])
         else:

@@ -18,7 +18,7 @@ from organizations.services import AGENCY_PUBLIC_FIELDS, agency_save
 
 from .documents.errors import DocumentError, DocumentInvalid
 from .documents.export import FORMAT, program_document
-from .documents.validate import validate_document
+from .documents.validate import effective_at_moment, validate_document
 from .models import (
     Program,
     ProgramVersion,
@@ -188,11 +188,18 @@ def program_versions_activate_due(*, now=None) -> list[ProgramVersion]:
 @transaction.atomic
 def program_version_archive(*, version: ProgramVersion, acting_user=None) -> ProgramVersion:
     """Withdraw a published version (the program leaves the catalog until another is
-    published). Archiving a draft is refused: delete a draft you do not want instead."""
+    published), or a scheduled one before its moment (the current version stays). Archiving
+    a draft is refused: delete a draft you do not want instead."""
     version = ProgramVersion.objects.select_for_update().get(pk=version.pk)
-    if version.status != ProgramVersion.Status.PUBLISHED:
+    # A scheduled version that has not taken effect has screened nobody: withdrawing it
+    # rewrites nothing. Once its moment has passed it is in effect and stays.
+    withdrawable = version.status == ProgramVersion.Status.PUBLISHED or (
+        version.status == ProgramVersion.Status.SCHEDULED and version.effective_at > timezone.now()
+    )
+    if not withdrawable:
         raise PublishedVersionIsImmutable(
-            f"only a published version can be archived; this one is {version.status}"
+            "only a published version, or a scheduled one before it takes effect, can be "
+            f"archived; this one is {version.status}"
         )
     version.status = ProgramVersion.Status.ARCHIVED
     version.save(update_fields=["status", "updated_at"])
@@ -260,7 +267,8 @@ def program_document_import(
     """Import a program document: validate everything first, then create or update the
     agencies (by slug), the bank questions (by key) and the programs (by slug), and give
     each program a NEW draft version; with `publish`, publish each draft (scheduled to take
-    effect at `effective_at` when that is in the future).
+    effect at the entry's own `effective_at`, else at `effective_at`, when that is in the
+    future).
 
     Returns (versions, warnings). Raises `DocumentInvalid` with every error and its JSON
     path; since this runs in one transaction, nothing is written when anything fails.
@@ -333,9 +341,13 @@ def program_document_import(
                 for q_order, item in enumerate(screen_data["questions"])
             )
         if publish:
+            # The entry's own moment (a scheduled version exported) before the command's.
+            moment = effective_at
+            if "effective_at" in program_data:
+                moment = effective_at_moment(program_data["effective_at"])
             try:
                 draft = program_version_publish(
-                    version=draft, acting_user=acting_user, effective_at=effective_at
+                    version=draft, acting_user=acting_user, effective_at=moment
                 )
             except DocumentInvalid as error:
                 # Publishing validates the stored copy: re-base its paths on this document.

@@ -75,6 +75,8 @@ class ScreenQuestionFactory(factory.django.DjangoModelFactory):
     screen = factory.SubFactory(ScreenFactory)
     question = factory.SubFactory(QuestionFactory)
     order = factory.Sequence(lambda n: n)
+    # The tests were written when screen questions were required by default.
+    required = True
 
 
 class ApplicantFactory(factory.django.DjangoModelFactory):

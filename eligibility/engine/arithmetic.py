@@ -214,6 +214,12 @@ def define(analyzer, name: str) -> Operand | None:
     analyzer.named_parsing.add(name)
     operand = child(analyzer, analyzer.named_sources[name], here)
     analyzer.named_parsing.discard(name)
+    if operand is not None and not isinstance(operand, Computed | Named):
+        # A value that is one lookup or answer (a deduction read from a table) is computed as
+        # a sum of one term, so code generation and explanations treat every named value alike.
+        operand = Computed(
+            kind=operand.kind, path=operand.path, label=operand.label, inputs=[operand]
+        )
     if operand is None:
         analyzer.named_failed.add(name)
     elif name not in analyzer.named_failed:

@@ -1,10 +1,13 @@
 """Program version -> document (the format in docs/program-format.md).
 
-Every field is always written, in a fixed order, so exporting the same version twice (or
-re-exporting an imported copy) gives byte-identical JSON.
+Every field is always written (a scheduled version's `effective_at` too), in a fixed order,
+so exporting the same version twice (or re-exporting an imported copy) gives byte-identical
+JSON.
 """
 
 from __future__ import annotations
+
+from django.utils import timezone
 
 from programs.models import ProgramVersion, Question
 
@@ -134,7 +137,16 @@ def program_document(version: ProgramVersion) -> dict:
             "translations": version.translations or {},
         },
         "allows_reapplication": version.allows_reapplication,
+        **_schedule(version),
     }
+
+
+def _schedule(version: ProgramVersion) -> dict:
+    """A scheduled version carries its moment, in local time with its offset, so that an
+    import with --publish schedules it again at the same instant."""
+    if version.status != ProgramVersion.Status.SCHEDULED:
+        return {}
+    return {"effective_at": timezone.localtime(version.effective_at).isoformat()}
 
 
 def export_document(versions) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,6 +37,16 @@ FROZEN = (
     ProgramVersion.Status.PUBLISHED,
     ProgramVersion.Status.ARCHIVED,
 )
+
+
+def effective_at_moment(text: str) -> datetime | None:
+    """A program entry's `effective_at` as an aware moment (without an offset: local time),
+    or None when it is not a real date-time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 @lru_cache(maxsize=1)
@@ -185,6 +195,11 @@ def validate_document(
 def check_program(
     report, program, prefix, known, infos, require_examples, takes_effect=None
 ) -> None:
+    if "effective_at" in program and effective_at_moment(program["effective_at"]) is None:
+        report.error(
+            f"{prefix}.effective_at",
+            f"{program['effective_at']!r} is not a date-time such as 2027-04-01T00:00:00-07:00",
+        )
     screen_keys: dict[str, int] = {}
     asked: dict[str, str] = {}
     for s_index, screen in enumerate(program["screens"]):

@@ -34,15 +34,16 @@ def test_every_demo_estimate_is_shown_with_its_source(client, demo_programs):
         citation = demo_programs[slug].estimated_value["source"]["citation"]
         assert "Source:" in card and citation.split(",")[0].replace('"', "&quot;") in card, slug
 
-    # $785 (3 people) - 30% x ($1,500 - $209) = $397.70, rounded down to the dollar.
-    assert "about $397 a month" in _card(page, "basic-food")
+    # Screened today, in federal fiscal year 2027 (from 1 October 2026): $808 (3 people)
+    # - 30% x ($1,500 - $217) = $423.10, rounded down to the dollar.
+    assert "about $423 a month" in _card(page, "basic-food")
     # 60% of $100 electricity + 50% of $80 water.
     assert "about $100 a month" in _card(page, "utility-discount")
     # $2.00 saved on each of 40 rides.
     assert "about $80 a month" in _card(page, "orca-lift")
     top = page.split('class="result-group')[0]
-    assert "about $577 a month" in top
-    assert "about $6,924 a year" in top
+    assert "about $603 a month" in top
+    assert "about $7,236 a year" in top
 
 
 def test_spanish_results_explain_the_estimate_in_spanish(client, demo_programs):

@@ -1,6 +1,7 @@
 """Computed operands and named values: results, reasons, missing answers and errors."""
 
 from copy import deepcopy
+from datetime import date
 
 import pytest
 
@@ -212,3 +213,31 @@ def test_an_answer_compared_with_a_computed_limit_reads_both_values():
         "Your monthly utility bill, $300.01, is above the limit of 30% of your income "
         "($300 (30% of your household's monthly income of $1,000.01))."
     ]
+
+
+def test_a_named_value_that_is_one_table_lookup_compiles_and_explains():
+    # e.g. "the standard deduction" read from its table for the federal fiscal year.
+    rule = {
+        "values": {
+            "standard": {
+                "table": "usda_snap_standard_deduction",
+                "in_effect_on": {"last": "10-01"},
+                "household_size": {"answer": "household.size"},
+                "label": {"en": "The standard deduction"},
+            }
+        },
+        "lte": [
+            {"sub": [{"answer": "household.income_monthly"}, {"named": "standard"}]},
+            {"dollars": 1000},
+        ],
+    }
+    answers = {"household.size": 4, "household.income_monthly": 122300}
+    result = compile_(rule).evaluate(answers, as_of=date(2026, 3, 2))
+    assert result.outcome == "eligible"  # 1,223 - 223 = 1,000
+    assert "$223" in result.reasons[0]
+    later = compile_(rule).evaluate(answers, as_of=date(2026, 10, 1))
+    assert later.outcome == "eligible" and "$229" in later.reasons[0]  # FY2027: 1,223 - 229
+    over = compile_(rule).evaluate(
+        {**answers, "household.income_monthly": 122301}, as_of="2026-03-02"
+    )
+    assert over.outcome == "ineligible"

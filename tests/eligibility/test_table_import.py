@@ -55,7 +55,8 @@ def test_seed_migration_loaded_the_shipped_tables_and_export_matches_it():
     from eligibility.engine.tables import DEFAULT_DIRECTORY
 
     assert export() == (DEFAULT_DIRECTORY / "reference_tables.json").read_text()
-    assert TableChange.objects.filter(via="seed").count() == 6  # one per shipped table
+    shipped = json.loads((DEFAULT_DIRECTORY / "reference_tables.json").read_text())["tables"]
+    assert TableChange.objects.filter(via="seed").count() == len(shipped)  # one per table
 
 
 def test_export_import_export_is_byte_identical_and_changes_nothing(tmp_path):
@@ -197,3 +198,20 @@ def test_load_demo_brings_new_seed_periods_to_an_existing_database():
     assert "Reference tables: 1 periods added or corrected." in out.getvalue()
     assert TablePeriod.objects.filter(effective_from=date(2026, 1, 13)).exists()
     assert TableChange.objects.filter(action="period_added", via="seed").count() == 1
+
+
+def test_load_demo_applies_each_seed_table_that_it_may_and_names_the_one_it_may_not():
+    call_command("load_demo", stdout=StringIO())  # the demo programs read the SNAP tables
+    # An existing demo that never had FY2027: a period from 1 October 2026 would start, on or
+    # before today, inside the FY2026 period published programs have used: refused. A table
+    # no program reads still arrives.
+    TablePeriod.objects.filter(
+        table__key="usda_snap_maximum_allotment", effective_from=date(2026, 10, 1)
+    ).delete()
+    TablePeriod.objects.filter(table__key="usda_snap_excess_shelter_cap").delete()
+    ReferenceTable.objects.filter(key="usda_snap_excess_shelter_cap").delete()
+    out, err = StringIO(), StringIO()
+    call_command("load_demo", stdout=out, stderr=err)
+    assert "Reference table usda_snap_maximum_allotment left as it is" in err.getvalue()
+    assert "Reference tables: 2 periods added or corrected." in out.getvalue()
+    assert ReferenceTable.objects.get(key="usda_snap_excess_shelter_cap").periods.count() == 2

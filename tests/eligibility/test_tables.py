@@ -20,6 +20,14 @@ def test_shipped_tables_are_loaded():
         # period starts in.
         ("usda_snap_maximum_allotment", 2025),
         ("usda_snap_standard_deduction", 2025),
+        ("usda_snap_excess_shelter_cap", 2025),
+        # Federal fiscal year 2027, from 1 October 2026.
+        ("usda_snap_maximum_allotment", 2026),
+        ("usda_snap_standard_deduction", 2026),
+        ("usda_snap_excess_shelter_cap", 2026),
+        # Read by the Washington catalog.
+        ("seattle_fresh_bucks_income_limit", 2025),
+        ("wa_tanf_max_earned_income", 2024),
     }
     for table in TABLES:
         assert table.source["url"].startswith("https://")

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from programs.models import ProgramVersion, Screen
+from programs.models import Program, ProgramVersion, Screen
 from programs.services import program_version_create_draft, program_version_publish
 from tests.factories import (
     ProgramFactory,
@@ -330,3 +330,96 @@ def test_an_estimate_may_use_the_rules_named_values_in_the_admin(staff_client):
     assert ProgramVersion.objects.get(program=program).estimated_value["amount"]["of"] == {
         "named": "net"
     }
+
+
+def test_an_invalid_visible_if_is_refused_on_the_admin_screen_page(staff_client):
+    QuestionFactory(key="household.size", type="number", label="People at home")
+    screen = ScreenFactory(version=program_version_create_draft(program=ProgramFactory()))
+    data = {
+        "order": "0",
+        "key": screen.key,
+        "title": screen.title,
+        "description": "",
+        "visible_if": '{"gte": [{"answer": "household.sise"}, {"value": 2}]}',
+        "translations": "{}",
+        **management("screen_questions"),
+    }
+    url = reverse("admin:programs_screen_change", args=[screen.pk])
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "household.sise" in response.context["adminform"].form.errors["visible_if"][0]
+    screen.refresh_from_db()
+    assert screen.visible_if == {}
+    data["visible_if"] = '{"gte": [{"answer": "household.size"}, {"value": 2}]}'
+    assert staff_client.post(url, data).status_code == 302
+
+
+def test_question_options_and_spanish_texts_are_edited_without_json(staff_client):
+    question = QuestionFactory(
+        key="housing.tenure",
+        type="single_choice",
+        label="Do you rent or own?",
+        options=[
+            {"value": "rent", "label": "Rent", "translations": {"es": "Alquiler", "vi": "Thuê"}},
+            {"value": "own", "label": "Own"},
+        ],
+        translations={"es": {"label": "¿Alquila o es dueño?"}, "vi": {"label": "Thuê?"}},
+    )
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    page = staff_client.get(url).content.decode()
+    assert "rent | Rent | Alquiler\nown | Own" in page
+    assert 'name="translations"' not in page and 'name="options"' not in page
+    data = {
+        "key": "housing.tenure",
+        "type": "single_choice",
+        "label": "Do you rent or own?",
+        "label_es": "¿Alquila o es propietario?",
+        "help_text": "",
+        "help_text_es": "Elija una.",
+        "options_text": "rent | Rent | Alquiler\nown | Own | Propia\nother | Something else",
+        "validation": "{}",
+        "member_fields": "[]",
+    }
+    assert staff_client.post(url, data).status_code == 302
+    question.refresh_from_db()
+    assert question.options == [
+        {"value": "rent", "label": "Rent", "translations": {"vi": "Thuê", "es": "Alquiler"}},
+        {"value": "own", "label": "Own", "translations": {"es": "Propia"}},
+        {"value": "other", "label": "Something else"},
+    ]
+    assert question.translations == {
+        "vi": {"label": "Thuê?"},
+        "es": {"label": "¿Alquila o es propietario?", "help_text": "Elija una."},
+    }
+    data["options_text"] = "rent | Rent | Alquiler | extra"
+    response = staff_client.post(url, data)
+    assert "Line 1: write value | English label | Spanish label." in response.content.decode()
+    data["options_text"] = ""
+    form = staff_client.post(url, data).context["adminform"].form
+    assert list(form.errors) == ["options_text"]  # a choice question needs options
+
+
+def test_programs_take_spanish_texts_and_categories_as_checkboxes(staff_client):
+    agency = ProgramFactory().agency
+    response = staff_client.post(
+        reverse("admin:programs_program_add"),
+        {
+            "name": "Rent Help",
+            "name_es": "Ayuda con el alquiler",
+            "slug": "rent-help",
+            "agency": str(agency.pk),
+            "summary": "Money toward rent.",
+            "summary_es": "Dinero para el alquiler.",
+            "time_to_complete_minutes": "10",
+            "categories": ["housing", "utilities"],
+            "display_mode": "public",
+            **management("versions"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    program = Program.objects.get(slug="rent-help")
+    assert program.categories == ["housing", "utilities"]
+    assert program.translations == {
+        "es": {"name": "Ayuda con el alquiler", "summary": "Dinero para el alquiler."}
+    }
+    assert program.text("name", "es") == "Ayuda con el alquiler"

@@ -82,3 +82,35 @@ def test_the_shelter_cap_and_the_standard_deduction_by_household_size(published)
         result = check(over)
         assert result.outcome == "ineligible", size
         assert len(result.reasons) == 1 and "net monthly income" in result.reasons[0]
+
+
+def test_the_federal_fiscal_year_switches_every_figure_on_1_october(published):
+    """Guideline, standard deduction and shelter cap are read for the federal fiscal year:
+    FY2026 up to 30 September 2026, FY2027 from 1 October (USDA FNA FY2027 memo)."""
+
+    def on(day, values):
+        (result,) = screen(answers=values, program_slugs=[SLUG], as_of=day)
+        return result
+
+    september, october = date(2026, 9, 30), date(2026, 10, 1)
+    # One person, other income only: net = income - standard deduction, against 100% of the
+    # guideline read on the last 1 October ($1,305 from the 2025 guidelines, $1,330 from 2026's).
+    at_fy2027 = answers(1, other=(1330 + 217) * 100)
+    assert on(september, at_fy2027).outcome == "ineligible"  # 1,547 - 209 = 1,338 > 1,305
+    assert on(october, at_fy2027).outcome == "eligible"  # 1,547 - 217 = 1,330
+    assert on(october, answers(1, other=(1330 + 217) * 100 + 1)).outcome == "ineligible"
+    # Six people: $299 then $308. Household of 6 net limits: $3,596 (FY2026), $3,697 (FY2027).
+    assert on(september, answers(6, other=(3596 + 299) * 100)).outcome == "eligible"
+    assert on(october, answers(6, other=(3697 + 308) * 100)).outcome == "eligible"
+    assert on(october, answers(6, other=(3697 + 308) * 100 + 1)).outcome == "ineligible"
+    # The shelter cap: $744 then $769, and the periods read are named with their source.
+    housing = answers(1, other=169600, housing=300000)
+    assert "excess shelter deduction of $744)" in on(september, housing).reasons[1]
+    result = on(october, housing)
+    assert "excess shelter deduction of $769)" in result.reasons[1]
+    used = {(u["table"], u["effective_from"]) for u in result.tables_used}
+    assert {
+        ("hhs_poverty_guidelines", "2026-01-13"),
+        ("usda_snap_standard_deduction", "2026-10-01"),
+        ("usda_snap_excess_shelter_cap", "2026-10-01"),
+    } <= used

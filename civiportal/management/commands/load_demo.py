@@ -27,15 +27,22 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         # The shipped reference tables first (the migration seeds only a new database): a
-        # period added to the seed document reaches an existing demo on its next load.
-        try:
-            with transaction.atomic():
-                tables = table_document_import(data=seed_document(), via=TableChange.Via.SEED)
-        except DocumentInvalid as error:  # an admin changed what the seed would change
-            self.stderr.write(f"Reference tables left as they are:\n{error}")
-        else:
-            added = len(tables.periods_added) + len(tables.periods_changed)
-            self.stdout.write(f"Reference tables: {added} periods added or corrected.")
+        # period added to the seed document reaches an existing demo on its next load. One
+        # table at a time, so a table whose change is refused (an admin changed it, or a new
+        # period would start inside one programs have used) does not hold back the others.
+        seed = seed_document()
+        added = 0
+        for entry in seed["tables"]:
+            try:
+                with transaction.atomic():
+                    tables = table_document_import(
+                        data={**seed, "tables": [entry]}, via=TableChange.Via.SEED
+                    )
+            except DocumentInvalid as error:
+                self.stderr.write(f"Reference table {entry['key']} left as it is:\n{error}")
+            else:
+                added += len(tables.periods_added) + len(tables.periods_changed)
+        self.stdout.write(f"Reference tables: {added} periods added or corrected.")
         for title, path in (("Demo programs", DEMO_FILE), ("Washington catalog", CATALOG_DIR)):
             loaded, current = demo_programs_load(path=path)
             self.stdout.write(

@@ -10,7 +10,8 @@ from programs.selectors import versions_for_export
 class Command(BaseCommand):
     help = (
         "Export programs as a program document (docs/program-format.md): each program's "
-        "published version, or its latest draft when none is published."
+        "published version, else its scheduled one (with its effective_at), else its latest "
+        "draft."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -25,9 +26,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--version",
             dest="which",
-            choices=["published", "draft"],
+            choices=["published", "scheduled", "draft"],
             default=None,
-            help="export only this kind of version (default: published, else latest draft)",
+            help="export only this kind (default: published, else scheduled, else draft)",
         )
 
     def handle(self, *args, slugs, out, which, **options):
