@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 
 
 class AgenciesConfig(AppConfig):
@@ -13,11 +13,12 @@ class AgenciesConfig(AppConfig):
         from agencies.exports.pdf_store import (
             pdfs_delete_with_application,
             pdfs_render_after_submission,
+            pdfs_render_after_update,
         )
         from agencies.review.notifications import resident_notification_mark_sent
         from agencies.routing import tasks as routing_tasks  # noqa: F401
         from agencies.routing.services import route_new_submission
-        from applicants.models import Application
+        from applicants.models import Application, ApplicationUpdate
         from applicants.signals import submission_created
         from notifications.signals import notification_sent
 
@@ -28,6 +29,9 @@ class AgenciesConfig(AppConfig):
         )
         # Stored PDFs are rendered after commit, in the background (exports/pdf_store.py).
         submission_created.connect(pdfs_render_after_submission, dispatch_uid="agencies.pdfs")
+        post_save.connect(
+            pdfs_render_after_update, sender=ApplicationUpdate, dispatch_uid="agencies.pdfs"
+        )
         post_delete.connect(
             pdfs_delete_with_application, sender=Application, dispatch_uid="agencies.pdfs"
         )

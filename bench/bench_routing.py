@@ -18,15 +18,15 @@ Three phases, each measured on its own (docs/benchmarks.md, "Routing"):
 
 It works in a scratch database (<name>_bench_routing, created and dropped here) and
 purges the broker's queues first, so run it against a broker no live worker uses.
-Options: --submissions N (1000), --workers N (2), --noop N (3000), --paced N (300),
---load F (0.5); --quick (150 submissions, 600 no-op tasks, 60 paced: the same phases and
-comparisons in well under two minutes). The last line holds the headline figures as
-name=value pairs.
+4. profile: with the workers stopped, --profile (200) more submissions are routed in
+   process with every SQL statement timed (bench/routing_profile.py); against the
+   worker's time per task from the drained rate, that says where the time goes: each
+   statement, the rest of the task, and Celery's own share by difference.
 
-Where a delivery's time goes (profile of a worker in issue 21, before workers kept their
-database connection): PostgreSQL round trips, opening a new PostgreSQL connection for
-every task (Celery's Django fix-up closed it around each task; now reused, see
-docs/operations.md), Celery's hand-off between processes, and the ORM.
+Options: --submissions N (1000), --workers N (2), --noop N (3000), --paced N (300),
+--load F (0.5), --profile N (200); --quick (150 submissions, 600 no-op tasks, 60 paced,
+50 profiled: the same phases and comparisons in well under two minutes). The last line
+holds the headline figures as name=value pairs.
 """
 
 import argparse
@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import headline, machine_line, recreate_database, scratch_database  # noqa: E402
+from bench.routing_profile import profile_routing, time_budget_lines  # noqa: E402
 
 
 def start_workers(count: int, env: dict) -> list[subprocess.Popen]:
@@ -89,10 +90,11 @@ def main() -> None:
     parser.add_argument("--noop", type=int, default=3000)
     parser.add_argument("--paced", type=int, default=300)
     parser.add_argument("--load", type=float, default=0.5)
+    parser.add_argument("--profile", type=int, default=200)
     parser.add_argument("--quick", action="store_true", help="smaller counts, same phases")
     args = parser.parse_args()
     if args.quick:
-        args.submissions, args.noop, args.paced = 150, 600, 60
+        args.submissions, args.noop, args.paced, args.profile = 150, 600, 60, 50
 
     admin_url = os.environ.get("DATABASE_URL", "")
     broker_url = os.environ.get("CELERY_BROKER_URL", "")
@@ -243,6 +245,14 @@ def main() -> None:
         burst_seconds = rows.aggregate(last=Max("delivered_at"))["last"] - first_commit
         burst_rate = total / burst_seconds.total_seconds()
 
+        # 4. profile: the routing task in process, its messages purged unconsumed.
+        stop_workers()
+        before = set(committed_at)
+        for _ in range(args.profile):
+            submit_one()
+        app.control.purge()
+        in_process, phases = profile_routing(sorted(set(committed_at) - before))
+
         print(f"submissions: {args.submissions} x 3 programs, {args.workers} worker processes")
         print(f"submit (no worker running): {submit_rate:.0f} submissions/s committed")
         print(f"no-op task, drained: {noop_rate:.0f} tasks/s")
@@ -257,6 +267,8 @@ def main() -> None:
             f"{burst_rate:.0f} deliveries/s first commit to last delivered; "
             f"commit-to-delivered {describe(burst)}"
         )
+        budget = {"workers": args.workers, "drain_rate": drain_rate, "noop_rate": noop_rate}
+        print("\n".join(time_budget_lines(**budget, in_process=in_process, phases=phases)))
         print(machine_line())
         print(
             headline(
@@ -267,6 +279,7 @@ def main() -> None:
                     "deliveries_per_s": f"{drain_rate:.0f}",
                     "noop_per_s": f"{noop_rate:.0f}",
                     "burst_p95_ms": f"{percentile(burst, 0.95):.0f}",
+                    "route_task_in_process_ms": f"{in_process:.2f}",
                 }
             )
         )

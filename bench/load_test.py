@@ -1,5 +1,6 @@
 """Load test: simulated residents drive the portal, served by gunicorn on PostgreSQL with a
-real Celery worker delivering their submissions, through catalog → start → intake →
+real Celery worker delivering their submissions (and another rendering their PDFs, on
+the `pdfs` queue, as docker compose runs them), through catalog → start → intake →
 results → apply (three programs, their own questions) → review → submit → confirmation,
 for a fixed time; then a bare Django view on the same server, for comparison.
 
@@ -288,6 +289,7 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connections
 
@@ -307,7 +309,8 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
     }
     LOGS.mkdir(exist_ok=True)
-    server = worker = None
+    server = None
+    workers: list[subprocess.Popen] = []
     try:
         call_command("migrate", verbosity=0)
         demo_programs_load()
@@ -322,16 +325,23 @@ def main() -> int:
             cwd=ROOT, env=env, stdout=(LOGS / "load-gunicorn.log").open("w"),
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        worker = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "civiportal", "worker",
-                "--concurrency", str(args.celery_concurrency), "--loglevel", "WARNING",
-                "--without-gossip", "--without-mingle",
-                "--hostname", f"load-{os.getpid()}@localhost",
-            ],
-            cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "civiportal.settings"},
-            stdout=(LOGS / "load-celery.log").open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        # As docker compose runs them: PDF renders on a worker of their own.
+        queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+        workers = [
+            subprocess.Popen(
+                [
+                    sys.executable, "-m", "celery", "-A", "civiportal", "worker",
+                    "--concurrency", str(args.celery_concurrency), "--loglevel", "WARNING",
+                    "--without-gossip", "--without-mingle", "-Q", ",".join(consumed),
+                    "--hostname", f"load-{name}-{os.getpid()}@localhost",
+                ],
+                cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "civiportal.settings"},
+                stdout=(LOGS / f"load-celery-{name}.log").open("w"), stderr=subprocess.STDOUT,
+            )
+            for name, consumed in (
+                ("main", [queue for queue in queues if queue != "pdfs"]), ("pdfs", ["pdfs"])
+            )
+        ]  # fmt: skip
         wait_http(port)
 
         # Warm every worker's caches (intake definition, compiled rules) before measuring.
@@ -389,7 +399,8 @@ def main() -> int:
         connections.close_all()
     finally:
         stop(server)
-        stop(worker)
+        for worker in workers:
+            stop(worker)
         connections.close_all()
         recreate_database(admin_url, name, drop_only=True)
 

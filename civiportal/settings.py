@@ -268,7 +268,9 @@ CELERY_TASK_DEFAULT_EXCHANGE = "civiportal"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "celery"
 _DELIVERY_QUEUES = ["deliveries.internal", "deliveries.webhook", "deliveries.email"]
 # Sweeps have a queue of their own, so a routing backlog can neither delay nor expire them.
-_QUEUE_NAMES = ["celery", "routing", *_DELIVERY_QUEUES, "notifications", "sweeps"]
+# PDF renders take seconds of CPU each: on their own queue (and workers, in docker
+# compose) they cannot hold up routing or residents' messages on a busy worker.
+_QUEUE_NAMES = ["celery", "routing", *_DELIVERY_QUEUES, "notifications", "sweeps", "pdfs"]
 CELERY_TASK_QUEUES = [
     Queue(name, Exchange("civiportal", type="direct"), routing_key=name) for name in _QUEUE_NAMES
 ]
@@ -279,6 +281,8 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.send_notification": {"queue": "notifications"},
     # deliver() is sent to deliveries.<channel kind> explicitly; this is the fallback.
     "agencies.tasks.deliver": {"queue": "deliveries.internal"},
+    "agencies.export_tasks.render_submission_pdfs": {"queue": "pdfs"},
+    "agencies.export_tasks.render_application_pdfs": {"queue": "pdfs"},
 }
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
 DELIVERY_RETRY_BASE_SECONDS = float(os.environ.get("DELIVERY_RETRY_BASE_SECONDS", "30"))

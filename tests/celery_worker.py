@@ -27,6 +27,17 @@ def test_database_url() -> str:
     )
 
 
+# PDF renders take seconds of CPU each (tens of seconds on a loaded machine): as in docker
+# compose, where `pdf-worker` alone consumes them, a test worker leaves them to a worker of
+# their own (the `pdf_worker` fixture), so deliveries and messages never wait behind them.
+PDF_QUEUE = "pdfs"
+
+
+def default_queues() -> str:
+    """Every queue but the PDF renders': what compose's `worker` and `webhook-worker` take."""
+    return ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES if queue.name != PDF_QUEUE)
+
+
 class WorkerProcess:
     def __init__(
         self,
@@ -60,8 +71,7 @@ class WorkerProcess:
             "--concurrency", str(self.concurrency), "--loglevel", "INFO",
             "--without-gossip", "--without-mingle",
         ]  # fmt: skip
-        if self.queues:
-            command += ["--queues", self.queues]
+        command += ["--queues", self.queues or default_queues()]
         command += list(self.args)
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
@@ -127,3 +137,12 @@ def celery_worker(transactional_db, settings):
     yield worker
     worker.stop()
     celery_app.conf.task_always_eager = was_eager
+
+
+@pytest.fixture
+def pdf_worker(celery_worker):
+    """Beside `celery_worker`, a worker for the background PDF renders only."""
+    worker = WorkerProcess(hostname=f"test-pdf-worker-{os.getpid()}@localhost", queues=PDF_QUEUE)
+    worker.start()
+    yield worker
+    worker.stop()

@@ -1,7 +1,7 @@
 import pytest
 
 from civiportal.celery import app as celery_app
-from tests.celery_worker import celery_worker  # noqa: F401  (fixture)
+from tests.celery_worker import celery_worker, pdf_worker  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +42,13 @@ def private_media_root(tmp_path_factory, settings, monkeypatch):
     settings.MEDIA_ROOT = media
     monkeypatch.setenv("MEDIA_ROOT", str(media))
     return media
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request in Spanish leaves Spanish active in this thread (LocaleMiddleware never
+    deactivates it): without this, a later test's English messages depend on test order."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -30,7 +29,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from agencies.exports.pdf_export import PdfOptions, application_pdf_context
-from agencies.review.selectors import application_screens
 from applicants.models import Application
 
 logger = logging.getLogger(__name__)
@@ -68,7 +66,6 @@ def _html(context: dict, language: str, printed_at) -> str:
 
 
 def _weasyprint_version() -> str:
-    # WeasyPrint (Pango, fonts) is slow to import; only PDF work should pay for it.
     import weasyprint
 
     return weasyprint.__version__
@@ -95,7 +92,7 @@ def stored_application_pdf(
     if default_storage.exists(name):
         return StoredPdf(name=name, rendered=False)
 
-    from weasyprint import HTML  # slow to import: only when a PDF is rendered
+    from weasyprint import HTML
 
     html = _html(context, language, timezone.localtime())
     pdf = HTML(string=html, base_url=options.base_url or None).write_pdf()
@@ -135,6 +132,7 @@ def pdfs_delete_with_application(sender, *, instance, **kwargs) -> None:
 def background_variants(application: Application) -> list[PdfOptions]:
     """The PDFs rendered ahead of the first download: the resident's copy in the language
     they submitted in, and the agency's copy with and without sensitive answers."""
+    from django.conf import settings
 
     return [
         PdfOptions(can_view_sensitive=True, staff=False, language=application.submission.language),
@@ -143,43 +141,72 @@ def background_variants(application: Application) -> list[PdfOptions]:
     ]
 
 
+def application_pdfs_render(application: Application, *, screens=None) -> int:
+    """Render and store the background variants of one application that are not stored
+    with their current content; returns how many were rendered (0: all up to date)."""
+    from agencies.review.selectors import application_screens
+
+    if screens is None:
+        screens = application_screens(application=application)
+    return sum(
+        stored_application_pdf(application, options=options, screens=screens).rendered
+        for options in background_variants(application)
+    )
+
+
+def _applications(**filters):
+    return Application.objects.filter(**filters).select_related(
+        "program", "program__agency", "submission"
+    )
+
+
 def submission_pdfs_render(*, submission_id: int) -> int:
     """Render and store the PDFs of every application of a submission; returns how many
     were rendered (0 when all were stored already: safe to run twice)."""
+    return sum(map(application_pdfs_render, _applications(submission_id=submission_id)))
 
-    rendered = 0
-    applications = Application.objects.filter(submission_id=submission_id).select_related(
-        "program", "program__agency", "submission"
-    )
-    for application in applications:
-        screens = application_screens(application=application)
-        for options in background_variants(application):
-            stored = stored_application_pdf(application, options=options, screens=screens)
-            rendered += stored.rendered
-    return rendered
+
+def application_pdfs_rerender(*, application_id: int) -> int:
+    """Render again the stored PDFs of an application whose history changed (0 if it is
+    gone or they are up to date); the outdated files are replaced."""
+    return sum(map(application_pdfs_render, _applications(pk=application_id)))
 
 
 def pdfs_render_after_submission(sender, *, submission, **kwargs) -> None:
     """Receiver of `applicants.signals.submission_created`: queue the background render
     once the submission commits. The one place the render is hooked to submission."""
-    transaction.on_commit(partial(_enqueue_render, submission.pk))
-
-
-def _enqueue_render(submission_id: int) -> None:
-    # The task module imports this one to do the work.
     from agencies.exports.tasks import render_submission_pdfs
 
+    transaction.on_commit(partial(_enqueue_render, render_submission_pdfs, submission.pk))
+
+
+def pdfs_render_after_update(sender, *, instance, created: bool, **kwargs) -> None:
+    """Receiver of `ApplicationUpdate`'s post_save: every entry of the resident-visible
+    history (a status change, its message, a request, the resident's reply, a withdrawal)
+    changes what the PDFs show, so they are rendered again in the background once it
+    commits, and a download after that serves the new file at once."""
+    if not created:
+        return
+    from agencies.exports.tasks import render_application_pdfs
+
+    transaction.on_commit(
+        partial(_enqueue_render, render_application_pdfs, instance.application_id)
+    )
+
+
+def _enqueue_render(task, object_id: int) -> None:
     # Without a broker (the embedded demo) the task would run inside the request that
-    # submitted: leave the render to the first download instead.
-    if render_submission_pdfs.app.conf.task_always_eager:
+    # caused it: leave the render to the first download instead.
+    if task.app.conf.task_always_eager:
         return
     try:
-        render_submission_pdfs.apply_async(args=[submission_id], retry=False)
-    # The submission is committed: a broker error must not reach the resident. The first
-    # download renders the PDF in place instead.
+        task.apply_async(args=[object_id], retry=False)
+    # What caused the render is committed: a broker error must not reach the resident or
+    # the caseworker. The first download renders the PDF in place instead.
     except Exception:
         logger.warning(
-            "Could not queue the PDFs of submission %s; they render on first download.",
-            submission_id,
+            "Could not queue %s for %s; the PDFs render on first download.",
+            task.name,
+            object_id,
             exc_info=True,
         )

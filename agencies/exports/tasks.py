@@ -94,3 +94,11 @@ def render_submission_pdfs(submission_id: int) -> int:
     """Render and store a new submission's PDFs so downloads and batches serve files."""
 
     return submission_pdfs_render(submission_id=submission_id)
+
+
+@shared_task(name="agencies.export_tasks.render_application_pdfs", acks_late=True)
+def render_application_pdfs(application_id: int) -> int:
+    """Render again the stored PDFs of an application whose history changed."""
+    from agencies.exports.pdf_store import application_pdfs_rerender
+
+    return application_pdfs_rerender(application_id=application_id)

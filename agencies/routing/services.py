@@ -2,7 +2,8 @@
 
 Routing is a transactional outbox (docs/operations.md): `deliveries_create_for_submission`
 writes one `Delivery` per application and agency channel inside the submission's
-transaction and queues `route_submission` on commit; workers run `delivery_attempt`;
+transaction and queues `route_submission` on commit (its work is in
+`agencies.routing.submission`); workers run `delivery_attempt` for the rest;
 `deliveries_sweep` (Celery beat) re-sends whatever a lost message or a dead worker left
 behind. Every state change writes a `DeliveryEvent` in the same transaction.
 """
@@ -225,16 +226,6 @@ def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: floa
         due = timezone.now() + timedelta(seconds=countdown)
         Delivery.objects.filter(pk__in=sent).update(queued_for=due)
     return len(sent)
-
-
-def submission_route(*, submission_id: int) -> int:
-    """Fan a committed submission out into one `deliver` task per due delivery."""
-    rows = Delivery.objects.filter(
-        application__submission_id=submission_id,
-        event=Delivery.Event.SUBMITTED,
-        status__in=Delivery.CLAIMABLE,
-    ).values_list("pk", "channel__kind")
-    return deliveries_enqueue(deliveries=list(rows))
 
 
 def retry_delay_seconds(*, attempts: int) -> float:
@@ -546,5 +537,4 @@ __all__ = [
     "delivery_attempt",
     "delivery_resolve",
     "delivery_retry",
-    "submission_route",
 ]

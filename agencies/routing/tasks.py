@@ -3,8 +3,7 @@ check the row, so any of them may run twice or after the row is gone."""
 
 from celery import shared_task
 
-from agencies.review.notifications import resident_notification_to_outbox
-from agencies.routing import services
+from agencies.routing import services, submission
 
 # acks_late + reject_on_worker_lost: a message is acknowledged only after the attempt is
 # recorded, and goes back to the queue if the worker process dies mid-attempt.
@@ -12,9 +11,10 @@ RELIABLE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": T
 
 
 @shared_task(name="agencies.tasks.route_submission", **RELIABLE)
-def route_submission(submission_id: int) -> int:
-    """Fan a committed submission out into one `deliver` task per delivery."""
-    return services.submission_route(submission_id=submission_id)
+def route_submission(submission_id: int) -> dict[str, int]:
+    """Deliver a committed submission's internal-queue rows in one transaction and send one
+    `deliver` task per webhook or email delivery."""
+    return submission.submission_route(submission_id=submission_id)
 
 
 # One request to one agency (webhook and SMTP time out after 10 s). The sweeper counts a
@@ -36,5 +36,6 @@ def sweep_deliveries() -> dict[str, int]:
 def send_status_email(notification_id: int) -> str:
     """The status-email task of the release before the notification outbox, kept so that
     its messages still queued at an upgrade move their record into the outbox."""
+    from agencies.review.notifications import resident_notification_to_outbox
 
     return resident_notification_to_outbox(record_id=notification_id)

@@ -14,6 +14,7 @@ from django.db import transaction
 from agencies.routing.channels import webhook
 from agencies.routing.models import AgencyChannel, Delivery
 from agencies.routing.services import deliveries_create_for_submission
+from civiportal.celery import app as celery_app
 from programs.models import ProgramVersion
 from tests.factories import ApplicationFactory, ProgramVersionFactory, SubmissionFactory
 from tests.waiting import wait_for
@@ -46,6 +47,16 @@ def fast_routing(monkeypatch, settings):
 def routing_worker(fast_routing, celery_worker):
     """A real worker process (consuming every queue) with fast retries."""
     return celery_worker
+
+
+@pytest.fixture
+def real_broker():
+    """Publish to this engineer's Redis database for real; nothing consumes it here."""
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()
+    yield
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = True
 
 
 def submit(programs) -> "object":

@@ -189,13 +189,13 @@ def test_deleting_an_application_deletes_its_pdfs(world, django_capture_on_commi
     assert stored_names(world.app_a) == []
 
 
-def test_submission_renders_pdfs_in_the_background_on_a_real_worker(celery_worker, layouts):
+def test_submission_renders_pdfs_in_the_background_on_a_real_worker(pdf_worker, layouts):
     programs = [ProgramFactory(agency=AgencyFactory()), ProgramFactory(agency=AgencyFactory())]
     submission = submit_as_the_portal_does(programs)
     applications = list(submission.applications.all())
     # The resident's copy and the agency's two copies of each application.
     wait_for(lambda: all(len(stored_names(app)) == 3 for app in applications), timeout=60)
-    assert "render_submission_pdfs" in celery_worker.log_path.read_text()
+    assert "render_submission_pdfs" in pdf_worker.log_path.read_text()
 
     # Downloads now serve those files: nothing is laid out in this process.
     for application in applications:
@@ -224,10 +224,106 @@ def test_a_broker_error_never_reaches_the_submission(world, monkeypatch, caplog)
 
     monkeypatch.setattr(render_submission_pdfs, "apply_async", broker_down)
     celery_app.conf.task_always_eager = False  # restored by the autouse fixture
-    pdf_store._enqueue_render(world.app_a.submission_id)  # logs, does not raise
+    pdf_store._enqueue_render(render_submission_pdfs, world.app_a.submission_id)  # logs only
     assert "render on first download" in caplog.text
     assert stored_names(world.app_a) == []
     assert world.app_a.reference in text_of(
         resident_application_pdf(application=world.app_a, language="en")
     )
     assert len(stored_names(world.app_a)) == 1
+
+
+def test_a_download_before_the_background_render_renders_in_place(
+    db, layouts, django_capture_on_commit_callbacks
+):
+    """The render is queued but no worker has run it yet: the download lays the PDF out
+    itself and stores it, and the background task then renders only the other copies."""
+    from civiportal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = False  # restored by the autouse fixture
+    celery_app.control.purge()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            submission = submit_as_the_portal_does([ProgramFactory(agency=AgencyFactory())])
+        with celery_app.connection_for_write() as broker:
+            client = broker.default_channel.client
+            # The render waits on the PDF workers' queue, not on routing's or the default.
+            assert (client.llen("pdfs"), client.llen("celery")) == (1, 0)
+    finally:
+        celery_app.control.purge()
+    (application,) = submission.applications.all()
+    pdf = resident_application_pdf(application=application, language=submission.language)
+    assert application.reference in text_of(pdf)
+    assert len(layouts) == 1
+    # What the worker does when it gets to the message: the agency's two copies.
+    assert submission_pdfs_render(submission_id=submission.pk) == 2
+    assert resident_application_pdf(application=application, language=submission.language) == pdf
+    assert len(layouts) == 3
+
+
+def test_history_changes_render_the_pdfs_again_on_a_real_worker(pdf_worker, layouts):
+    """A status change with a message to the resident, then the resident's reply: each
+    time the worker replaces the stored copies, so downloads lay nothing out."""
+    from agencies.review.resident_services import application_respond
+    from applicants.models import Application
+    from tests.agencies.review_support import staff
+
+    program = ProgramFactory(agency=AgencyFactory())
+    caseworker = staff("pdf-case", agency=program.agency)
+    submission = submit_as_the_portal_does([program])
+    (application,) = submission.applications.all()
+    wait_for(lambda: len(stored_names(application)) == 3, timeout=60)
+
+    def changes_then_renders(change, text: str) -> None:
+        before = stored_names(application)
+        change()
+        wait_for(lambda: not set(before) & set(stored_names(application)), timeout=60)
+        assert len(stored_names(application)) == 3
+        fresh = Application.objects.get(pk=application.pk)
+        pdf = resident_application_pdf(application=fresh, language=submission.language)
+        assert text in text_of(pdf)
+
+    def set_status(status: str, message: str):
+        return lambda: application_set_status(
+            application=application,
+            status=status,
+            acting_user=caseworker,
+            note="internal",
+            resident_message=message,
+        )
+
+    changes_then_renders(
+        set_status(Application.Status.IN_REVIEW, "We are reading it."), "We are reading it."
+    )
+    changes_then_renders(
+        set_status(Application.Status.MORE_INFO_NEEDED, "Please send your lease."),
+        "Please send your lease.",
+    )
+    changes_then_renders(
+        lambda: application_respond(application=application, reply="Lease sent by post."),
+        "Lease sent by post.",
+    )
+    assert layouts == []  # every download above was served from the worker's files
+    assert "render_application_pdfs" in pdf_worker.log_path.read_text()
+
+
+def test_pdf_renders_have_a_queue_and_a_compose_worker_of_their_own():
+    """A backlog of layouts (seconds of CPU each) must not hold up routing: the render
+    tasks go to `pdfs`, which the main worker of docker compose does not consume."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for task in ("render_submission_pdfs", "render_application_pdfs"):
+        assert settings.CELERY_TASK_ROUTES[f"agencies.export_tasks.{task}"] == {"queue": "pdfs"}
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    # Each service's name (two spaces in) and the queues of its worker command.
+    consumed = {
+        name: queues.split(",")
+        for name, queues in re.findall(
+            r"^  ([\w-]+):\n(?:    .*\n)*?    command: celery .* worker .*-Q (\S+)", compose, re.M
+        )
+    }
+    assert consumed["pdf-worker"] == ["pdfs"]
+    assert "pdfs" not in consumed["worker"] and "routing" in consumed["worker"]

@@ -60,7 +60,11 @@ def test_no_email_before_the_transaction_commits(
             application=world.app_a, status=Status.IN_REVIEW, note="", acting_user=None
         )
     assert mailoutbox == []
-    assert len(callbacks) == 1
+    # Both wait for the commit: the resident's email, and the PDFs' new render.
+    assert sorted(callback.func.__name__ for callback in callbacks) == [
+        "_enqueue_render",
+        "notifications_enqueue",
+    ]
 
 
 def test_fallback_message_when_the_program_wrote_none(

@@ -14,16 +14,6 @@ from tests.factories import AgencyFactory, ProgramFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def real_broker():
-    """Publish to this engineer's Redis database for real; nothing consumes it here."""
-    celery_app.conf.task_always_eager = False
-    celery_app.control.purge()
-    yield
-    celery_app.control.purge()
-    celery_app.conf.task_always_eager = True
-
-
 def test_a_published_fan_out_marks_its_deliveries_queued(
     real_broker, django_capture_on_commit_callbacks
 ):
