@@ -34,7 +34,9 @@ def _given(value) -> bool:
     return value not in (None, "", [])
 
 
-def preferred_contact(applicant: Applicant | None) -> tuple[str, object] | None:
+def preferred_contact(
+    applicant: Applicant | None, *, answers: dict | None = None
+) -> tuple[str, object] | None:
     """The way to reach `applicant`: ``(channel, address)`` or None for "do not contact".
 
     `channel` is ``"email"`` (address: the email string), ``"text"`` (the phone number
@@ -43,15 +45,16 @@ def preferred_contact(applicant: Applicant | None) -> tuple[str, object] | None:
     no choice (older profiles, programs that do not ask) the account's email, then the
     answered email, then a phone number are used. None when the resident chose "none" or
     gave nothing usable: show them the reference number and the guest status link instead.
-    One query.
+    One query, none when the caller passes the profile it read (`answers`).
     """
     if applicant is None:
         return None
-    answers = dict(
-        applicant.answers.filter(
-            question_key__in=[PREFERENCE_KEY, EMAIL_KEY, PHONE_KEY, ADDRESS_KEY]
-        ).values_list("question_key", "value")
-    )
+    if answers is None:
+        answers = dict(
+            applicant.answers.filter(
+                question_key__in=[PREFERENCE_KEY, EMAIL_KEY, PHONE_KEY, ADDRESS_KEY]
+            ).values_list("question_key", "value")
+        )
     account_email = applicant.user.email if applicant.user_id and applicant.user.email else ""
     email = account_email or applicant.email or answers.get(EMAIL_KEY) or ""
     given = {EMAIL: email, TEXT: answers.get(PHONE_KEY), POST: answers.get(ADDRESS_KEY)}
@@ -66,12 +69,14 @@ def preferred_contact(applicant: Applicant | None) -> tuple[str, object] | None:
     return None
 
 
-def notification_destinations(applicant: Applicant | None) -> list[tuple[str, str]]:
+def notification_destinations(
+    applicant: Applicant | None, *, answers: dict | None = None
+) -> list[tuple[str, str]]:
     """The notification outbox's (channel, address) pairs for `applicant`, from their
     preferred contact: an email, a text message to their phone, or nothing when they chose
     letters (the agency writes those) or no contact (they come back by reference number or
     the guest status link)."""
-    contact = preferred_contact(applicant)
+    contact = preferred_contact(applicant, answers=answers)
     if contact is None:
         return []
     channel, address = contact

@@ -36,16 +36,16 @@ def _render_confirmation(
 
 
 def submission_confirmation_create(
-    *, submission: Submission, applications: list[Application]
+    *, submission: Submission, applications: list[Application], answers: dict | None = None
 ) -> list:
     """Write the confirmation a resident is owed for `submission` to the outbox, inside
     the submission's own transaction (nothing when they gave no address: a guest may
     not have). It is sent after commit by a worker, or by the sweeper if the broker is
-    down then."""
+    down then. `answers`: the resident's profile when the caller read it already."""
     ordered = sorted(applications, key=lambda application: application.reference)
     return notify_resident(
         applicant=submission.applicant,
-        destinations=notification_destinations(submission.applicant),
+        destinations=notification_destinations(submission.applicant, answers=answers),
         kind="confirmation",
         cause=f"confirmation:{submission.pk}",
         language=submission.language or settings.LANGUAGE_CODE,

@@ -15,7 +15,8 @@ soon as any published program asks it (household composition decides many screen
 always gets a step of its own (a repeating group: add, edit, remove a person).
 
 The result is cached in process and recomputed when the published programs or the
-question bank change (one aggregate query per request decides that).
+question bank change: the signature of `eligibility.published` decides, one aggregate query
+per request shared with screening.
 """
 
 import threading
@@ -23,13 +24,12 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
 from django.utils.text import slugify
 
 from applicants.selectors import published_versions
 from applicants.steps import UNANSWERABLE_TYPES
+from eligibility.published import published_signature
 from programs.models import ProgramVersion, Question, QuestionType, Screen
-from programs.selectors import in_effect
 
 INTAKE_SHARE = 0.5
 REVIEW_STEP = "review"
@@ -85,15 +85,8 @@ _cache: dict = {"signature": None, "steps": None, "at": 0.0}
 
 
 def _signature():
-    published = ProgramVersion.objects.filter(in_effect())
-    row = published.aggregate(
-        versions=Count("id", distinct=True),
-        last_id=Max("id"),
-        changed=Max("updated_at"),
-        program_changed=Max("program__updated_at"),
-    )
-    questions = Question.objects.aggregate(changed=Max("updated_at"), count=Count("id"))
-    return (*row.values(), *questions.values())
+    # The signature the screening cache checks too: one query per request for both.
+    return published_signature()
 
 
 def intake_steps() -> list[IntakeStep]:

@@ -91,8 +91,9 @@ def estimate_totals(screenings) -> EstimateTotals | None:
 
 
 def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[Group]:
+    # Translated once here, not each time a card names its group.
     groups = {
-        outcome: Group(outcome, GROUP_TITLES[outcome], GROUP_INTROS[outcome])
+        outcome: Group(outcome, str(GROUP_TITLES[outcome]), str(GROUP_INTROS[outcome]))
         for outcome in GROUP_ORDER
     }
     for screening in screenings:

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 
 from applicants.contact import submission_reference_from_token
 from applicants.models import Answer, Applicant, Application, ApplicationUpdate, Submission
+from eligibility.published import versions_in_effect
 from programs.models import Program, ProgramVersion, Screen, ScreenQuestion
-from programs.selectors import in_effect, newest_per_program
 
 
 def applicant_answers(*, applicant: Applicant | None) -> dict:
@@ -39,31 +39,39 @@ def _with_screens(versions):
 
 def published_versions(*, program_slugs=None, public_only: bool = False) -> list[ProgramVersion]:
     """The versions in effect now (published, or scheduled and due) with their screens and
-    questions, in catalog order: three queries whatever the number of programs."""
-    versions = _with_screens(ProgramVersion.objects.filter(in_effect()))
+    questions, in catalog order: the in-process cache (`eligibility.published`), one
+    signature query per request while nothing changed."""
+    versions = versions_in_effect()
     if program_slugs is not None:
-        versions = versions.filter(program__slug__in=list(program_slugs))
+        named = set(program_slugs)
+        versions = [v for v in versions if v.program.slug in named]
     if public_only:
-        versions = versions.filter(program__display_mode=Program.DisplayMode.PUBLIC)
-    return newest_per_program(list(versions))
+        versions = [v for v in versions if v.program.display_mode == Program.DisplayMode.PUBLIC]
+    return versions
 
 
 def versions_for_journey(*, chosen: dict[str, int]) -> list[ProgramVersion]:
     """The versions an application in progress stays on: for each chosen program slug, the
     version id recorded when the resident chose it (even if a newer version took effect since),
-    else the one in effect now. Drafts are never returned. Catalog order."""
-    started = list(
-        _with_screens(
-            ProgramVersion.objects.filter(pk__in=[pk for pk in chosen.values() if pk]).exclude(
+    else the one in effect now. Drafts are never returned. Catalog order. Only a version no
+    longer in effect costs queries (three); the others come from the cache."""
+    current = {v.program.slug: v for v in versions_in_effect() if v.program.slug in chosen}
+    older_ids = [
+        pk for slug, pk in chosen.items() if pk and (slug not in current or current[slug].pk != pk)
+    ]
+    older = {}
+    if older_ids:
+        for version in _with_screens(
+            ProgramVersion.objects.filter(pk__in=older_ids).exclude(
                 status=ProgramVersion.Status.DRAFT
             )
-        )
+        ):
+            if chosen.get(version.program.slug) == version.pk:
+                older[version.program.slug] = version
+    versions = [older.get(slug) or current.get(slug) for slug in chosen]
+    return sorted(
+        (v for v in versions if v is not None), key=lambda v: (v.program.name, v.program.slug)
     )
-    found = {v.program.slug for v in started if chosen.get(v.program.slug) == v.pk}
-    rest = [slug for slug in chosen if slug not in found]
-    current = published_versions(program_slugs=rest) if rest else []
-    versions = [v for v in started if v.program.slug in found] + current
-    return sorted(versions, key=lambda v: (v.program.name, v.program.slug))
 
 
 def applications_for_applicant(*, applicant: Applicant | None) -> QuerySet[Application]:

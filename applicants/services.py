@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from applicants.emails import submission_confirmation_create
 from applicants.models import Answer, Applicant, Application, Submission
 from applicants.navigators.models import ClientRelationship
-from applicants.selectors import open_applications_by_program
+from applicants.selectors import applicant_answers, open_applications_by_program
 from applicants.signals import submission_created
 from programs.models import Program, Question, QuestionType
 
@@ -244,97 +244,121 @@ def submission_create(
     refuses residents found ineligible (gating) or lacks a required answer, and its
     subclass `ApplicationAlreadyOpen` when the resident already has an open application
     to one of the programs (see `submission_refuse_duplicates`).
+
+    Each version, screening and answer is read once: versions from the in-process cache,
+    the profile in one query inside the transaction.
     """
+    if not programs:
+        existing = _existing_submission(applicant=applicant, submit_token=submit_token)
+        if existing is not None:
+            return existing
+        raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
+    try:
+        with transaction.atomic():
+            submission_refuse_duplicates(
+                applicant=applicant, programs=programs, language=language, submit_token=submit_token
+            )
+            # A used token fails here (unique): the resent form is answered below, after
+            # the rollback, with the submission it made. No read first, no savepoint.
+            submission = Submission.objects.create(
+                applicant=applicant,
+                submit_token=submit_token,
+                language=language,
+                entered_by_navigator=entered_by,
+                partner_organization=partner_organization,
+            )
+            chosen = _versions_to_apply(
+                programs, started=versions, partner_organization=partner_organization
+            )
+            answers = applicant_answers(applicant=applicant)
+            applications = _applications_build(submission, programs, chosen, answers, language)
+            Application.objects.bulk_create(applications)
+            submission_created.send(
+                sender=Submission, submission=submission, applications=applications
+            )
+            # The confirmation is an outbox row of this transaction: a broker outage at
+            # commit delays it, never loses it, and never fails the resident's request.
+            submission_confirmation_create(
+                submission=submission, applications=applications, answers=answers
+            )
+    except IntegrityError:
+        # The same form arrived twice (at once, or again later); the first one won.
+        existing = _existing_submission(applicant=applicant, submit_token=submit_token)
+        if existing is None:
+            raise
+        return existing
+    logger.info("submission %s: %d applications", submission.reference, len(applications))
+    return submission
+
+
+def _versions_to_apply(programs, *, started, partner_organization) -> dict:
+    """{slug: version} to apply under: the started version of each program that still has
+    one in effect (else the one in effect), refusing closed programs and, without a
+    navigator's organization, navigator-only ones."""
+    from applicants.selectors import published_versions
+
+    slugs = [program.slug for program in programs]
+    current = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
+    started = {v.program.slug: v for v in started or []}
+    versions = {slug: started.get(slug) or version for slug, version in current.items()}
+    for program in programs:
+        version = versions.get(program.slug)
+        mode = version.program.display_mode if version else None
+        if mode in (None, Program.DisplayMode.CLOSED) or (
+            mode == Program.DisplayMode.NAVIGATORS_ONLY and partner_organization is None
+        ):
+            raise SubmissionNotAllowed(
+                _("%(program)s is not taking applications.") % {"program": program.name}
+            )
+    return versions
+
+
+def _applications_build(submission, programs, versions, answers, language) -> list[Application]:
+    """One unsaved `Application` per program, screened once, with the answers its version
+    asks; refuses a program that turns the resident away or lacks a required answer."""
     from applicants.screening import answers_for_screening
-    from applicants.selectors import applicant_answers, published_versions
     from applicants.steps import version_missing_required, version_questions
     from eligibility.services import screen
 
-    existing = _existing_submission(applicant=applicant, submit_token=submit_token)
-    if existing is not None:
-        return existing
-    if not programs:
-        raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
-
-    with transaction.atomic():
-        submission_refuse_duplicates(
-            applicant=applicant, programs=programs, language=language, submit_token=submit_token
+    screenings = {
+        s.program.slug: s
+        for s in screen(
+            answers=answers_for_screening(answers),
+            versions=[versions[program.slug] for program in programs],
+            language=language,
+            explain_keys=True,
         )
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(
-                    applicant=applicant,
-                    submit_token=submit_token,
-                    language=language,
-                    entered_by_navigator=entered_by,
-                    partner_organization=partner_organization,
-                )
-        except IntegrityError:
-            # The same form arrived twice at once; the first one won.
-            existing = _existing_submission(applicant=applicant, submit_token=submit_token)
-            if existing is None:
-                raise
-            return existing
-
-        slugs = [program.slug for program in programs]
-        current = {v.program.slug: v for v in published_versions(program_slugs=slugs)}
-        started = {v.program.slug: v for v in versions or []}
-        versions = {slug: started.get(slug) or version for slug, version in current.items()}
-        for program in programs:
-            version = versions.get(program.slug)
-            mode = version.program.display_mode if version else None
-            if mode in (None, Program.DisplayMode.CLOSED) or (
-                mode == Program.DisplayMode.NAVIGATORS_ONLY and partner_organization is None
-            ):
-                raise SubmissionNotAllowed(
-                    _("%(program)s is not taking applications.") % {"program": program.name}
-                )
-        answers = applicant_answers(applicant=applicant)
-        screenings = {
-            s.program.slug: s
-            for s in screen(
-                answers=answers_for_screening(answers),
-                versions=[versions[slug] for slug in slugs],
-                language=language,
-                explain_keys=True,
+    }
+    applications = []
+    for number, program in enumerate(programs, start=1):
+        version = versions[program.slug]
+        screening = screenings.get(program.slug)
+        if screening is not None and not screening.may_apply:
+            raise SubmissionNotAllowed(
+                _("%(program)s only accepts residents who meet its requirements.")
+                % {"program": program.name}
             )
-        }
-        applications = []
-        for number, program in enumerate(programs, start=1):
-            version = versions[program.slug]
-            screening = screenings.get(program.slug)
-            if screening is not None and not screening.may_apply:
-                raise SubmissionNotAllowed(
-                    _("%(program)s only accepts residents who meet its requirements.")
-                    % {"program": program.name}
-                )
-            missing = version_missing_required(version, answers)
-            if missing:
-                raise SubmissionNotAllowed(
-                    _("%(program)s still needs an answer to: %(questions)s")
-                    % {
-                        "program": program.name,
-                        "questions": ", ".join(q.text("label", language) for q in missing),
-                    }
-                )
-            asked = version_questions(version, answers)
-            applications.append(
-                Application(
-                    submission=submission,
-                    program=version.program,
-                    program_version=version,
-                    reference=f"{submission.reference}-{number}",
-                    answers={q.key: answers[q.key] for q in asked if q.key in answers},
-                    eligibility=_screening_to_json(screening) if screening else {},
-                )
+        missing = version_missing_required(version, answers)
+        if missing:
+            raise SubmissionNotAllowed(
+                _("%(program)s still needs an answer to: %(questions)s")
+                % {
+                    "program": program.name,
+                    "questions": ", ".join(q.text("label", language) for q in missing),
+                }
             )
-        Application.objects.bulk_create(applications)
-        submission_created.send(sender=Submission, submission=submission)
-        # The confirmation is an outbox row of this transaction: a broker outage at commit
-        # delays it, never loses it, and never fails the resident's request.
-        submission_confirmation_create(submission=submission, applications=applications)
-    logger.info("submission %s: %d applications", submission.reference, len(applications))
-    return submission
+        asked = version_questions(version, answers)
+        applications.append(
+            Application(
+                submission=submission,
+                program=version.program,
+                program_version=version,
+                reference=f"{submission.reference}-{number}",
+                answers={q.key: answers[q.key] for q in asked if q.key in answers},
+                eligibility=_screening_to_json(screening) if screening else {},
+            )
+        )
+    return applications
 
 
 def submission_refuse_duplicates(

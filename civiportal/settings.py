@@ -352,6 +352,8 @@ CLAIM_ATTEMPTS_PER_HOUR = int(os.environ.get("CLAIM_ATTEMPTS_PER_HOUR", "10"))
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(256 * 1024)))
 API_MAX_JSON_DEPTH = int(os.environ.get("API_MAX_JSON_DEPTH", "20"))
 
+# Database sessions, updated in one statement instead of a transaction of three.
+SESSION_ENGINE = "civiportal.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(60 * 60 * 24 * 14)))
 SESSION_COOKIE_HTTPONLY = True
 # Staff are signed out after this long without a request (civiportal/middleware.py).

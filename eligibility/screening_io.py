@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from civiportal.json_limits import JsonLimitError, loads_limited, request_json
 from eligibility.services import ProgramScreening, UnknownPrograms, screen
-from programs.models import Question
+from programs.models import Program, Question
 from programs.question_types import clean_value, error_paths
 
-REQUEST_FIELDS = {"answers", "programs", "as_of", "language"}
+REQUEST_FIELDS = {"answers", "programs", "as_of", "language", "explain"}
 MAX_ANSWERS = 500
 
 
@@ -34,6 +34,7 @@ class ScreeningRequest:
     program_slugs: list[str] | None
     as_of: date | None
     language: str
+    explain: bool = True  # False: outcomes without reasons, threshold or estimate explanation
 
 
 def answer_path(key: str, sub: str = "") -> str:
@@ -103,10 +104,17 @@ def parse_screening_request(payload: object) -> ScreeningRequest:
     if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
         codes = ", ".join(code for code, _name in settings.LANGUAGES)
         errors.append({"path": "$.language", "message": f"expected one of: {codes}"})
+    explain = payload.get("explain", True)
+    if not isinstance(explain, bool):
+        errors.append({"path": "$.explain", "message": "expected true or false"})
     if errors:
         raise ScreeningInputError(errors)
     return ScreeningRequest(
-        answers=answers, program_slugs=program_slugs, as_of=as_of, language=language
+        answers=answers,
+        program_slugs=program_slugs,
+        as_of=as_of,
+        language=language,
+        explain=explain,
     )
 
 
@@ -123,6 +131,7 @@ def screen_request(payload: object):
             program_slugs=parsed.program_slugs,
             as_of=parsed.as_of,
             language=parsed.language,
+            explain=parsed.explain,
         )
     except UnknownPrograms as unknown:
         raise unknown_programs_error(unknown.slugs, parsed.program_slugs) from None
@@ -138,7 +147,7 @@ def unknown_programs_error(slugs: list[str], requested: list[str]) -> ScreeningI
     )
 
 
-def result_json(result: ProgramScreening, *, language: str) -> dict:
+def result_json(result: ProgramScreening, *, language: str, agency: str) -> dict:
     estimated = None
     if result.estimated_value_cents is not None:
         estimated = {
@@ -149,7 +158,7 @@ def result_json(result: ProgramScreening, *, language: str) -> dict:
     return {
         "slug": result.program.slug,
         "name": result.program.text("name", language),
-        "agency": result.program.agency.name,
+        "agency": agency,
         "outcome": result.outcome,
         "reasons": result.reasons,
         "missing": result.missing,
@@ -162,7 +171,17 @@ def result_json(result: ProgramScreening, *, language: str) -> dict:
 
 
 def results_json(results: list[ProgramScreening], *, language: str, as_of: date) -> dict:
+    # One query for the agencies' names: the screened programs are the shared cache's
+    # (`eligibility.published`), which holds no agency.
+    agencies = dict(
+        Program.objects.filter(pk__in=[result.program.pk for result in results]).values_list(
+            "pk", "agency__name"
+        )
+    )
     return {
         "as_of": as_of.isoformat(),
-        "results": [result_json(result, language=language) for result in results],
+        "results": [
+            result_json(result, language=language, agency=agencies[result.program.pk])
+            for result in results
+        ],
     }

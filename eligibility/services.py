@@ -26,10 +26,10 @@ from eligibility.engine import (
     compile_rule,
 )
 from eligibility.models import ScreeningFailure, ScreeningRecord
+from eligibility.published import versions_in_effect
 from eligibility.table_selectors import reference_table_set
 from programs.eligibility_glue import question_infos
 from programs.models import Program, ProgramVersion, Question, Screen
-from programs.selectors import in_effect, newest_per_program
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,8 @@ def clear_compiled_cache() -> None:
 
 
 def _current_tables():
-    """The table periods now in the database; forgets compiled rules built on older ones."""
+    """The table periods now in the database; forgets compiled rules built on older ones.
+    No query of its own once the request read the published signature."""
     revision, tables = reference_table_set()
     if _tables_revision[0] != revision:
         with _cache_lock:
@@ -188,23 +189,19 @@ def screening_failure_record(*, version: ProgramVersion, stage: str, error: Base
 def published_versions(
     *, program_slugs: list[str] | None = None, display_modes=SCREENED_BY_DEFAULT
 ) -> list[ProgramVersion]:
-    """Published versions to screen, in catalog order, programs and agencies joined:
-    those named, or else every program in one of `display_modes`."""
-    versions = ProgramVersion.objects.filter(in_effect())
+    """Published versions to screen, in catalog order, from the in-process cache
+    (`eligibility.published`): those named, or else every program in one of `display_modes`."""
+    versions = versions_in_effect()
     if program_slugs is None:
-        versions = versions.filter(program__display_mode__in=display_modes)
-    else:
-        versions = versions.filter(
-            program__slug__in=program_slugs, program__display_mode__in=SCREENABLE
-        )
-    versions = newest_per_program(
-        list(versions.select_related("program", "program__agency").order_by("program__name"))
-    )
-    if program_slugs is not None:
-        found = {version.program.slug for version in versions}
-        unknown = [slug for slug in program_slugs if slug not in found]
-        if unknown:
-            raise UnknownPrograms(unknown)
+        return [v for v in versions if v.program.display_mode in display_modes]
+    named = set(program_slugs)
+    versions = [
+        v for v in versions if v.program.slug in named and v.program.display_mode in SCREENABLE
+    ]
+    found = {version.program.slug for version in versions}
+    unknown = [slug for slug in program_slugs if slug not in found]
+    if unknown:
+        raise UnknownPrograms(unknown)
     return versions
 
 
@@ -219,92 +216,122 @@ def screen(
     versions: list[ProgramVersion] | None = None,
     display_modes=SCREENED_BY_DEFAULT,
     explain_keys: bool = False,
+    explain: bool = True,
 ) -> list[ProgramScreening]:
     """Screen `answers` (canonical values keyed by question key) against every published
     public program, or those named, in catalog order.
 
-    One query loads the published versions; compiled rules come from the in-process cache.
-    Raises `UnknownPrograms` when a named program has no published version.
+    Published versions and compiled rules come from the in-process caches (one signature
+    query per request). With `explain` False the results carry no reasons, threshold or
+    estimate explanation, and none is written: outcomes, missing keys, estimates and the
+    tables used only. Raises `UnknownPrograms` when a named program has no published version.
     """
     if versions is None:
         versions = published_versions(program_slugs=program_slugs, display_modes=display_modes)
     compiled = _compile_versions(versions)
     as_of = as_of or timezone.localdate()
     language = (language or translation.get_language() or "en").split("-")[0]
-    results = []
     with translation.override(language):
-        open_to_all = _("This program has no eligibility limits: anyone may apply.")
-        no_period = _(
-            "We cannot check this program for %(date)s: no published figures are in effect "
-            "on that date."
-        ) % {"date": as_of.isoformat()}
-        unchecked = [_("We could not check this program. You may still apply.")]
-    for version in versions:
-        entry = compiled[_version_key(version)]
-        tables_used: list[dict] = []
-        reason_keys = None
-        estimate = None
-        if entry.error is not None:
-            outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
-        else:
-            try:
-                outcome, reasons, missing, threshold, estimate, tables_used, reason_keys = (
-                    _evaluate(entry, answers, as_of, language, open_to_all, explain_keys)
-                )
-            except NoPeriodInEffect:
-                # Publishing checks that a period covers every date the version can be used
-                # on; only an as_of chosen outside them (API, CLI) gets here.
-                outcome, reasons, missing, threshold = "unknown", [no_period], [], None
-            except Exception as error:
-                # One program's failure (a division by an answer of 0, a bug) is its own:
-                # every other program is still screened.
-                screening_failure_record(
-                    version=version, stage=ScreeningFailure.Stage.EVALUATE, error=error
-                )
-                outcome, reasons, missing, threshold = UNCHECKED, unchecked, [], None
-        if explain_keys and reason_keys is None:  # our own sentences print no answer
-            reason_keys = [[] for _reason in reasons]
-        results.append(
-            ProgramScreening(
-                program=version.program,
-                version=version,
-                outcome=outcome,
-                reasons=list(reasons),
-                missing=list(missing),
-                threshold=threshold,
-                estimated_value_cents=estimate.amount_cents if estimate else None,
-                estimated_value_period=estimate.period if estimate else None,
-                estimate_explanation=estimate.explained(language) if estimate else "",
-                estimate_source=estimate.source if estimate else None,
-                reason_keys=reason_keys,
-                gating=version.eligibility_gating,
-                tables_used=tables_used,
+        texts = {
+            "open_to_all": _("This program has no eligibility limits: anyone may apply."),
+            "no_period": _(
+                "We cannot check this program for %(date)s: no published figures are in "
+                "effect on that date."
             )
-        )
-    return results
+            % {"date": as_of.isoformat()},
+            "unchecked": _("We could not check this program. You may still apply."),
+        }
+    context = _Context(answers, as_of, language, texts, explain, explain_keys)
+    return [
+        _screen_version(version, compiled[_version_key(version)], context) for version in versions
+    ]
 
 
-def _evaluate(
-    entry: CompiledVersion, answers: dict, as_of: date, language: str, open_to_all, explain_keys
-):
-    """(outcome, reasons, missing, threshold, estimate, tables used, reason keys) of one
-    compiled version."""
+@dataclass(frozen=True)
+class _Context:
+    """What every program of one screening shares."""
+
+    answers: dict
+    as_of: date
+    language: str
+    texts: dict
+    explain: bool
+    explain_keys: bool
+
+
+def _screen_version(version, entry: CompiledVersion, context: _Context) -> ProgramScreening:
+    evaluation = estimate = None
     tables_used: list[dict] = []
-    if entry.rule is None:
-        outcome, reasons, missing, threshold = "eligible", [open_to_all], [], None
-        reason_keys = [[]] if explain_keys else None
+    if entry.error is not None:
+        outcome, reasons = UNCHECKED, [context.texts["unchecked"]]
     else:
+        try:
+            evaluation, estimate, tables_used = _evaluate(entry, context)
+            outcome = evaluation.outcome if evaluation else "eligible"
+            reasons = None if evaluation else [context.texts["open_to_all"]]
+        except NoPeriodInEffect:
+            # Publishing checks that a period covers every date the version can be used
+            # on; only an as_of chosen outside them (API, CLI) gets here.
+            outcome, reasons = "unknown", [context.texts["no_period"]]
+        except Exception as error:
+            # One program's failure (a division by an answer of 0, a bug) is its own:
+            # every other program is still screened.
+            screening_failure_record(
+                version=version, stage=ScreeningFailure.Stage.EVALUATE, error=error
+            )
+            outcome, reasons = UNCHECKED, [context.texts["unchecked"]]
+    return _screening(version, outcome, reasons, evaluation, estimate, tables_used, context)
+
+
+def _evaluate(entry: CompiledVersion, context: _Context):
+    """(evaluation or None for a rule-less version, estimate, tables used) of one compiled
+    version. Its sentences are written here when wanted, inside the caller's isolation."""
+    evaluation, tables_used = None, []
+    if entry.rule is not None:
         evaluation = entry.rule.evaluate(
-            answers, as_of=as_of, language=language, explain_keys=explain_keys
+            context.answers,
+            as_of=context.as_of,
+            language=context.language,
+            explain_keys=context.explain_keys,
         )
-        outcome, reasons = evaluation.outcome, evaluation.reasons
-        reason_keys = evaluation.reason_keys
-        missing, threshold = evaluation.missing, evaluation.threshold
-        tables_used = entry.rule.periods_in_effect(as_of)
+        if context.explain:
+            evaluation.reasons, evaluation.threshold  # noqa: B018 - written now, not later
+        tables_used = entry.rule.periods_in_effect(context.as_of)
     estimate = None
+    outcome = evaluation.outcome if evaluation else "eligible"
     if entry.estimate is not None and outcome != "ineligible":
-        estimate = entry.estimate.evaluate(answers, as_of=as_of)
-    return outcome, reasons, missing, threshold, estimate, tables_used, reason_keys
+        estimate = entry.estimate.evaluate(context.answers, as_of=context.as_of)
+    return evaluation, estimate, tables_used
+
+
+def _screening(version, outcome, reasons, evaluation, estimate, tables_used, context):
+    """The `ProgramScreening`, with sentences only when the caller wants them (`explain`)."""
+    explain = context.explain
+    reason_keys = threshold = None
+    missing: list[str] = []
+    if evaluation is not None:
+        reasons = evaluation.reasons if explain else []
+        threshold = evaluation.threshold if explain else None
+        reason_keys, missing = evaluation.reason_keys, evaluation.missing
+    elif not explain:
+        reasons = []
+    if context.explain_keys and reason_keys is None:  # our own sentences print no answer
+        reason_keys = [[] for _reason in reasons]
+    return ProgramScreening(
+        program=version.program,
+        version=version,
+        outcome=outcome,
+        reasons=list(reasons),
+        missing=list(missing),
+        threshold=threshold,
+        estimated_value_cents=estimate.amount_cents if estimate else None,
+        estimated_value_period=estimate.period if estimate else None,
+        estimate_explanation=estimate.explained(context.language) if estimate and explain else "",
+        estimate_source=estimate.source if estimate else None,
+        reason_keys=reason_keys,
+        gating=version.eligibility_gating,
+        tables_used=tables_used,
+    )
 
 
 def screen_visible(screen_: Screen, answers: dict, *, as_of: date | None = None) -> bool:

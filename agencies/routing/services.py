@@ -94,13 +94,16 @@ def _channels_by_agency(agency_ids: set[int]) -> dict[int, list[AgencyChannel]]:
     return channels
 
 
-def route_new_submission(sender, *, submission: Submission, **kwargs) -> None:
+def route_new_submission(sender, *, submission: Submission, applications=None, **kwargs) -> None:
     """Receiver of `applicants.signals.submission_created`: write the submission's outbox
-    rows inside the transaction that creates it."""
-    deliveries_create_for_submission(submission=submission)
+    rows inside the transaction that creates it (`applications`: the ones just created,
+    with their programs, so they need not be read back)."""
+    deliveries_create_for_submission(submission=submission, applications=applications)
 
 
-def deliveries_create_for_submission(*, submission: Submission) -> list[Delivery]:
+def deliveries_create_for_submission(
+    *, submission: Submission, applications=None
+) -> list[Delivery]:
     """Write the outbox rows that route each application of `submission` to its agency,
     and queue their delivery once the surrounding transaction commits.
 
@@ -108,12 +111,15 @@ def deliveries_create_for_submission(*, submission: Submission) -> list[Delivery
     outbox): the submission and its deliveries commit together or not at all. One row per
     application and active agency channel (the internal queue when an agency has none).
     """
-    applications = list(submission.applications.select_related("program"))
+    if applications is None:
+        applications = list(submission.applications.select_related("program"))
     if not applications:
         return []
     channels = _channels_by_agency({app.program.agency_id for app in applications})
     now = timezone.now()
-    with transaction.atomic():
+    # Inside the submission's transaction already: a savepoint would only add two round
+    # trips, and a failure here must roll the submission back anyway.
+    with transaction.atomic(savepoint=False):
         deliveries = Delivery.objects.bulk_create(
             [
                 Delivery(

@@ -10,6 +10,7 @@ because of an answer given on the way joins the plan in its place.
 
 import secrets
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib import messages
 from django.http import Http404
@@ -64,7 +65,11 @@ class Journey:
         self.versions.sort(key=lambda version: order.get(version.program.slug, 0))
         self.steps = merged_steps(self.versions)
         self.by_key = {step.key: step for step in self.steps}
-        self.answers = applicant_answers(applicant=self.applicant)
+
+    @cached_property
+    def answers(self) -> dict:
+        # Read when a page shows them; submitting reads them once, inside its transaction.
+        return applicant_answers(applicant=self.applicant)
 
     @property
     def programs(self):
@@ -84,7 +89,8 @@ class Journey:
                 step.key for step in self.steps if step.key in plan_set or self.missing_items(step)
             ]
         plan = [key for key in plan if self.by_key[key].visible_items(self.answers)]
-        self.request.session[PLAN] = plan
+        if stored != plan:  # a page view that changes nothing writes no session
+            self.request.session[PLAN] = plan
         return plan
 
     def next_step_after(self, key: str | None) -> str | None:

@@ -93,6 +93,8 @@ class IntakeWizard(NamedUrlSessionWizardView):
     # request from the published programs (get_form_list).
     form_list = [(REVIEW_STEP, ReviewForm)]
     template_name = "applicants/intake/step.html"
+    # A page view writes no session (the profile holds the answers).
+    storage_name = "applicants.wizard_storage.ChangedOnlySessionStorage"
 
     def dispatch(self, request, *args, **kwargs):
         self.intake = intake_steps()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import count
 
@@ -16,21 +15,88 @@ from .tables import TableSet, periods_used
 _serial = count(1)
 
 
-@dataclass(slots=True)
 class Evaluation:
     """The result of checking one resident against one rule.
 
-    ``reasons`` has one plain-language sentence per deciding condition; ``missing`` lists the
-    question keys that would decide an ``unknown`` result; ``threshold`` is set when a single
-    numeric comparison decides: ``{"key", "op", "value", "formatted"}``.
+    Decided at once (the fast path): ``outcome``, ``missing`` (the question keys that would
+    decide an ``unknown`` result) and ``deciders`` (the deciding conditions, see codegen.py).
+    Written only when read, then kept: ``reasons`` (one plain-language sentence per deciding
+    condition, in the evaluation's language), ``threshold`` (set when a single numeric
+    comparison decides: ``{"key", "op", "value", "formatted"}``) and ``reason_keys`` (per
+    reason, the question keys whose values it may print; only with ``explain_keys``).
     """
 
-    outcome: str
-    reasons: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-    threshold: dict | None = None
-    # Per reason, the question keys whose values it may print; filled by ``explain_keys``.
-    reason_keys: list[list[str]] | None = None
+    __slots__ = (
+        "_explainer",
+        "_keys",
+        "_language",
+        "_reasons",
+        "_slots",
+        "_threshold",
+        "_truth",
+        "deciders",
+        "missing",
+        "outcome",
+    )
+
+    def __init__(self, outcome, missing, deciders, explainer, truth, slots, language, keys):
+        self.outcome: str = outcome
+        self.missing: list[str] = missing
+        self.deciders: tuple = deciders
+        self._explainer, self._truth, self._slots = explainer, truth, slots
+        self._language, self._keys = language, keys
+        self._reasons: list[str] | None = None
+        self._threshold: object = _NOT_YET
+
+    @property
+    def reasons(self) -> list[str]:
+        if self._reasons is None:
+            explainer = self._explainer
+            if self._truth is None:
+                self._reasons = explainer.need_sentences(self.missing, self._language)
+            else:
+                self._reasons = explainer.sentences_for(
+                    self._truth, self.deciders, self._slots, self._language
+                )
+        return self._reasons
+
+    @property
+    def threshold(self) -> dict | None:
+        if self._threshold is _NOT_YET:
+            # Only a single decider can give a threshold.
+            self._threshold = (
+                self._explainer.threshold(self.deciders, self._slots, self._language)
+                if len(self.deciders) == 1
+                else None
+            )
+        return self._threshold  # type: ignore[return-value]
+
+    @property
+    def reason_keys(self) -> list[list[str]] | None:
+        if not self._keys:
+            return None
+        if self._truth is None:  # "we still need …" sentences print no value
+            return [[] for _reason in self.reasons]
+        return self._explainer.reason_keys(self.deciders)
+
+    def _written(self) -> tuple:
+        return (self.outcome, self.reasons, self.missing, self.threshold, self.reason_keys)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Evaluation):
+            return NotImplemented
+        return self._written() == other._written()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Evaluation(outcome={self.outcome!r}, reasons={self.reasons!r}, "
+            f"missing={self.missing!r}, threshold={self.threshold!r})"
+        )
+
+
+_NOT_YET = object()
 
 
 class CompiledRule:
@@ -70,43 +136,25 @@ class CompiledRule:
         language: str = "en",
         explain_keys: bool = False,
     ) -> Evaluation:
-        """Check ``answers`` as of ``as_of`` and explain the result in ``language`` (en/es).
+        """Check ``answers`` as of ``as_of``; the result explains itself in ``language``
+        (en/es) when its reasons or threshold are read.
 
-        ``explain_keys`` also fills ``reason_keys`` (which answers each reason may print), so
+        ``explain_keys`` also gives ``reason_keys`` (which answers each reason may print), so
         a stored result can later be shown without the values a viewer may not see.
         """
-        if explain_keys:
-            evaluation = self.evaluate(answers, as_of=as_of, language=language)
-            if evaluation.outcome == "unknown":  # "we still need …" sentences print no value
-                evaluation.reason_keys = [[] for _ in evaluation.reasons]
-            else:
-                if not isinstance(as_of, date):
-                    as_of = date.fromisoformat(as_of)
-                _truth, deciders, _slots = self._function(answers, as_of)
-                evaluation.reason_keys = self._explainer.reason_keys(deciders)
-            return evaluation
         if as_of.__class__ is not date:
             as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
         truth, deciders, slots = self._function(answers, as_of)
-        explainer = self._explainer
         if language not in LANGUAGES:
             language = language_or_default(language)
-        # Only a single decider can give a threshold; skip the call otherwise.
-        threshold = explainer.threshold(deciders, slots, language) if len(deciders) == 1 else None
+        explainer = self._explainer
         if truth is None:
-            missing = explainer.missing(deciders, slots)
-            return Evaluation(
-                "unknown", explainer.need_sentences(missing, language), missing, threshold
-            )
-        # The hot path (every program, every resident): the sentence functions for this
-        # language and outcome, built once per rule, applied to the deciders only.
-        sentences = explainer.by_language.get(language) or explainer.sentences(language)
-        if explainer.has_groups:
-            reasons = explainer.group_reasons(sentences[truth], truth, deciders, slots, language)
-        else:  # every decider is a leaf index
-            formatters = sentences[truth]
-            reasons = [formatters[index](slots) for index in deciders]
-        return Evaluation("eligible" if truth else "ineligible", reasons, [], threshold)
+            outcome, missing = "unknown", explainer.missing(deciders, slots)
+        else:
+            outcome, missing = ("eligible" if truth else "ineligible"), []
+        return Evaluation(
+            outcome, missing, deciders, explainer, truth, slots, language, explain_keys
+        )
 
 
 def compile_rule(

@@ -133,3 +133,18 @@ def test_openapi_description_is_served(client, db):
     spec = response.json()
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/screen" in spec["paths"]
+
+
+def test_explain_false_gives_the_same_outcomes_without_sentences(client, demo_programs):
+    partial = {"household.size": 3, "applicant.birth_date": "1990-01-15"}  # no income: unknown
+    for answers in (ANSWERS, {**ANSWERS, "income.monthly_gross": 900000}, partial):
+        explained = post(client, {"answers": answers, "as_of": "2026-03-02"}).json()
+        bare = post(client, {"answers": answers, "as_of": "2026-03-02", "explain": False}).json()
+        assert len(bare["results"]) == len(explained["results"])
+        for full, short in zip(explained["results"], bare["results"], strict=True):
+            assert full["reasons"] and short["reasons"] == []
+            assert short["threshold"] is None
+            same = ("slug", "outcome", "missing", "estimated_value", "may_apply", "tables_used")
+            assert {k: short[k] for k in same} == {k: full[k] for k in same}
+    response = post(client, {"answers": ANSWERS, "explain": "no"})
+    assert response.status_code == 400 and paths(response) == ["$.explain"]

@@ -1,0 +1,266 @@
+"""Sentence functions for one leaf condition: built once per rule, language and outcome,
+each turns the slots tuple of an evaluation into the reason's text.
+
+Everything that does not depend on the resident's values (the subject, the template, the
+literal limits, option labels) is filled in when the function is built; what varies is
+formatted when a reason is read. Values with few distinct forms (ages, household sizes,
+yes/no, a choice, a selection, a limit for a household size) are remembered per function.
+"""
+
+from __future__ import annotations
+
+from .arithmetic import Computed, Named
+from .computed_text import ComputationText
+from .messages import (
+    OTHER_ANSWER,
+    SUBJECTS,
+    VALUE_FORMATTERS,
+    format_money,
+    household_phrase,
+    lower_first,
+    subject_from_label,
+    table_period_phrase,
+)
+from .nodes import AgeOf, Aggregate, AnswerRef, Operand, TableRef
+from .values import household_size
+
+# Kinds whose formatting does not depend on the language (called with the value alone).
+LANGUAGE_FREE = ("money", "number", "text")
+# Kinds with few distinct values in practice (ages, household sizes, yes/no, a choice): their
+# value-only sentences are remembered by value, up to SENTENCE_MEMO_SIZE per sentence (then no
+# more are added, so the memory stays small). Text only when the question has options: free
+# text can be long and is rarely repeated.
+MEMO_KINDS = ("number", "bool", "text")
+SENTENCE_MEMO_SIZE = 128
+
+
+def operand_subject(op: Operand, language: str, *, mid_sentence: bool = False) -> str:
+    """What an operand is, as a sentence subject ('Your household's monthly income')."""
+    if op.label:
+        text = op.label.get(language) or op.label["en"]
+        return lower_first(text) if mid_sentence else text
+    if isinstance(op, AnswerRef):
+        return subject_from_label(op.question.label(language), language, mid_sentence=mid_sentence)
+    templates = SUBJECTS[language]
+    if isinstance(op, AgeOf):
+        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        text = templates["age"].format(label=label)
+    elif isinstance(op, Aggregate):
+        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        name = op.function + ("_where" if op.where is not None else "")
+        text = templates[name].format(label=label, field=(op.field or "").replace("_", " "))
+    elif isinstance(op, TableRef):
+        text = templates["table"].format(title=op.table.title)
+    else:
+        text = templates["literal"]
+    return lower_first(text) if mid_sentence else text
+
+
+def split_template(template: str) -> list[str]:
+    """Literal pieces around the {value} and {other} fields, in that order."""
+    pieces = []
+    rest = template
+    for field in ("{value}", "{other}"):
+        if field in rest:
+            before, rest = rest.split(field, 1)
+            pieces.append(before.replace("{{", "{").replace("}}", "}"))
+    pieces.append(rest.replace("{{", "{").replace("}}", "}"))
+    return pieces
+
+
+def escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def value_formatter(kind: str, language: str):
+    """A one-argument function formatting a value of ``kind`` in ``language``."""
+    base = VALUE_FORMATTERS[kind]
+    if kind in LANGUAGE_FREE:
+        return base
+    return lambda value: base(value, language)
+
+
+def with_labels(formatter, labels: dict[str, str], kind: str):
+    """``formatter`` reading option values as their labels ("snap" -> "Basic Food")."""
+    if kind == "choices":
+        return lambda value: formatter([labels.get(item, item) for item in value])
+    return lambda value: formatter(labels.get(value, value))
+
+
+def remembered_value(parts: list[str], formatter, value_slot: int, *, any_class: bool):
+    """'{subject} is {value}.' remembered by value. Equal values give equal sentences (1,
+    1.0 and True read alike as numbers or yes/no); with ``any_class`` False (text) only
+    real strings are remembered, where str() is the value."""
+    before, after = parts
+    memo: dict[object, str] = {}
+
+    def remembered(slots):
+        value = slots[value_slot]
+        text = memo.get(value)
+        if text is None:
+            text = f"{before}{'?' if value is None else formatter(value)}{after}"
+            if len(memo) < SENTENCE_MEMO_SIZE and (any_class or value.__class__ is str):
+                memo[value] = text
+        return text
+
+    return remembered
+
+
+def remembered_selection(parts: list[str], formatter, value_slot: int):
+    """'{subject} is {value}.' for a multiple choice, remembered by selection."""
+    before, after = parts
+    selections: dict[object, str] = {}
+
+    def choices_sentence(slots):
+        # Few residents pick an unusual set of options: remember by the selection, and only
+        # selections of plain strings, whose formatting is their text.
+        value = slots[value_slot]
+        if value.__class__ is not list:  # unanswered, or another iterable
+            return f"{before}{'?' if value is None else formatter(value)}{after}"
+        key = tuple(value)
+        text = selections.get(key)
+        if text is None:
+            text = f"{before}{formatter(value)}{after}"
+            if len(selections) < SENTENCE_MEMO_SIZE and all(item.__class__ is str for item in key):
+                selections[key] = text
+        return text
+
+    return choices_sentence
+
+
+def plain_value(parts: list[str], formatter, value_slot: int):
+    before, after = parts
+
+    def sentence(slots):
+        value = slots[value_slot]
+        return f"{before}{'?' if value is None else formatter(value)}{after}"
+
+    return sentence
+
+
+def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str):
+    """The function writing 'the limit of $1,234 for a household of 2 (figures of …)': a
+    function of the household size and of the period in effect on the screening date, so
+    remembered by both; the period and its source are named."""
+    other_slot, size_slot, period_slot = slots_of
+    by_household = operand.table.by_household
+    phrases: dict[object, str] = {}
+
+    def table_phrase(slots):
+        size, limit, chosen = slots[size_slot], slots[other_slot], slots[period_slot]
+        if limit is None:
+            return "?"
+        shown = format_money(limit) if operand.kind == "money" else str(limit)
+        if by_household:
+            shown = household_phrase(shown, household_size(size), language)
+        phrase = shown + table_period_phrase(chosen.table, language)
+        if len(phrases) < SENTENCE_MEMO_SIZE:
+            phrases[(size, id(chosen))] = phrase
+        return phrase
+
+    def other(slots):
+        return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(slots)
+
+    return other
+
+
+def table_comparison(parts: list[str], formatter, value_slot: int, other):
+    """The usual "{subject}, {value}, is above the limit of {other}." with a table limit."""
+    head, middle, tail = parts
+
+    def table_sentence(slots):
+        value = slots[value_slot]
+        phrase = other(slots)
+        return f"{head}{'?' if value is None else formatter(value)}{middle}{phrase}{tail}"
+
+    return table_sentence
+
+
+def other_answer(operand: Operand, other_slot: int, formatter, language: str):
+    """'your monthly rent ($900)': another answer compared with the first."""
+    other_subject = operand_subject(operand, language, mid_sentence=True)
+    pattern = OTHER_ANSWER[language]
+
+    def other(slots):
+        value = slots[other_slot]
+        shown = "?" if value is None else formatter(value)
+        return pattern.format(subject=other_subject, value=shown)
+
+    return other
+
+
+def with_other(parts: list[str], formatter, value_slot: int, other):
+    """A sentence around {other} alone ("{subject} is {other}.") or {value} and {other}."""
+    if len(parts) == 2:
+        head, tail = parts
+        return lambda slots: f"{head}{other(slots)}{tail}"
+    head, middle, tail = parts
+
+    def sentence_with_other(slots):
+        value = slots[value_slot]
+        shown = "?" if value is None else formatter(value)
+        return f"{head}{shown}{middle}{other(slots)}{tail}"
+
+    return sentence_with_other
+
+
+def computed(leaf, template: str, language: str, other_operand, other_index):
+    """A sentence where either side is computed: each computed value is followed by how it
+    was computed, '$1,234 (your income of $2,000 minus deductions of $766)'. ``leaf`` is
+    the ``explain.LeafExplainer`` of the condition."""
+    item, operands = leaf.item, leaf.operands
+
+    def subject_text(operand, lang):
+        return operand_subject(operand, lang, mid_sentence=True)
+
+    def shown(index):
+        operand, slot = operands[index], item.slots[index]
+        if isinstance(operand, Computed | Named):
+            text = ComputationText(operand, language, item.input_slots[index], subject_text)
+            return lambda slots: "?" if slots[slot] is None else text.value_text(slots[slot], slots)
+        formatter = value_formatter(operand.kind, language)
+        return lambda slots: "?" if slots[slot] is None else formatter(slots[slot])
+
+    value = shown(leaf.order[0])
+    other = None
+    if isinstance(other_operand, TableRef):
+        other = _computed_table_limit(item, other_index, language)
+    elif other_operand is not None:
+        other_value = shown(other_index)
+        other_subject = operand_subject(other_operand, language, mid_sentence=True)
+        pattern = OTHER_ANSWER[language]
+
+        def other(slots):
+            return pattern.format(subject=other_subject, value=other_value(slots))
+
+    # The template is final text around {value} and/or {other}: split it once.
+    if "{value}" in template and "{other}" in template and other:
+        head, rest = template.split("{value}", 1)
+        middle, tail = rest.split("{other}", 1)
+        return lambda slots: f"{head}{value(slots)}{middle}{other(slots)}{tail}"
+    if "{value}" in template:
+        head, tail = template.split("{value}", 1)
+        return lambda slots: f"{head}{value(slots)}{tail}"
+    if "{other}" in template and other:
+        head, tail = template.split("{other}", 1)
+        return lambda slots: f"{head}{other(slots)}{tail}"
+    return lambda slots: template
+
+
+def _computed_table_limit(item, other_index: int, language: str):
+    size_slot, limit_slot = item.size_slots[other_index], item.slots[other_index]
+    phrases: dict[object, str] = {}  # the limit depends on the household size only
+
+    def other(slots):
+        size = slots[size_slot]
+        phrase = phrases.get(size)
+        if phrase is None:
+            limit = slots[limit_slot]
+            if limit is None:
+                return "?"
+            phrase = household_phrase(format_money(limit), household_size(size), language)
+            if len(phrases) < SENTENCE_MEMO_SIZE:
+                phrases[size] = phrase
+        return phrase
+
+    return other
