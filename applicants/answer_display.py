@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.translation import gettext
 
-from programs.models import Question, QuestionType, Screen
+from programs.models import Question, QuestionType, Screen, ScreenQuestion
 from programs.question_types import display_value, format_value, mask_value
 from programs.question_types.spec import member_specs
 
@@ -84,9 +85,6 @@ def sensitive_questions() -> dict[str, Question]:
 
 def version_screens(*, version_id: int) -> list[Screen]:
     """The screens of a program version with their questions, in order (two queries)."""
-    from django.db.models import Prefetch
-
-    from programs.models import ScreenQuestion
 
     return list(
         Screen.objects.filter(version_id=version_id)

@@ -8,6 +8,7 @@ and the emails about the application (whatever sends them), so all say the same 
 
 from applicants.models import Application, ApplicationUpdate
 from applicants.selectors import application_history, open_request
+from programs.models import Question
 
 Status = Application.Status
 # A resident may withdraw until a decision (or an earlier withdrawal) closes the application.
@@ -28,7 +29,6 @@ def _agency_contact(agency, language: str) -> dict:
 
 
 def _question_labels(keys: list[str], language: str) -> list[dict]:
-    from programs.models import Question
 
     if not keys:
         return []

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Question
+from applicants.contact import contact_errors
+from programs.question_types import form_field_for, initial_for_form
 
 
 def field_name(question_key: str) -> str:
@@ -27,7 +28,6 @@ class AnswersForm(forms.Form):
     """
 
     def __init__(self, *args, questions=(), answers=None, language=None, **kwargs):
-        from programs.question_types import form_field_for, initial_for_form
 
         answers = answers or {}
         initial = kwargs.pop("initial", None) or {}
@@ -44,7 +44,6 @@ class AnswersForm(forms.Form):
             )
 
     def clean(self):
-        from applicants.contact import contact_errors
 
         cleaned = super().clean()
         values = {q.key: cleaned.get(field_name(q.key)) for q in self.questions}
@@ -60,11 +59,6 @@ class AnswersForm(forms.Form):
             question.key: self.cleaned_data.get(field_name(question.key))
             for question in self.questions
         }
-
-
-class HouseholdStepForm(forms.Form):
-    """The household step itself has nothing to type: people are added, changed and
-    removed on their own pages, and "Continue" confirms the list."""
 
 
 class ReviewForm(forms.Form):
@@ -180,7 +174,3 @@ class ClaimForm(forms.Form):
         help_text=_("As you gave it on the application."),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     )
-
-
-def questions_with_required(items) -> list[tuple[Question, bool]]:
-    return [(item.question, item.required) for item in items]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from applicants.selectors import published_versions
 from applicants.steps import UNANSWERABLE_TYPES
 from eligibility.published import published_signature
 from programs.models import ProgramVersion, Question, QuestionType, Screen
@@ -106,9 +107,10 @@ def clear_cache() -> None:
         _cache.update(signature=None, steps=None, at=0.0)
 
 
+# Over 60 lines: one pass tallies each question's uses, a second builds the steps from those
+# tallies.
 def compute_intake_steps(versions: list[ProgramVersion] | None = None) -> list[IntakeStep]:
     """Compute the intake from `versions` (default: every published version)."""
-    from applicants.selectors import published_versions
 
     versions = published_versions() if versions is None else versions
     if not versions:
@@ -203,10 +205,6 @@ def _unique(key: str, used: set[str]) -> str:
         n += 1
     used.add(candidate)
     return candidate
-
-
-def intake_keys(steps: list[IntakeStep]) -> set[str]:
-    return {key for step in steps for key in step.question_keys()}
 
 
 def first_unanswered_step(steps: list[IntakeStep], answers: dict) -> IntakeStep | None:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from eligibility.services import screen
 from programs.models import Program
 
 GROUP_ORDER = ("eligible", "unknown", "ineligible", "unchecked")
@@ -40,7 +41,6 @@ def screen_answers(
 ) -> list:
     """Screen a profile against every published program residents may see in the catalog;
     a navigator acting for a client also sees the programs offered through navigators."""
-    from eligibility.services import screen
 
     modes = {Program.DisplayMode.PUBLIC}
     if for_navigator:

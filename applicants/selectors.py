@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from applicants.contact import submission_reference_from_token
 from applicants.models import Answer, Applicant, Application, ApplicationUpdate, Submission
 from eligibility.published import versions_in_effect
 from programs.models import Program, ProgramVersion, Screen, ScreenQuestion
@@ -107,7 +108,6 @@ def submission_for_applicant(*, applicant: Applicant | None, reference: str) -> 
 def submission_by_status_token(*, token: str) -> Submission:
     """The submission a guest status link names, with its applications; 404 for a token
     this site did not sign (the link is the only way in, so it must be unguessable)."""
-    from applicants.contact import submission_reference_from_token
 
     reference = submission_reference_from_token(token)
     queryset = Submission.objects.prefetch_related(

@@ -9,17 +9,20 @@ import logging
 from dataclasses import asdict, is_dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import JSONField, Q, Value
+from django.db.models import Exists, JSONField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.emails import submission_confirmation_create
 from applicants.models import Answer, Applicant, Application, Submission
-from applicants.selectors import applicant_answers
+from applicants.navigators.models import ClientRelationship
+from applicants.selectors import applicant_answers, open_applications_by_program
 from applicants.signals import submission_created
-from programs.models import Program
+from programs.models import Program, Question, QuestionType
 
 logger = logging.getLogger(__name__)
 
@@ -173,10 +176,6 @@ def guest_applicants_purge(*, now=None, max_age: timedelta | None = None) -> int
     A guest can only be reached through their session, which lives SESSION_COOKIE_AGE;
     after that their answers are unreachable and kept for no one, so they go.
     """
-    from django.conf import settings
-    from django.db.models import Exists, OuterRef
-
-    from applicants.navigators.models import ClientRelationship
 
     now = now or timezone.now()
     max_age = max_age or timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -403,7 +402,6 @@ def submission_refuse_duplicates(
     is answered with that submission, not refused, and neither does the application
     a renewal `renews`.
     """
-    from applicants.selectors import open_applications_by_program
 
     list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk"))
     open_ones = open_applications_by_program(
@@ -456,9 +454,6 @@ def uploads_purge_orphaned(*, older_than: timedelta = timedelta(days=2), now=Non
     documents are sensitive, so they go once they are `older_than` and unreferenced.
     Returns the number of files deleted.
     """
-    from django.core.files.storage import default_storage
-
-    from programs.models import Question, QuestionType
 
     now = now or timezone.now()
     keys = list(Question.objects.filter(type=QuestionType.FILE).values_list("key", flat=True))

@@ -9,6 +9,7 @@ screens in their own order, so the sequence reads the way each program was desig
 
 from dataclasses import dataclass, field
 
+from eligibility.services import screen_visible
 from programs.models import Program, ProgramVersion, Question, QuestionType, Screen
 
 # Questions that carry no answer (static text) or that this journey cannot take yet.
@@ -23,10 +24,6 @@ def screen_is_visible(screen: Screen, answers: dict) -> bool:
     because asking one question too many is better than skipping one a program needs.
     """
     if not screen.visible_if:
-        return True
-    try:
-        from eligibility.services import screen_visible
-    except ImportError:  # the engine's visibility helper has not landed yet
         return True
     return bool(screen_visible(screen, answers))
 

@@ -1,14 +1,16 @@
 from celery import shared_task
 from django.db import transaction
 
+from applicants.emails import submission_confirmation_create
+from applicants.models import Submission
+from applicants.services import guest_applicants_purge, uploads_purge_orphaned
+
 
 @shared_task(ignore_result=True, acks_late=True)
 def submission_confirmation_email(submission_id: int) -> str:
     """The confirmation task of the release before the notification outbox, kept so that
     its messages still queued at an upgrade write the confirmation to the outbox (once:
     the outbox row's cause is unique)."""
-    from applicants.emails import submission_confirmation_create
-    from applicants.models import Submission
 
     with transaction.atomic():
         submission = Submission.objects.filter(pk=submission_id).first()
@@ -22,7 +24,6 @@ def submission_confirmation_email(submission_id: int) -> str:
 @shared_task
 def purge_guest_applicants() -> int:
     """Run daily by beat: delete guests whose sessions have expired (see the service)."""
-    from applicants.services import guest_applicants_purge
 
     return guest_applicants_purge()
 
@@ -30,7 +31,6 @@ def purge_guest_applicants() -> int:
 @shared_task
 def purge_orphaned_uploads() -> int:
     """Run daily by beat: delete uploaded documents nothing refers to (see the service)."""
-    from applicants.services import uploads_purge_orphaned
 
     return uploads_purge_orphaned()
 

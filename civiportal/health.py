@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
+from civiportal.tasks import ping
+
 CHECK_TIMEOUT_SECONDS = 2
 
 
@@ -35,7 +37,6 @@ def broker_ok() -> tuple[bool, str]:
 
 def worker_ok() -> tuple[bool, str]:
     """Run a ping task on a worker and wait briefly for its answer."""
-    from civiportal.tasks import ping
 
     if not settings.CELERY_BROKER_URL:
         return True, "eager"

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import connection
 
 
 # The one task someone waits on (the deep health check), hence the one with a result.
@@ -14,7 +15,6 @@ def ping(self):
 def database_backend():
     """The PostgreSQL backend process serving this worker process (None on SQLite), so
     operators and tests can see whether a worker reuses its database connection."""
-    from django.db import connection
 
     if connection.vendor != "postgresql":
         return None

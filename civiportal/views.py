@@ -3,12 +3,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from applicants.intake import intake_minutes
 from civiportal import health
 
 
 @require_GET
 def home(request):
-    from applicants.intake import intake_minutes
 
     return render(request, "home.html", {"minutes": intake_minutes()})
 

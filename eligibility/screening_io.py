@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from civiportal.json_limits import JsonLimitError, loads_limited, request_json
-from eligibility.services import ProgramScreening
+from eligibility.services import ProgramScreening, UnknownPrograms, screen
 from programs.models import Program, Question
 from programs.question_types import clean_value, error_paths
 
@@ -121,7 +121,6 @@ def parse_screening_request(payload: object) -> ScreeningRequest:
 def screen_request(payload: object):
     """Validate a request document and screen it: (ScreeningRequest, results). Raises
     `ScreeningInputError` for bad input, unknown programs included."""
-    from eligibility.services import UnknownPrograms, screen
 
     parsed = parse_screening_request(payload)
     if parsed.as_of is None:  # resolved here so the response can say which date was used

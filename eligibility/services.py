@@ -205,6 +205,8 @@ def published_versions(
     return versions
 
 
+# Over 60 lines: each version is compiled and evaluated behind its own guard (a failure is
+# recorded, not raised); the loop is that guard.
 def screen(
     *,
     answers: dict,

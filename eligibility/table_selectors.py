@@ -14,6 +14,8 @@ from eligibility.engine import TableSet, load_tables, tables_from_document
 from eligibility.engine.table_documents import FORMAT
 from eligibility.engine.tables import DEFAULT_DIRECTORY
 from eligibility.table_models import ReferenceTable, TablePeriod
+from programs.documents.validate import FROZEN as frozen
+from programs.models import ProgramVersion, Screen
 
 _lock = threading.Lock()
 _cached: dict[str, object] = {"revision": None, "tables": None}
@@ -121,8 +123,6 @@ def table_keys_in(*documents: object) -> set[str]:
 def tables_used_by_published_versions() -> set[str]:
     """Keys of the tables that scheduled, published or once published (archived) versions
     read."""
-    from programs.documents.validate import FROZEN as frozen
-    from programs.models import ProgramVersion, Screen
 
     keys: set[str] = set()
     for rules, estimate in ProgramVersion.objects.filter(status__in=frozen).values_list(

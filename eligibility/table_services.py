@@ -69,6 +69,8 @@ def _table_summary(entry: dict) -> dict:
     return {key: value for key, value in entry.items() if key != "periods"}
 
 
+# Over 60 lines: one check per way a period may conflict with what is stored, in the order
+# the errors are reported.
 def _lock_errors(
     path: str, entry: dict, table: ReferenceTable | None, used: set[str], today: date
 ) -> list[DocumentError]:
@@ -134,6 +136,8 @@ def _lock_errors(
     return errors
 
 
+# Over 60 lines: validate everything, then write every table in document order in one
+# transaction.
 @transaction.atomic
 def table_document_import(*, data: object, via: str, acting_user=None) -> TablesImported:
     """Create or update the tables of a table document and add or correct their periods.

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civiportal.append_only import AppendOnlyModel
+from civiportal.outbox import OutboxEvent
 
 
 class InvalidNotificationTransition(Exception):
@@ -129,7 +129,7 @@ class Notification(models.Model):
         return f"<notification-{self.idempotency_key}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
 
 
-class NotificationEvent(AppendOnlyModel):
+class NotificationEvent(OutboxEvent):
     """Append-only history of a notification: every state change and staff action."""
 
     class Action(models.TextChoices):
@@ -144,22 +144,8 @@ class NotificationEvent(AppendOnlyModel):
 
     notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    attempt = models.PositiveIntegerField(_("attempt"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("acting user"),
-    )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(OutboxEvent.Meta):
         verbose_name = _("notification event")
         verbose_name_plural = _("notification events")
 

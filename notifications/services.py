@@ -89,7 +89,7 @@ def notifications_enqueue(*, ids: Iterable[int], countdown: float = 0) -> int:
     """Publish a `send_notification` message per id and note when each is due. Never
     raises: on a broker error (logged) the rest are left unqueued for the sweeper.
     Returns how many were published."""
-    from notifications.tasks import send_notification
+    from notifications.tasks import send_notification  # the task calls this module
 
     ids = list(ids)
     due = timezone.now() + timedelta(seconds=countdown)

@@ -25,6 +25,8 @@ from eligibility.engine import (
 def reference_tables():
     """The reference tables' periods from the database (cached per process while unchanged;
     see `eligibility.table_selectors.reference_table_set`)."""
+    # Tables are stored by eligibility, which reads programs' versions to know which
+    # periods are in use: the one place programs reaches back into eligibility.
     from eligibility.table_selectors import reference_table_set
 
     return reference_table_set()[1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from .models import Program, ProgramCategory, ProgramVersion, Question, Screen, ScreenQuestion
+from .models import Program, ProgramCategory, ProgramVersion, Screen, ScreenQuestion
 
 CATALOG_MODES = (Program.DisplayMode.PUBLIC, Program.DisplayMode.CLOSED)
 
@@ -134,7 +134,3 @@ def programs_using_questions(questions) -> dict[int, list[str]]:
     for question_id, slug in rows:
         usage.setdefault(question_id, []).append(slug)
     return usage
-
-
-def question_by_key(*, key: str) -> Question | None:
-    return Question.objects.filter(key=key).first()

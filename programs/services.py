@@ -1,4 +1,5 @@
-"""Business actions on programs, versions and the question bank.
+"""Business actions on programs and their versions (the question bank's are in
+`question_services.py`).
 
 Admin actions, the import command and tests all go through these functions. A published or
 archived version is frozen: every function here refuses to change one
@@ -15,15 +16,9 @@ from django.utils import timezone
 
 from organizations.services import AGENCY_PUBLIC_FIELDS, agency_save
 
-from .documents.definitions import definition_errors
 from .documents.errors import DocumentError, DocumentInvalid
 from .documents.export import FORMAT, program_document
-from .documents.validate import (
-    FROZEN,
-    effective_at_moment,
-    normalise_question,
-    validate_document,
-)
+from .documents.validate import effective_at_moment, validate_document
 from .models import (
     Program,
     ProgramVersion,
@@ -32,19 +27,9 @@ from .models import (
     Screen,
     ScreenQuestion,
 )
+from .question_services import question_save_definition
 
 logger = logging.getLogger(__name__)
-
-QUESTION_FIELDS = (
-    "type",
-    "label",
-    "help_text",
-    "options",
-    "validation",
-    "member_fields",
-    "translations",
-    "sensitive",
-)
 
 
 def _ensure_draft(version: ProgramVersion) -> None:
@@ -251,73 +236,6 @@ def program_version_update(*, version: ProgramVersion, **fields) -> ProgramVersi
     return version
 
 
-def _question_errors(definition: dict, used_by_frozen: Question | None) -> list[DocumentError]:
-    errors = definition_errors(definition, "$")
-    if used_by_frozen is not None and used_by_frozen.type != definition["type"]:
-        errors.append(
-            DocumentError(
-                "$.type",
-                f"{used_by_frozen.key!r} is asked by published versions, so answers may exist "
-                f"as {used_by_frozen.type}; use a new key instead of changing its type",
-            )
-        )
-    return errors
-
-
-def _used_by_frozen_version(question: Question) -> bool:
-    return question.screen_uses.filter(screen__version__status__in=FROZEN).exists()
-
-
-@transaction.atomic
-def question_create(*, key: str, type: str, label: str, **fields) -> Question:
-    """Add a question to the bank; raises `DocumentInvalid` if the definition does not fit
-    its type (e.g. a single choice without options)."""
-    definition = normalise_question({"key": key, "type": type, "label": label, **fields})
-    errors = _question_errors(definition, None)
-    if errors:
-        raise DocumentInvalid(errors)
-    return Question.objects.create(**definition)
-
-
-@transaction.atomic
-def question_update(*, question: Question, **fields) -> Question:
-    """Change a bank question. Changing the type of a question that published versions ask
-    is refused, because answers stored under its key would no longer fit."""
-    unknown = set(fields) - set(QUESTION_FIELDS)
-    if unknown:
-        raise TypeError(f"cannot update {', '.join(sorted(unknown))}")
-    definition = {
-        "key": question.key,
-        **{name: getattr(question, name) for name in QUESTION_FIELDS},
-        **fields,
-    }
-    stored = Question.objects.get(pk=question.pk)
-    frozen = stored if _used_by_frozen_version(stored) else None
-    errors = _question_errors(definition, frozen)
-    if errors:
-        raise DocumentInvalid(errors)
-    for name, value in fields.items():
-        setattr(question, name, value)
-    question.save()
-    return question
-
-
-@transaction.atomic
-def question_save_definition(*, definition: dict) -> tuple[Question, bool]:
-    """Create or update the bank question with `definition["key"]`; returns (question,
-    created). Used by the import command, which validates the document first."""
-    normal = normalise_question(definition)
-    question = Question.objects.filter(key=normal["key"]).first()
-    if question is None:
-        return question_create(**normal), True
-    changed = {
-        name: normal[name] for name in QUESTION_FIELDS if getattr(question, name) != normal[name]
-    }
-    if changed:
-        question_update(question=question, **changed)
-    return question, False
-
-
 PROGRAM_FIELDS = {
     "name": "name",
     "summary": "summary",
@@ -344,6 +262,8 @@ PROGRAM_DEFAULTS = {
 }
 
 
+# Over 60 lines: validate first, then write each program in document order inside one
+# transaction.
 @transaction.atomic
 def program_document_import(
     *, data: dict, publish: bool = False, acting_user=None, effective_at=None

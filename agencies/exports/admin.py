@@ -27,7 +27,7 @@ from agencies.exports.models import AgencyApiKey, BatchExport, ExportPreset
 from agencies.exports.pdf_export import pdf_filename
 from agencies.exports.selection import ExportError, ExportRange
 from agencies.review import selectors
-from agencies.review.admin import AgencyScopedAdminMixin
+from agencies.review.admin.scoping import AgencyScopedAdminMixin
 from applicants.models import Application
 
 EXPORT_PERMISSION = services.EXPORT_PERMISSION

@@ -21,7 +21,7 @@ from agencies.exports.picker_forms import ColumnPickerForm, PresetProgramForm
 from agencies.exports.presets import PresetScope, column_choices, export_preset_save
 from agencies.exports.selection import ExportError
 from agencies.exports.services import EXPORT_PERMISSION
-from agencies.review.admin import AgencyScopedAdminMixin
+from agencies.review.admin.scoping import AgencyScopedAdminMixin
 
 
 @admin.register(ExportPreset)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from agencies.exports.models import API_KEY_SCHEME, AgencyApiKey
+from agencies.review.services import audit_record
 
 # Writing last_used_at on every request would make each read a write; once a minute is
 # precise enough to tell whether a key is still in use.
@@ -55,7 +56,6 @@ def api_key_create(
 
 
 def _audit_key(key: AgencyApiKey, *, actor, action: str) -> None:
-    from agencies.review.services import audit_record
 
     audit_record(
         actor=actor,

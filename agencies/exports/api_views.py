@@ -60,6 +60,8 @@ def _parse_moment(text: str, *, end: bool) -> datetime.datetime:
     return day_start(day + datetime.timedelta(days=1)) if end else day_start(day)
 
 
+# Over 60 lines: every query parameter is checked before any query runs, so one response
+# lists all the bad ones with their JSON paths.
 @require_GET
 @api_key_required
 def applications_list(request):

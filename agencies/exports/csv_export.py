@@ -38,7 +38,8 @@ from agencies.exports.safety import FORMULA_TRIGGERS, neutralise_text_row
 from agencies.exports.selection import ExportError, ExportRange, applications_in_range
 from programs.models import ProgramVersion, QuestionType, ScreenQuestion
 from programs.question_types import as_spec, export_columns
-from programs.question_types.display import export_cells_function, export_row_function
+from programs.question_types.csv_cells import export_cells_function
+from programs.question_types.csv_rows import export_row_function
 
 FIXED_COLUMNS = ["reference", "submitted", "status", "entered_by_navigator", "partner_organization"]
 CHUNK_SIZE = 2000

@@ -87,10 +87,6 @@ class AgencyApiKey(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
-    @property
-    def is_usable(self) -> bool:
-        return not self.is_revoked and not self.is_expired
-
 
 class ExportPreset(models.Model):
     """A saved choice of columns for an agency's CSV exports."""

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from agencies.review.models import AuditEvent
+from agencies.review.selectors import application_screens
 from agencies.review.workflow import Status
 from applicants.answer_display import (
     AnswerGroup,
@@ -23,7 +24,7 @@ from applicants.answer_display import (
     sensitive_questions,
 )
 from applicants.followup import application_followup
-from applicants.models import Application
+from applicants.models import Application, Submission
 
 OUTCOME_LABELS = {
     "eligible": translation.gettext_lazy("Likely eligible"),
@@ -45,7 +46,6 @@ class PdfOptions:
 
 
 def _screens(application: Application):
-    from agencies.review.selectors import application_screens
 
     return application_screens(application=application)
 
@@ -114,7 +114,6 @@ def _eligibility(application: Application, options: PdfOptions) -> dict:
 def entered_by_text(application: Application) -> str:
     """The text "<navigator> for <organization>" when a community navigator submitted the
     application on the resident's behalf, else "" (one query)."""
-    from applicants.models import Submission
 
     row = (
         Submission.objects.filter(pk=application.submission_id, partner_organization__isnull=False)
@@ -178,7 +177,7 @@ def render_application_html(application: Application, *, options: PdfOptions, sc
 
 def render_application_pdf(application: Application, *, options: PdfOptions, screens=None) -> bytes:
     """`application` as PDF bytes, for the audience described by `options`."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # slow to import: only when a PDF is rendered
 
     html = render_application_html(application, options=options, screens=screens)
     return HTML(string=html, base_url=options.base_url or None).write_pdf()

@@ -12,6 +12,7 @@ from agencies.exports.models import BatchExport
 from agencies.exports.pdf_export import PdfOptions
 from agencies.exports.pdf_store import stored_application_pdf
 from agencies.exports.selection import ExportError, ExportRange, check_range
+from agencies.exports.tasks import build_batch_export
 from agencies.review.selectors import applications_for_user, programs_for_user
 
 SENSITIVE_PERMISSION = "programs.view_sensitive_answers"
@@ -94,7 +95,6 @@ def application_pdf_for_user(*, user, application) -> bytes:
 @transaction.atomic
 def batch_export_request(*, user, export_range: ExportRange) -> BatchExport:
     """Queue a zip of PDFs of `export_range` for `user`; the task starts on commit."""
-    from agencies.exports.tasks import build_batch_export
 
     check_range(since=export_range.since, until=export_range.until)
     _check_program(user=user, program=export_range.program)

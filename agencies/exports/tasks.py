@@ -14,6 +14,7 @@ from django.utils import timezone
 from agencies.exports.batch import write_pdf_zip
 from agencies.exports.models import BatchExport
 from agencies.exports.pdf_export import PdfOptions
+from agencies.exports.pdf_store import submission_pdfs_render
 from agencies.exports.selection import ExportRange, applications_in_range
 from agencies.review.selectors import applications_for_user
 
@@ -91,7 +92,6 @@ def build_batch_export(batch_id: int) -> str:
 @shared_task(name="agencies.export_tasks.render_submission_pdfs", acks_late=True)
 def render_submission_pdfs(submission_id: int) -> int:
     """Render and store a new submission's PDFs so downloads and batches serve files."""
-    from agencies.exports.pdf_store import submission_pdfs_render
 
     return submission_pdfs_render(submission_id=submission_id)
 

@@ -11,6 +11,7 @@ from agencies.review.workflow import (
     allowed_transitions,
     check_transition,
 )
+from programs.models import Question, QuestionType
 
 
 class StatusChangeForm(forms.Form):
@@ -46,7 +47,6 @@ class StatusChangeForm(forms.Form):
     )
 
     def __init__(self, *args, application, **kwargs):
-        from programs.models import Question, QuestionType
 
         super().__init__(*args, **kwargs)
         self.application = application

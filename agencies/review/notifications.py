@@ -8,13 +8,17 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from agencies.review.models import AuditEvent, ProgramStatusMessage, ResidentNotification
 from agencies.review.workflow import Status
+from applicants.contact import notification_destinations
 from applicants.followup import application_followup
+from applicants.guest_access import resident_link
 from applicants.models import Application
+from notifications.services import notify_resident
 
 # Said to the resident when the program has not written its own message for a status.
 DEFAULT_STATUS_MESSAGES = {
@@ -51,10 +55,6 @@ def _render_status_message(
 ) -> tuple[str, str]:
     """The (subject, body) of a status message in the resident's language; a text
     message is the subject line and the link to the application."""
-    from django.template.loader import render_to_string
-
-    from applicants.guest_access import resident_link
-
     link = resident_link(
         applicant=application.submission.applicant, reference=application.reference
     )
@@ -80,8 +80,6 @@ def _status_outbox_write(*, application: Application, event_id: int, status: str
                          message: str, language: str):  # fmt: skip
     """The resident's message about a status change, written to the notification outbox;
     returns the row to link (the email one if any), or None when they gave no address."""
-    from applicants.contact import notification_destinations
-    from notifications.services import notify_resident
 
     applicant = application.submission.applicant
     rows = notify_resident(

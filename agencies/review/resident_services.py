@@ -19,6 +19,7 @@ from agencies.routing.models import Delivery
 from agencies.routing.services import deliveries_create_for_event
 from applicants.models import Application, ApplicationUpdate
 from applicants.selectors import open_request
+from applicants.services import answers_save
 
 
 class NothingToAnswer(InvalidStatusTransition):
@@ -53,6 +54,8 @@ def application_withdraw(*, application: Application, user=None) -> Application:
     return locked
 
 
+# Over 60 lines: one transaction in the order the audit trail reads it (lock, check,
+# snapshot, reply, audit, status, outbox).
 @transaction.atomic
 def application_respond(
     *, application: Application, reply: str = "", answers: dict | None = None, user=None
@@ -65,7 +68,6 @@ def application_respond(
     otherwise); the resident's profile is updated too so later applications pre-fill.
     Raises `NothingToAnswer` when the application is not waiting for the resident.
     """
-    from applicants.services import answers_save
 
     answers = dict(answers or {})
     reply = (reply or "").strip()

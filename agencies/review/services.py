@@ -336,6 +336,8 @@ def _read_csv_text(csv_file) -> str:
         ) from error
 
 
+# Over 60 lines: header, rows and references are checked in one pass so the preview reports
+# every bad row at once.
 def status_changes_from_csv(*, agency_scope_user, csv_file) -> CsvPreview:
     """Read and check a CSV of (reference, new status, note) rows without changing
     anything: each row says whether it can be applied and, if not, why.

@@ -4,7 +4,7 @@ Delivery rows are read-only here: staff act on them only through the audited act
 "retry now" and "mark resolved", which call the same services as the tasks.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -20,6 +20,7 @@ from agencies.routing.models import (
     DeliveryEvent,
     InvalidDeliveryTransition,
 )
+from civiportal.admin_mixins import OutboxAdminMixin, OutboxEventInline
 from organizations.models import Agency
 
 
@@ -81,35 +82,15 @@ class AgencyAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("View deliveries"))
 
 
-class DeliveryEventInline(admin.TabularInline):
+class DeliveryEventInline(OutboxEventInline):
     model = DeliveryEvent
-    extra = 0
-    can_delete = False
-    fields = [
-        "created_at",
-        "action",
-        "from_status",
-        "to_status",
-        "attempt",
-        "message",
-        "acting_user",
-    ]
-    readonly_fields = fields
-    ordering = ["created_at", "pk"]
-    verbose_name_plural = _("History (append-only)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("acting_user")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(OutboxAdminMixin, admin.ModelAdmin):
+    row_argument = "delivery"
+    transition_error = InvalidDeliveryTransition
+
     list_display = [
         "application",
         "agency",
@@ -150,44 +131,18 @@ class DeliveryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return scope_to_user(super().get_queryset(request), user=request.user, agency_path="agency")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("channel"), ordering="channel__kind")
     def channel_kind(self, delivery):
         return delivery.channel.get_kind_display()
 
-    @admin.display(description=_("last error"))
-    def short_error(self, delivery):
-        error = delivery.last_error
-        return error if len(error) <= 120 else error[:119] + "…"
-
-    def _apply(self, request, queryset, action, done_message):
-        done, refused = 0, []
-        for delivery in queryset.select_related("channel"):
-            try:
-                action(delivery=delivery, acting_user=request.user)
-            except InvalidDeliveryTransition as error:
-                refused.append(f"{delivery.application_id}: {error}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request,
-                _("Not changed: %(details)s") % {"details": "; ".join(refused[:10])},
-                messages.WARNING,
-            )
+    def row_label(self, delivery) -> str:
+        return str(delivery.application_id)
 
     @admin.action(description=_("Retry now"), permissions=["change"])
     def retry_now(self, request, queryset):
         self._apply(
             request,
-            queryset,
+            queryset.select_related("channel"),
             services.delivery_retry,
             lambda n: (
                 ngettext(
@@ -201,7 +156,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def mark_resolved(self, request, queryset):
         self._apply(
             request,
-            queryset,
+            queryset.select_related("channel"),
             services.delivery_resolve,
             lambda n: (
                 ngettext(

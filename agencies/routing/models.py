@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civiportal.append_only import AppendOnlyModel
+from agencies.routing.channels.addresses import non_public_address
+from civiportal.outbox import OutboxEvent
 from organizations.models import Agency
 
 
@@ -82,8 +83,6 @@ class AgencyChannel(models.Model):
             elif not self.webhook_url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
                 errors["webhook_url"] = _("Webhook URLs must use https://.")
             elif not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-                from agencies.routing.channels.addresses import non_public_address
-
                 address = non_public_address(self.webhook_url)
                 if address:
                     errors["webhook_url"] = _(
@@ -214,7 +213,7 @@ class Delivery(models.Model):
         return status in self.TRANSITIONS[self.Status(self.status)]
 
 
-class DeliveryEvent(AppendOnlyModel):
+class DeliveryEvent(OutboxEvent):
     """Append-only history of a delivery: every state change and staff action."""
 
     class Action(models.TextChoices):
@@ -229,22 +228,8 @@ class DeliveryEvent(AppendOnlyModel):
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20)
-    attempt = models.PositiveIntegerField(_("attempt"), default=0)
-    message = models.TextField(_("message"), blank=True)
-    acting_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("acting user"),
-    )
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
+    class Meta(OutboxEvent.Meta):
         verbose_name = _("delivery event")
         verbose_name_plural = _("delivery events")
 

@@ -143,7 +143,7 @@ def deliveries_create_for_submission(
 
 
 def _send_route_submission(submission_id: int) -> None:
-    from agencies.routing.tasks import route_submission
+    from agencies.routing.tasks import route_submission  # the tasks call this module
 
     try:
         route_submission.apply_async(
@@ -207,7 +207,7 @@ def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: floa
     """Send a `deliver` message for each `(delivery_id, channel_kind)` to its channel's
     queue and note when it is due. Stops at the first broker error (logged): what was not
     sent keeps `queued_for` unset and the sweeper sends it later. Returns how many went."""
-    from agencies.routing.tasks import deliver
+    from agencies.routing.tasks import deliver  # the tasks call this module
 
     deliveries = list(deliveries)
     sent: list[int] = []

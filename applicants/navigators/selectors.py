@@ -31,6 +31,7 @@ from applicants.navigators.services import (
     CLIENT_NAME_KEY,
     CLIENT_PHONE_KEY,
 )
+from eligibility.models import ScreeningRecord
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,6 @@ def organization_clients(*, organization: PartnerOrganization, search: str = "")
     """The organization's current clients, most recently active first, each annotated with
     `last_activity` and its latest screening (`screening_outcomes`, `screening_eligible`,
     `screened_at`). `search` matches name, email, phone or an application reference."""
-    from eligibility.models import ScreeningRecord
 
     latest_answer = (
         Answer.objects.filter(applicant=OuterRef("applicant"))

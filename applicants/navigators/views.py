@@ -53,6 +53,7 @@ from applicants.navigators.services import (
 )
 from applicants.services import applicant_for_user_get_or_create
 from applicants.views.common import language_of
+from programs.models import Program
 
 CLIENTS_PER_PAGE = 25
 
@@ -100,7 +101,6 @@ def _name_of(relationship, details) -> str:
 
 
 def _program_names(outcomes: dict, language: str) -> dict[str, str]:
-    from programs.models import Program
 
     return {
         program.slug: program.text("name", language)

@@ -1,12 +1,15 @@
 from django import template
 
+from applicants import identity
+from applicants.selectors import open_applications_by_program
+from programs.question_types import format_cents
+
 register = template.Library()
 
 
 @register.filter
 def dollars(cents) -> str:
     """Integer cents as "$1,234" (whole dollars) or "$1,234.50"."""
-    from programs.question_types import format_cents
 
     if cents in (None, ""):
         return ""
@@ -15,8 +18,6 @@ def dollars(cents) -> str:
 
 def open_applications_for_request(request) -> dict:
     """{program id: open application} of the current resident, read once per request."""
-    from applicants import identity
-    from applicants.selectors import open_applications_by_program
 
     cached = getattr(request, "_open_applications", None)
     if cached is None:

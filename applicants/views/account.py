@@ -25,6 +25,7 @@ from applicants import identity
 from applicants.accounts import account_sign_up, account_verify
 from applicants.forms import SignInForm, SignUpForm
 from applicants.models import Applicant
+from applicants.navigators.selectors import navigator_membership
 from applicants.services import applicant_attach_user
 from applicants.views.common import language_of
 from civiportal.ratelimit import client_address, over_limit
@@ -110,8 +111,6 @@ def sign_in(request):
         _login_ending_guest(request, form.user)
         messages.success(request, _("You are signed in."))
         # Navigators work from their dashboard; residents continue their application.
-        from applicants.navigators.selectors import navigator_membership
-
         landing = (
             "applicants:navigator_dashboard"
             if navigator_membership(user=form.user)

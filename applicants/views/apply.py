@@ -32,9 +32,17 @@ from applicants.selectors import (
 )
 from applicants.services import SubmissionNotAllowed, answers_save, submission_create
 from applicants.steps import merged_steps, version_missing_required
-from applicants.views.common import household_blocks, is_household, language_of
-from applicants.views.intake import entry_by
-from applicants.views.results import CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN
+from applicants.views.common import (
+    CHOSEN,
+    CHOSEN_AT,
+    CHOSEN_VERSIONS,
+    PLAN,
+    entry_by,
+    household_blocks,
+    is_household,
+    language_of,
+)
+from programs.question_types import format_member, format_value
 
 SUBMIT_TOKEN = "applicants.submit_token"  # noqa: S105 (a session key)
 
@@ -111,6 +119,7 @@ def questions(request):
     return redirect("applicants:question_step", step=next_key)
 
 
+# Over 60 lines: the GET and the POST of one step; most of it is the template's context.
 @require_http_methods(["GET", "POST"])
 def question_step(request, step):
     journey = Journey(request)
@@ -186,7 +195,6 @@ def question_step(request, step):
 
 
 def _review_groups(journey: Journey):
-    from programs.question_types import format_member, format_value
 
     rows = applicant_answer_rows(applicant=journey.applicant)
     chosen_at = journey.request.session.get(CHOSEN_AT)

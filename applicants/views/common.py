@@ -1,10 +1,39 @@
-"""Helpers shared by the journey's views: language, safe return URLs, household blocks."""
+"""Helpers shared by the journey's views: session keys, who entered an answer, language,
+safe return URLs, household blocks."""
 
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from programs.models import Question, QuestionType
+from programs.question_types import format_member
+
+# Session keys of the journey: results writes what was chosen, the questions and review
+# steps read it.
+CHOSEN = "applicants.chosen"
+CHOSEN_AT = "applicants.chosen_at"
+# {slug: version id}: the version each chosen program had when the resident chose it. The
+# application stays on it even if a newer version takes effect before they submit.
+CHOSEN_VERSIONS = "applicants.chosen_versions"
+PLAN = "applicants.plan"
+
+
+def entered_by(request, applicant):
+    """Who typed an answer, when it is not the resident themself (e.g. a navigator)."""
+    user = request.user
+    if user.is_authenticated and applicant.user_id != user.pk:
+        return user
+    return None
+
+
+def entry_by(request, applicant) -> dict:
+    """`answers_save`/`submission_create` keywords naming who typed it: the navigator and
+    their organization when acting for this client, else nobody but the resident."""
+    acting = getattr(request, "acting", None)
+    organization = (
+        acting.organization if acting is not None and acting.applicant.pk == applicant.pk else None
+    )
+    return {"entered_by": entered_by(request, applicant), "partner_organization": organization}
 
 
 def language_of(request) -> str:
@@ -28,7 +57,6 @@ def is_household(question: Question) -> bool:
 def household_blocks(questions, answers: dict, back: str, language: str) -> list[dict]:
     """What a step shows for each household members question: the people so far, with
     change and remove links that come back to `back`."""
-    from programs.question_types import format_member
 
     query = "?" + urlencode({"next": back})
     blocks = []

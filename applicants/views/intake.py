@@ -10,6 +10,7 @@ first unanswered step with everything filled in.
 from collections import OrderedDict
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,28 +29,17 @@ from applicants.intake import (
 )
 from applicants.selectors import applicant_answer_rows, applicant_answers
 from applicants.services import answers_save
-from applicants.views.common import household_blocks, is_household, language_of, safe_next
+from applicants.views.common import (
+    entry_by,
+    household_blocks,
+    is_household,
+    language_of,
+    safe_next,
+)
 from programs.models import Question, QuestionType
+from programs.question_types import clean_value, format_member, format_value, member_form_class
 
 RETURN_TO_REVIEW = "review"
-
-
-def entered_by(request, applicant):
-    """Who typed an answer, when it is not the resident themself (e.g. a navigator)."""
-    user = request.user
-    if user.is_authenticated and applicant.user_id != user.pk:
-        return user
-    return None
-
-
-def entry_by(request, applicant) -> dict:
-    """`answers_save`/`submission_create` keywords naming who typed it: the navigator and
-    their organization when acting for this client, else nobody but the resident."""
-    acting = getattr(request, "acting", None)
-    organization = (
-        acting.organization if acting is not None and acting.applicant.pk == applicant.pk else None
-    )
-    return {"entered_by": entered_by(request, applicant), "partner_organization": organization}
 
 
 @require_GET
@@ -222,7 +212,6 @@ class IntakeWizard(NamedUrlSessionWizardView):
         return context
 
     def _review_groups(self):
-        from programs.question_types import format_member, format_value
 
         rows = applicant_answer_rows(applicant=self.applicant)
         groups = []
@@ -269,7 +258,6 @@ def _household_question(key: str) -> Question:
 
 
 def _member_form(question, data=None, member=None, language=None):
-    from programs.question_types import member_form_class
 
     form_class = member_form_class(question, language=language)
     initial = form_class.initial_from_member(member) if member is not None else None
@@ -279,9 +267,6 @@ def _member_form(question, data=None, member=None, language=None):
 def _members_clean(question, members: list, form) -> list | None:
     """The whole list, validated as one answer (e.g. the most people a household may have);
     errors go on the person's form so nothing typed is lost."""
-    from django.core.exceptions import ValidationError
-
-    from programs.question_types import clean_value
 
     try:
         return clean_value(question, members) or []
@@ -356,7 +341,6 @@ def member_remove(request, key, index):
     members = list(answers.get(key) or [])
     if not 0 <= index < len(members):
         raise Http404
-    from programs.question_types import format_member
 
     form = RemoveMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -11,15 +11,8 @@ from applicants import identity
 from applicants.forms import ChooseProgramsForm
 from applicants.screening import estimate_totals, screen_answers, screening_groups
 from applicants.selectors import applicant_answers, open_applications_by_program
-from applicants.views.common import language_of
-
-CHOSEN = "applicants.chosen"
-CHOSEN_AT = "applicants.chosen_at"
-# {slug: version id}: the version each chosen program had when the resident chose it. The
-# application stays on it even if a newer version takes effect before they submit.
-CHOSEN_VERSIONS = "applicants.chosen_versions"
-PLAN = "applicants.plan"
-
+from applicants.views.common import CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN, language_of
+from eligibility.services import screening_record
 
 RECORDED = "applicants.screening_recorded"
 
@@ -32,7 +25,6 @@ def _record_screening(request, applicant, screenings) -> None:
     signature = ",".join(f"{s.program.slug}:{s.outcome}" for s in screenings)
     if request.session.get(RECORDED) == signature:
         return
-    from eligibility.services import screening_record
 
     screening_record(applicant=applicant, results=screenings)
     request.session[RECORDED] = signature

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .nodes import AgeOf, Aggregate, Literal, Operand
-from .values import ROUNDINGS, round_cents
+from .values import ROUNDINGS, exact_number, round_cents
 
 FUNCTIONS = ("add", "sub", "mul", "div", "min", "max", "percent", "round")
 HEADS = (*FUNCTIONS, "named")
@@ -63,10 +63,10 @@ def is_computed_node(node: object) -> bool:
 # -- parsing ---------------------------------------------------------------------------------
 
 
+# Over 60 lines: one branch per kind of computation (named, percent, round, the rest), each
+# with its own checks.
 def parse(analyzer, node: dict, path: str, label) -> Operand | None:
     """A computed operand from rule JSON, or None after reporting errors on ``analyzer``."""
-    from .analysis import exact_number
-
     heads = [head for head in HEADS if head in node]
     head = heads[0]
     allowed = {head, "label", *({"of"} if head == "percent" else ())}
@@ -122,8 +122,9 @@ def parse(analyzer, node: dict, path: str, label) -> Operand | None:
     if not isinstance(args, list) or (len(args) != arity if arity else len(args) < 2):
         analyzer.error(here, f"{head} needs {f'exactly {arity}' if arity else '2 or more'} items")
         return None
-    inputs = [child(analyzer, arg, f"{here}[{i}]") for i, arg in enumerate(args)]
-    if any(operand is None for operand in inputs):
+    parsed = [child(analyzer, arg, f"{here}[{i}]") for i, arg in enumerate(args)]
+    inputs = [operand for operand in parsed if operand is not None]
+    if len(inputs) != len(parsed):
         return None
     kind = result_kind(analyzer, head, inputs, here)
     if kind is None:
@@ -136,8 +137,6 @@ def parse(analyzer, node: dict, path: str, label) -> Operand | None:
 
 def child(analyzer, node: object, path: str) -> Operand | None:
     """One input: any operand that is money or a number; literal numbers become exact."""
-    from .analysis import exact_number
-
     operand = analyzer.operand(node, path, None)
     if operand is None:
         return None
@@ -155,8 +154,6 @@ def child(analyzer, node: object, path: str) -> Operand | None:
 
 def exact_literal(value):
     """A literal number as an exact int or Fraction ("0.1" and 0.1 are one tenth)."""
-    from .analysis import exact_number
-
     exact = exact_number(value)
     return exact.numerator if exact.denominator == 1 else exact
 
@@ -248,7 +245,7 @@ def emit(generator, op: Operand, indent: int, out, member) -> str:
         if var is None:
             # Named values are computed once, at the top of the function, so every condition
             # (including ones inside skipped ``any`` branches) shares one computation.
-            var = emit(generator, op.definition, 1, generator.prelude, None)
+            var = emit(generator, op.definition, 1, generator.prelude, None)  # type: ignore[arg-type]
             generator.named_vars[op.name] = var
         return var
     assert isinstance(op, Computed)
@@ -284,7 +281,7 @@ def real_value(operand: Operand, value):
 def scaled_term(operand: Operand, value: str) -> tuple[str, int | None]:
     """(expression, scale) for an input; scale None when it may not be a whole number."""
     if isinstance(operand, Literal):
-        exact = Fraction(operand.value)  # type: ignore[arg-type]
+        exact = Fraction(operand.value)  # type: ignore[call-overload]
         return repr(exact.numerator), exact.denominator
     if isinstance(operand, Computed | Named):
         return value, scale_of(operand)
@@ -314,13 +311,13 @@ def scaled_expression(op: Computed, terms) -> tuple[str | None, int]:
         return f"{a} * {b}", sa * sb
     if function == "percent":
         (e, s), share = terms[0], op.percent / 100  # type: ignore[operator]
-        return times(e, share.numerator), s * share.denominator
+        return times(e, share.numerator), s * share.denominator  # type: ignore[union-attr]
     if function == "div":
         (e, s), divisor = terms[0], op.inputs[1]
         if not isinstance(divisor, Literal):
             return None, 1
         # value / (n/d) = value * d / n, with the sign carried by the factor.
-        exact = Fraction(divisor.value)  # type: ignore[arg-type]
+        exact = Fraction(divisor.value)  # type: ignore[call-overload]
         sign = -1 if exact < 0 else 1
         return times(e, sign * exact.denominator), s * abs(exact.numerator)
     (e, s) = terms[0]
@@ -340,7 +337,7 @@ def exact_expression(generator, op: Computed, terms) -> str:
     if function in ("min", "max"):
         return f"{function}({', '.join(real)})"
     if function == "percent":
-        return f"{real[0]} * {generator.const(op.percent / 100)}"
+        return f"{real[0]} * {generator.const(op.percent / 100)}"  # type: ignore[operator]
     generator.namespace["_rc"] = exact_round
     return f"_rc({real[0]}, {op.rounding!r})"
 
@@ -372,7 +369,7 @@ def register_slots(op: Operand, generator, slot) -> dict[int, int]:
     def visit(node: Operand) -> None:
         computed = node.definition if isinstance(node, Named) else node
         inputs = generator.computed_inputs.get(id(computed), [])
-        for operand, expression in zip(computed.inputs, inputs, strict=False):
+        for operand, expression in zip(computed.inputs, inputs, strict=False):  # type: ignore[union-attr]
             if isinstance(operand, Literal):
                 continue
             found[id(operand)] = slot(expression)

@@ -128,8 +128,8 @@ class ComputationText:
 
             return extreme
         if function == "percent":
-            percent = op.percent  # type: ignore[assignment]
-            shown = str(percent.numerator) if percent.denominator == 1 else str(float(percent))
+            percent = op.percent
+            shown = str(percent.numerator) if percent.denominator == 1 else str(float(percent))  # type: ignore[arg-type, union-attr]
             template = words["percent"].replace("{percent}", shown)
             return lambda slots, raw: template.format(item=parts[0](slots))
         template = words["round"]

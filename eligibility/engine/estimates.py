@@ -10,11 +10,11 @@ from datetime import date
 from fractions import Fraction
 
 from . import arithmetic, limits
-from .analysis import Analyzer, RuleError, RuleValidationError, exact_number
+from .analysis import Analyzer, RuleError, RuleValidationError
 from .codegen import Generator, build
 from .questions import QuestionInfo
 from .tables import TableSet
-from .values import ROUNDINGS, round_cents
+from .values import ROUNDINGS, exact_number, round_cents
 
 ESTIMATE_PERIODS = ("monthly", "yearly")
 COMBINATORS = ("min", "max", "add", "sub", "mul")
@@ -76,7 +76,7 @@ class CompiledEstimate:
             self.analyzer.error("$.amount", "an estimate must be an amount of money")
         if self.analyzer.errors:
             raise RuleValidationError(self.analyzer.errors)
-        self._compute = parsed[1]  # type: ignore[index]
+        self._compute = parsed[1]
 
     def texts(self, node: object, path: str, needed: tuple[str, ...]) -> dict[str, str] | None:
         """An optional object of plain strings (``{"en": ..., "es": ...}`` or a citation)."""
@@ -110,7 +110,7 @@ class CompiledEstimate:
         if operand is None:
             return None
         if operand.kind == "literal" and exact_number(operand.value) is not None:  # type: ignore[attr-defined]
-            value = exact_number(operand.value)  # type: ignore[attr-defined]
+            value = exact_number(operand.value)  # type: ignore[assignment, attr-defined]
             return "number", lambda answers, as_of: value
         if operand.kind not in ("money", "number"):
             self.analyzer.error(path, f"an estimate works on money or numbers, not {operand.kind}")

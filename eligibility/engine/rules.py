@@ -120,7 +120,7 @@ class CompiledRule:
         (each once): what results name as "the figures used". Raises ``NoPeriodInEffect``."""
         if not isinstance(as_of, date):
             as_of = date.fromisoformat(as_of)
-        return periods_used(self._lookups, as_of)
+        return periods_used(self._lookups, as_of)  # type: ignore[arg-type]
 
     def truth(self, answers: dict, *, as_of: date | str) -> bool | None:
         """Only the three-valued result: True, False or None (no explanation)."""

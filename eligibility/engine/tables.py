@@ -179,7 +179,7 @@ def table_from_dict(data: dict, *, origin: str = "<dict>") -> Table:
             title=str(data["title"]),
             year=year,
             unit=unit,
-            values=values,
+            values=values,  # type: ignore[arg-type]
             additional_person=int(data["additional_person"]),
             source=dict(data.get("source", {})),
             notes=str(data.get("notes", "")),
@@ -197,6 +197,7 @@ def load_tables(directory: str | Path | None = None) -> TableSet:
     A file is either a table document (``{"format": ..., "tables": [...]}``, see
     ``table_documents.py``) or a legacy single-year table.
     """
+    # The document format builds on this module's Table.
     from .table_documents import TableDocumentInvalid, tables_from_document
 
     folder = Path(directory) if directory is not None else DEFAULT_DIRECTORY

@@ -13,15 +13,10 @@ EMPTY = (None, "")
 ROUNDINGS = ("up_dollar", "down_dollar", "nearest_dollar", "cent")
 
 
-def is_unanswered(value: object) -> bool:
-    """True for an absent answer: None or an empty string (an empty list is an answer)."""
-    return value is None or value == ""
-
-
 def to_date(value: object) -> date:
     """An answer date as a ``datetime.date``; accepts ``YYYY-MM-DD`` strings and dates."""
     if value.__class__ is date:
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, str):
         return date.fromisoformat(value)
     if isinstance(value, date):  # a datetime: the calendar day is what counts
@@ -108,3 +103,17 @@ def round_cents(amount: Fraction, rounding: str) -> int:
 def household_size(value: float) -> int:
     """A household size usable in a table: rounded up to a whole person, and at least 1."""
     return max(1, math.ceil(value))
+
+
+def exact_number(value: object) -> Fraction | None:
+    """A literal number (or numeric string) as an exact Fraction; floats go through their repr."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float | str):
+        try:
+            return Fraction(str(value))
+        except ValueError:
+            return None
+    return None

@@ -7,8 +7,6 @@ household-members question has member fields.
 
 from __future__ import annotations
 
-from datetime import date
-
 from programs.models import QuestionType
 from programs.question_types.patterns import pattern_problem
 
@@ -35,16 +33,6 @@ VALIDATION_KEYS = {
     QuestionType.STATIC: set(),
 }
 MEMBER_FIELD_EXCLUDED = {QuestionType.HOUSEHOLD_MEMBERS, QuestionType.FILE, QuestionType.STATIC}
-
-
-def _is_date_bound(value) -> bool:
-    if value == "today":
-        return True
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return False
-    return True
 
 
 def definition_errors(definition: dict, path: str, *, member: bool = False) -> list[DocumentError]:

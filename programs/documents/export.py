@@ -61,6 +61,8 @@ class _Key:
         self.key = key
 
 
+# Over 60 lines: most of it is the document literal, field by field in the order of
+# docs/program-format.md.
 def program_document(version: ProgramVersion) -> dict:
     """One program entry: its metadata, the questions it uses and this version."""
     program = version.program

@@ -77,6 +77,8 @@ def schema_errors(data) -> list[DocumentError]:
     return sorted(errors, key=lambda error: (error.path, error.message))
 
 
+# Over 60 lines: the checks run in stages (limits, schema, definitions, programs), each
+# stage only on what the one before let through.
 def validate_document(
     data, *, require_examples: bool = False, takes_effect: date | None = None
 ) -> Report:
@@ -188,6 +190,8 @@ def validate_document(
     return report
 
 
+# Over 60 lines: screens, rule, estimate, examples and periods of one program, in document
+# order so errors come out in path order.
 def check_program(
     report, program, prefix, known, infos, require_examples, takes_effect=None
 ) -> None:

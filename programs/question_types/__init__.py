@@ -38,10 +38,9 @@ address and household errors are keyed by sub-path ("zip", "2.birth_date"); use
 `error_paths(question, exc)` to get {"household.members.2.birth_date": [...]} for JSON.
 """
 
+from .csv_cells import export_cells, export_columns
 from .display import (
     display_value,
-    export_cells,
-    export_columns,
     format_cents,
     format_member,
     format_value,

@@ -17,6 +17,7 @@ from agencies.routing.services import deliveries_create_for_submission
 from civiportal.celery import app as celery_app
 from programs.models import ProgramVersion
 from tests.factories import ApplicationFactory, ProgramVersionFactory, SubmissionFactory
+from tests.waiting import wait_for
 
 WEBHOOK_SECRET = "test-secret-0123456789abcdef"
 
@@ -73,16 +74,6 @@ def submit(programs) -> "object":
             )
         deliveries_create_for_submission(submission=submission)
     return submission
-
-
-def wait_for(predicate, timeout: float = 20, interval: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
 
 
 def wait_until_all(status: str, timeout: float = 20) -> list[Delivery]:

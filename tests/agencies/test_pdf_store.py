@@ -25,7 +25,6 @@ from applicants.models import Submission
 from applicants.signals import submission_created
 from programs.models import ProgramVersion
 from tests.agencies import export_support
-from tests.agencies.conftest import wait_for
 from tests.factories import (
     AgencyFactory,
     ApplicationFactory,
@@ -33,6 +32,7 @@ from tests.factories import (
     ProgramVersionFactory,
     SubmissionFactory,
 )
+from tests.waiting import wait_for
 
 world = export_support.world
 

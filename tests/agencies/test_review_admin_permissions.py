@@ -2,13 +2,15 @@
 applications through any URL, action or upload; anonymous users go to the login page."""
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from agencies.review import services
-from agencies.review.models import AuditEvent, ResidentNotification
+from agencies.review.models import AgencyMembership, AuditEvent, ResidentNotification
 from agencies.review.workflow import Status
 from applicants.models import Application
 from tests.agencies import review_support
+from tests.factories import AgencyFactory, UserFactory
 
 stored_file = review_support.stored_file
 world = review_support.world
@@ -203,3 +205,35 @@ def test_audit_events_are_read_only_in_the_admin_even_for_superusers(world, clie
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [event.pk], "post": "yes"},
     )
     assert AuditEvent.objects.get(pk=event.pk).note == "original"
+
+
+def test_staff_cannot_add_a_membership_of_an_agency_they_do_not_work_for(client, db):
+    own, other = AgencyFactory(), AgencyFactory()
+    user = UserFactory(is_staff=True)
+    AgencyMembership.objects.create(user=user, agency=own)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="agencies",
+            codename__in=["add_agencymembership", "view_agencymembership"],
+        )
+    )
+    client.force_login(user)
+    url = reverse("admin:agencies_agencymembership_add")
+
+    response = client.post(
+        url, {"user": user.pk, "agency": other.pk, "role": AgencyMembership.Role.CASEWORKER}
+    )
+
+    assert response.status_code == 200
+    assert "agency" in response.context["adminform"].form.errors
+    assert not AgencyMembership.objects.filter(user=user, agency=other).exists()
+    choices = [
+        value for value, _label in response.context["adminform"].form.fields["agency"].choices
+    ]
+    assert other.pk not in [getattr(v, "value", v) for v in choices]
+    colleague = UserFactory()
+    response = client.post(
+        url, {"user": colleague.pk, "agency": own.pk, "role": AgencyMembership.Role.CASEWORKER}
+    )
+    assert response.status_code == 302
+    assert AgencyMembership.objects.filter(user=colleague, agency=own).exists()

@@ -9,9 +9,10 @@ import time
 from django.conf import settings
 
 from agencies.routing.models import Delivery
-from tests.agencies.conftest import submit, wait_for, webhook_channel
+from tests.agencies.conftest import submit, webhook_channel
 from tests.celery_worker import WorkerProcess
 from tests.factories import AgencyFactory, ProgramFactory
+from tests.waiting import wait_for
 
 
 def test_a_killed_workers_delivery_is_sent_again_within_a_minute(

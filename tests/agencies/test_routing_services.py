@@ -22,9 +22,14 @@ from agencies.routing.models import (
     DeliveryEvent,
     InvalidDeliveryTransition,
 )
+from applicants.models import Submission
+from applicants.services import answers_save, submission_create
+from applicants.signals import submission_created
 from civiportal.append_only import AppendOnlyError
 from tests.agencies.conftest import WEBHOOK_SECRET, submit, webhook_channel
-from tests.factories import AgencyFactory, ProgramFactory, UserFactory
+from tests.applicants import conftest as applicant_fixtures
+from tests.applicants.test_after_submitting import PROFILE
+from tests.factories import AgencyFactory, ApplicantFactory, ProgramFactory, UserFactory
 
 SCHEMA = json.loads(
     (
@@ -473,23 +478,41 @@ def test_each_message_lands_in_exactly_one_queue():
     }
 
 
-def test_submitting_writes_the_outbox_rows_in_the_same_transaction(db):
-    """The journey's submission_create reaches routing through applicants' signal; a
-    failure there rolls the whole submission back."""
-    from unittest import mock
+demo_programs = applicant_fixtures.demo_programs
 
-    from agencies.routing.models import Delivery
-    from applicants.models import Submission
-    from applicants.signals import submission_created
-    from tests.factories import ApplicationFactory
 
-    application = ApplicationFactory()
-    submission_created.send(sender=Submission, submission=application.submission)
-    assert Delivery.objects.filter(application=application).count() == 1
+def test_submitting_writes_the_outbox_rows_in_the_same_transaction(
+    demo_programs, django_capture_on_commit_callbacks
+):
+    """submission_create reaches routing through applicants' signal, inside its own
+    transaction: a failure after the outbox rows were written (here a later receiver that
+    raises) takes the submission and its rows back together, and queues nothing."""
+    applicant = ApplicantFactory()
+    answers_save(applicant=applicant, values=PROFILE)
+    program = demo_programs["basic-food"].program
+    written_before_failure = []
 
-    failing = mock.patch(
-        "agencies.routing.services.deliveries_create_for_submission",
-        side_effect=RuntimeError("down"),
-    )
-    with failing, pytest.raises(RuntimeError):
-        submission_created.send(sender=Submission, submission=application.submission)
+    def fail_after_routing(sender, submission, **kwargs):
+        written_before_failure.append(
+            Delivery.objects.filter(application__submission=submission).count()
+        )
+        raise RuntimeError("a later step of the submission failed")
+
+    submission_created.connect(fail_after_routing, dispatch_uid="test.fail_after_routing")
+    try:
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+        ):
+            submission_create(applicant=applicant, programs=[program], submit_token="t-fail")
+    finally:
+        submission_created.disconnect(dispatch_uid="test.fail_after_routing")
+
+    assert written_before_failure == [1]
+    assert not Submission.objects.exists() and not Delivery.objects.exists()
+    assert callbacks == []
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        submission = submission_create(applicant=applicant, programs=[program], submit_token="t-ok")
+    assert Delivery.objects.filter(application__submission=submission).count() == 1
+    assert callbacks, "routing is queued on commit"

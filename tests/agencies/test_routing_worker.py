@@ -13,9 +13,10 @@ from agencies.routing import services
 from agencies.routing.models import AgencyChannel, AgencyQueueItem, Delivery
 from agencies.routing.tasks import deliver, route_submission
 from civiportal.celery import app as celery_app
-from tests.agencies.conftest import submit, wait_for, wait_until_all, webhook_channel
+from tests.agencies.conftest import submit, wait_until_all, webhook_channel
 from tests.celery_worker import WorkerProcess
 from tests.factories import AgencyFactory, ProgramFactory
+from tests.waiting import wait_for
 
 
 def three_programs(receiver, *, email: bool = True):

@@ -14,11 +14,11 @@ from agencies.routing.models import Delivery
 from applicants.models import Submission
 from civiportal.celery import app as celery_app
 from notifications.models import Notification
-from tests.agencies.conftest import wait_for
 from tests.browser.support import follow, path, skip_to_main
 from tests.browser.test_resident_journeys import answer_intake, choose_and_submit
 from tests.celery_worker import WorkerProcess
 from tests.notifications.support import PrivateRedis, message_ids
+from tests.waiting import wait_for
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ English and in Spanish, on a desktop and a phone-sized screen, and resuming on a
 device after signing in. axe-core checks every page."""
 
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -25,6 +24,7 @@ from tests.browser.support import (
     tab_to,
     text_is,
 )
+from tests.waiting import wait_for
 
 CHOSEN = ["orca-lift", "child-care-assistance", "recreation-scholarship"]
 # Answers to the chosen programs' own questions, by form field name.
@@ -213,16 +213,10 @@ def choose_and_submit(journey, *, lang: str) -> str:
 
 def wait_for_deliveries(reference: str, count: int, timeout: float = 30) -> None:
     """The real worker picks the submission up and delivers to each agency's queue."""
-    deadline = time.monotonic() + timeout
-    delivered = 0
-    while time.monotonic() < deadline:
-        delivered = Delivery.objects.filter(
-            application__submission__reference=reference, status=Delivery.Status.DELIVERED
-        ).count()
-        if delivered >= count:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"only {delivered} of {count} deliveries completed in {timeout}s")
+    delivered = Delivery.objects.filter(
+        application__submission__reference=reference, status=Delivery.Status.DELIVERED
+    )
+    wait_for(lambda: delivered.count() >= count, timeout, what=f"{count} deliveries")
 
 
 @pytest.mark.parametrize("mobile", [False, True], ids=["desktop", "phone"])

@@ -5,7 +5,6 @@ each admin page visited."""
 
 import csv
 import io
-import time
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -15,6 +14,7 @@ from agencies.review.models import AuditEvent, ResidentNotification
 from applicants.models import Application
 from tests.browser.support import follow, path, skip_to_main
 from tests.browser.test_resident_journeys import answer_intake, choose_and_submit
+from tests.waiting import wait_for
 
 
 def staff_passwords() -> dict[str, str]:
@@ -43,16 +43,6 @@ def admin_sign_in(journey, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
     assert path(page) == "/admin/", page.url
     journey.check("admin home")
-
-
-def wait_for(condition, what: str, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout}s")
 
 
 def test_caseworker_approves_a_new_application_and_the_resident_sees_it(journeys):
@@ -115,7 +105,8 @@ def test_caseworker_approves_a_new_application_and_the_resident_sees_it(journeys
             to_email="ana@example.org",
             sent_at__isnull=False,
         ).exists(),
-        "the approval email",
+        timeout=30,
+        what="the approval email",
     )
 
 

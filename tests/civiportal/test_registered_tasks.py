@@ -17,8 +17,8 @@ from agencies.exports.models import BatchExport
 from agencies.exports.selection import ExportRange
 from agencies.exports.services import batch_export_request
 from civiportal.celery import app as celery_app
-from tests.agencies.conftest import wait_for
 from tests.agencies.review_support import make_application, world  # noqa: F401  (fixture)
+from tests.waiting import wait_for
 
 PROJECT_PACKAGES = ["agencies", "applicants", "civiportal", "eligibility", "notifications",
                     "organizations",

@@ -6,9 +6,9 @@ import time
 
 from agencies.routing.models import Delivery
 from notifications.models import Notification
-from tests.agencies.conftest import wait_for
 from tests.celery_worker import WorkerProcess
 from tests.notifications.support import message_ids
+from tests.waiting import wait_for
 
 
 def test_worker_killed_while_sending_a_confirmation_sends_it_once(celery_worker, submit, tmp_path):

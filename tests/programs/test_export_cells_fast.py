@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from programs.models import QuestionType
 from programs.question_types import export_cells, export_columns
-from programs.question_types.display import export_cells_function, export_row_function
+from programs.question_types.csv_cells import export_cells_function
+from programs.question_types.csv_rows import export_row_function
 
 TYPES = list(QuestionType.values)
 MEMBER_TYPES = ["name", "address", "date", "currency", "yes_no", "short_text", "phone"]

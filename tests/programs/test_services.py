@@ -5,13 +5,12 @@ import pytest
 from programs.documents.errors import DocumentInvalid
 from programs.documents.export import program_document
 from programs.models import ProgramVersion, PublishedVersionIsImmutable, Screen, ScreenQuestion
+from programs.question_services import question_create, question_update
 from programs.services import (
     program_version_archive,
     program_version_create_draft,
     program_version_publish,
     program_version_update,
-    question_create,
-    question_update,
 )
 from tests.factories import (
     ApplicationFactory,

@@ -25,6 +25,7 @@ class PermanentDeliveryError(DeliveryError):
 
 
 def channel_module(kind: str) -> ModuleType:
+    # The channel modules import this package for its errors.
     from agencies.routing.channels import email, internal, webhook
 
     modules = {"internal": internal, "webhook": webhook, "email": email}
