@@ -34,13 +34,12 @@ class MaskingPolicy:
 
     `can_view_sensitive`: every sensitive answer is shown (the resident's own outputs, a
     user or API key with the permission). Otherwise a sensitive answer is masked unless its
-    key is in `revealed` (the caseworker pressed an audited "Show"). `may_reveal`: the viewer
-    holds the permission but sees masked answers until they reveal each one (the admin).
+    key is in `revealed` (the caseworker pressed an audited "Show"; the admin masks even
+    for holders of the permission until they reveal each answer).
     """
 
     can_view_sensitive: bool = False
     revealed: frozenset[str] = frozenset()
-    may_reveal: bool = False
 
     @classmethod
     def everything(cls) -> MaskingPolicy:
@@ -180,8 +179,9 @@ def answer_groups(
     other = []
     for key in other_keys:
         question = bank.get(key)
-        if question is None and not (policy.can_view_sensitive or policy.may_reveal):
-            # A key the bank no longer knows: nobody can tell whether it was sensitive.
+        if question is None and not policy.can_view_sensitive and key not in policy.revealed:
+            # A key the bank no longer knows: nobody can tell whether it was sensitive, so
+            # even a caseworker allowed to reveal answers sees it only after an audited Show.
             other.append(AnswerRow(key, key, gettext("Hidden"), True, masked=True))
             continue
         other.append(_row(question, key, answers[key], policy=policy, language=language))

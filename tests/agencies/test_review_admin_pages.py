@@ -289,4 +289,29 @@ def test_answers_outside_the_screens_are_still_masked(world, client):
     text = client.get(reverse("admin:applicants_application_change", args=[world.app_a.pk])).text
     assert "A99887766" not in text
     assert "7766" in text
-    assert "zz" in text  # unknown keys are shown to those who may see sensitive answers
+    # A key the bank does not know may have been sensitive: hidden until an audited Show.
+    assert "zz" not in text
+    assert 'name="key" value="x.unknown"' in text
+
+
+def test_answers_outside_the_screens_stay_masked_until_an_audited_show(world, client):
+    # A key the bank no longer knows (the question was deleted after submission): even a
+    # caseworker allowed to see sensitive answers sees it only after pressing Show.
+    Application.objects.filter(pk=world.app_a.pk).update(
+        answers={**world.app_a.answers, "legacy.alien_number": "A-987654321"}
+    )
+    client.force_login(world.caseworker_a)
+    url = reverse("admin:applicants_application_change", args=[world.app_a.pk])
+    page = client.get(url).text
+    assert "Other answers" in page
+    assert "A-987654321" not in page
+    assert 'name="key" value="legacy.alien_number"' in page
+
+    reveal = client.post(
+        reverse("admin:applicants_application_reveal", args=[world.app_a.pk]),
+        {"key": "legacy.alien_number"},
+    )
+    assert reveal.status_code == 200
+    assert "A-987654321" in reveal.text
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SENSITIVE_VIEWED)
+    assert event.after == {"question": "legacy.alien_number"}

@@ -74,7 +74,7 @@ class ApplicationDetailViews:
         # Even a caseworker allowed to see sensitive answers sees them masked until an
         # audited "Show": the policy reveals only what was revealed.
         can_sensitive = request.user.has_perm(SENSITIVE_PERMISSION)
-        policy = MaskingPolicy(revealed=frozenset(revealed), may_reveal=can_sensitive)
+        policy = MaskingPolicy(revealed=frozenset(revealed))
         # The first file of each question links from its answer row; all are listed below.
         files = {}
         for index, (key, _position, _meta) in enumerate(
@@ -98,7 +98,9 @@ class ApplicationDetailViews:
         ]
         answers = application.answers or {}
         other = [
-            asdict(row) for row in other_rows if not selectors.is_file_answer(answers.get(row.key))
+            {**asdict(row), "can_reveal": row.masked and can_sensitive}
+            for row in other_rows
+            if not selectors.is_file_answer(answers.get(row.key))
         ]
         return groups, other, policy
 
