@@ -7,6 +7,8 @@ return per-leaf truths.
 
 from __future__ import annotations
 
+from typing import cast
+
 from . import sentences
 from .arithmetic import Computed, Named, leaf_inputs
 from .codegen import SWAPPED, GroupItem, LeafItem
@@ -20,8 +22,8 @@ from .messages import (
     format_value,
     subject_from_label,
 )
-from .nodes import Answered, AnswerRef, Literal, TableRef
-from .sentences import MEMO_KINDS, SENTENCE_MEMO_SIZE, operand_subject
+from .nodes import Answered, AnswerRef, Compare, Literal, TableRef
+from .sentences import MEMO_KINDS, SENTENCE_MEMO_SIZE, operand_subject, question_of
 
 __all__ = ["SENTENCE_MEMO_SIZE", "Explainer", "LeafExplainer", "operand_subject"]
 
@@ -83,12 +85,20 @@ class LeafExplainer:
                 value_keys.update(leaf.key for leaf in leaf_inputs(op) if leaf.key)
         self.value_keys = sorted(value_keys)
         self.can_threshold = (
-            not self.answered
+            isinstance(node, Compare)  # not an is_answered leaf
             and not self.computed
             and self.op in NEGATED
             and node.kind in ("money", "number")
             and self.operands[self.order[0]].key is not None
         )
+
+    @property
+    def compare(self) -> Compare:
+        """The comparison this leaf reads: every leaf but an is_answered one, whose
+        sentence is fixed (``fixed_sentence``) and never asks for it."""
+        node = self.item.node
+        assert isinstance(node, Compare), node.path
+        return node
 
     def formatter(self, language: str, held: bool):
         function = self.formatters.get((language, held))
@@ -110,13 +120,13 @@ class LeafExplainer:
             other_operand = None
         if self.computed:
             return sentences.computed(self, template, language, other_operand, other_index)
-        kind, value_slot = self.item.node.kind, self.item.slots[first]
+        kind, value_slot = self.compare.kind, self.item.slots[first]
         formatter = sentences.value_formatter(kind, language)
         labels = self.option_texts(language)
         if labels and kind in ("choices", "text"):
             formatter = sentences.with_labels(formatter, labels, kind)
         parts = sentences.split_template(template)
-        if other_operand is None:
+        if other_operand is None or other_index is None:  # set together or not at all
             return self.value_sentence(parts, formatter, value_slot)
         if isinstance(other_operand, TableRef):
             slots_of = (
@@ -139,15 +149,16 @@ class LeafExplainer:
         if node.reason is not None:
             text = node.reason["met" if held else "not_met"]
             return text.get(language) or text["en"]
-        if self.answered:
-            subject = subject_from_label(node.question.label(language), language, mid_sentence=True)
+        if isinstance(node, Answered):
+            label = question_of(node).label(language)
+            subject = subject_from_label(label, language, mid_sentence=True)
             return ANSWERED[language][held].format(subject=subject)
         return None
 
     def template(self, language: str, held: bool) -> str:
         """The comparison's sentence with everything but {value} (and a non-literal {other})
         written in: the subject, literal limits, the options of an in/not_in."""
-        node = self.item.node
+        node = self.compare
         kind = node.kind
         templates = COMPARISONS[language]
         if kind == "date" and self.op in ORDERED:
@@ -161,9 +172,14 @@ class LeafExplainer:
             fixed["low"] = sentences.escape(self.literal_text(1, language))
             fixed["high"] = sentences.escape(self.literal_text(2, language))
         elif node.op in ("in", "not_in"):
+            assert node.choices is not None, node.path  # analysis sets them on every in / not_in
             labels = self.option_texts(language)
             choices = [
-                format_value(labels.get(choice, choice), "text", language)
+                format_value(
+                    labels.get(choice, choice) if isinstance(choice, str) else choice,
+                    "text",
+                    language,
+                )
                 for choice in node.choices
             ]
             fixed["other"] = sentences.escape(format_list(choices, language))
@@ -188,10 +204,10 @@ class LeafExplainer:
         if len(parts) == 1:  # "{subject} is {other}." with a literal: no value shown
             text = parts[0]
             return lambda slots: text
-        kind = self.item.node.kind
+        kind = self.compare.kind
         subject = self.operands[self.order[0]]
         if kind in MEMO_KINDS and (
-            kind != "text" or (isinstance(subject, AnswerRef) and subject.question.options)
+            kind != "text" or (isinstance(subject, AnswerRef) and question_of(subject).options)
         ):
             return sentences.remembered_value(
                 parts, formatter, value_slot, any_class=kind != "text"
@@ -205,7 +221,7 @@ class LeafExplainer:
         labels = self.option_texts(language)
         if labels and isinstance(value, str):
             value = labels.get(value, value)  # an option compared by value reads as its label
-        return format_value(value, self.item.node.kind, language)
+        return format_value(value, self.compare.kind, language)
 
     def option_texts(self, language: str) -> dict[str, str]:
         """Option labels of the answer this leaf reads, so reasons never show codes."""
@@ -230,7 +246,7 @@ class LeafExplainer:
             "key": subject.key,
             "op": op,
             "value": value,
-            "formatted": format_value(value, self.item.node.kind, language),
+            "formatted": format_value(value, self.compare.kind, language),
         }
 
 
@@ -239,7 +255,9 @@ class Explainer:
 
     def __init__(self, items: list, questions: dict) -> None:
         self.questions = questions
-        self.leaves = [
+        # Indexed like ``items``, None for a group; a decider's int entry always names a leaf
+        # (the casts below rely on it).
+        self.leaves: list[LeafExplainer | None] = [
             LeafExplainer(item) if isinstance(item, LeafItem) else None for item in items
         ]
         self.items = items
@@ -297,21 +315,23 @@ class Explainer:
             else:
                 group: GroupItem = self.items[entry[0]]
                 held = truth != group.polarity
-                text = group.node.reason["met" if held else "not_met"]
+                reason = group.node.reason
+                assert reason is not None  # a group is an item only for its own reason
+                text = reason["met" if held else "not_met"]
                 sentences.append(text.get(language) or text["en"])
         return sentences
 
     def reason_keys(self, deciders: tuple) -> list[list[str]]:
         """Per reason of ``reasons``/``group_reasons``: the question keys whose values the
         sentence may print. A group's own reason is fixed text, so it prints none."""
-        leaves = self.leaves
+        leaves = cast("list[LeafExplainer]", self.leaves)
         return [
             list(leaves[entry].value_keys) if entry.__class__ is int else [] for entry in deciders
         ]
 
     def missing(self, deciders: tuple, slots: tuple) -> list[str]:
         keys: set[str] = set()
-        leaves = self.leaves
+        leaves = cast("list[LeafExplainer]", self.leaves)
         for index in self.flatten(deciders) if self.has_groups else deciders:
             keys.update(leaves[index].missing(slots))
         return sorted(keys)
@@ -335,9 +355,10 @@ class Explainer:
     def threshold(self, deciders: tuple, slots: tuple, language: str) -> dict | None:
         if len(deciders) != 1:
             return None  # each entry holds at least one leaf
+        leaves = cast("list[LeafExplainer]", self.leaves)
         if deciders[0].__class__ is int:
-            return self.leaves[deciders[0]].threshold(slots, language)
-        leaves = self.flatten(deciders)
-        if len(leaves) != 1:
+            return leaves[deciders[0]].threshold(slots, language)
+        indexes = self.flatten(deciders)
+        if len(indexes) != 1:
             return None
-        return self.leaves[leaves[0]].threshold(slots, language)
+        return leaves[indexes[0]].threshold(slots, language)

@@ -8,6 +8,7 @@ Spanish uses the U.S. conventions for money and numbers ($2,694.50), as U.S. age
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 LANGUAGES = ("en", "es")
@@ -283,7 +284,8 @@ def format_value(value: object, kind: str, language: str = "en") -> str:
     return str(value)
 
 
-VALUE_FORMATTERS = {
+# value (, language) -> text; money, number and text ignore the language.
+VALUE_FORMATTERS: dict[str, Callable[..., str]] = {
     "money": format_money,
     "number": format_number,
     "date": format_date,

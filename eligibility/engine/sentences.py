@@ -21,7 +21,9 @@ from .messages import (
     subject_from_label,
     table_period_phrase,
 )
-from .nodes import AgeOf, Aggregate, AnswerRef, Operand, TableRef
+from .nodes import AgeOf, Aggregate, Answered, AnswerRef, Operand, TableRef
+from .questions import QuestionInfo
+from .tables import Table
 from .values import household_size
 
 # Kinds whose formatting does not depend on the language (called with the value alone).
@@ -34,23 +36,36 @@ MEMO_KINDS = ("number", "bool", "text")
 SENTENCE_MEMO_SIZE = 128
 
 
+def question_of(op: AnswerRef | AgeOf | Aggregate | Answered) -> QuestionInfo:
+    """The question an operand or is_answered reads (analysis builds none without one)."""
+    assert op.question is not None, op.path
+    return op.question
+
+
+def table_of(op: TableRef) -> Table:
+    """The table a lookup reads (analysis builds none without one)."""
+    assert op.table is not None, op.path
+    return op.table
+
+
 def operand_subject(op: Operand, language: str, *, mid_sentence: bool = False) -> str:
     """What an operand is, as a sentence subject ('Your household's monthly income')."""
     if op.label:
         text = op.label.get(language) or op.label["en"]
         return lower_first(text) if mid_sentence else text
     if isinstance(op, AnswerRef):
-        return subject_from_label(op.question.label(language), language, mid_sentence=mid_sentence)
+        label = question_of(op).label(language)
+        return subject_from_label(label, language, mid_sentence=mid_sentence)
     templates = SUBJECTS[language]
     if isinstance(op, AgeOf):
-        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        label = subject_from_label(question_of(op).label(language), language, mid_sentence=True)
         text = templates["age"].format(label=label)
     elif isinstance(op, Aggregate):
-        label = subject_from_label(op.question.label(language), language, mid_sentence=True)
+        label = subject_from_label(question_of(op).label(language), language, mid_sentence=True)
         name = op.function + ("_where" if op.where is not None else "")
         text = templates[name].format(label=label, field=(op.field or "").replace("_", " "))
     elif isinstance(op, TableRef):
-        text = templates["table"].format(title=op.table.title)
+        text = templates["table"].format(title=table_of(op).title)
     else:
         text = templates["literal"]
     return lower_first(text) if mid_sentence else text
@@ -143,7 +158,7 @@ def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str
     function of the household size and of the period in effect on the screening date, so
     remembered by both; the period and its source are named."""
     other_slot, size_slot, period_slot = slots_of
-    by_household = operand.table.by_household
+    by_household = table_of(operand).by_household
     phrases: dict[object, str] = {}
 
     def table_phrase(slots):
