@@ -21,7 +21,7 @@ ROWS_PER_SECTION = 5
 # What the home counts; the queue's "work" filter (queue_filters.py) lists the same.
 OPEN_WORK = ~Q(status__in=list(FINAL))
 WAITING_WORK = Q(status__in=list(WAITING_ON_AGENCY))
-# The review dashboard's window too (selectors.renewals_due).
+# The review dashboard's window too (dashboard.renewals_due).
 RENEWAL_WINDOW_DAYS = 60
 
 
