@@ -139,7 +139,7 @@ def renewal_submit(*, application: Application, submit_token: str, language: str
     """Submit the renewal of `application` from the resident's profile as it is now, to
     the program's version in effect, linked to the application it renews. The same
     `submit_token` again (a resent form) returns the renewal it made."""
-    from applicants.services import submission_create
+    from applicants.submission import submission_create
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)

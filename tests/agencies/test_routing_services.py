@@ -23,8 +23,9 @@ from agencies.routing.models import (
     InvalidDeliveryTransition,
 )
 from applicants.models import Submission
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
 from applicants.signals import submission_created
+from applicants.submission import submission_create
 from civiportal.append_only import AppendOnlyError
 from tests.agencies.conftest import WEBHOOK_SECRET, submit, webhook_channel
 from tests.applicants import conftest as applicant_fixtures

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicants.models import Application
 from applicants.renewals import certification_end, renewal_reminders_send
-from applicants.services import ApplicationAlreadyOpen, submission_create
+from applicants.submission import ApplicationAlreadyOpen, submission_create
 from notifications.models import Notification
 from programs.models import ProgramVersion
 from tests.applicants.test_after_submitting import _decide, _resident_application
