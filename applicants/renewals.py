@@ -117,6 +117,20 @@ def renewal_questions(version, answers: dict, areas) -> list:
     ]
 
 
+def renewal_household_questions(version, answers: dict, areas) -> list:
+    """The household members questions of the chosen `areas`: a list of people is changed
+    person by person on its own pages (the intake's), not in the renewal's form."""
+    from applicants.steps import version_questions
+    from programs.models import QuestionType
+
+    prefixes = tuple(p for area in areas for p in MAY_HAVE_CHANGED[area][1])
+    return [
+        question
+        for question in version_questions(version, answers)
+        if question.type == QuestionType.HOUSEHOLD_MEMBERS and question.key.startswith(prefixes)
+    ]
+
+
 class RenewalNotOpen(ValueError):
     """The application cannot be renewed now (not approved, not lapsing, or renewed)."""
 
@@ -125,7 +139,7 @@ def renewal_submit(*, application: Application, submit_token: str, language: str
     """Submit the renewal of `application` from the resident's profile as it is now, to
     the program's version in effect, linked to the application it renews. The same
     `submit_token` again (a resent form) returns the renewal it made."""
-    from applicants.services import submission_create
+    from applicants.submission import submission_create
 
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)

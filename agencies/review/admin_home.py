@@ -21,6 +21,10 @@ SECTION_TEXT = {
         _("Requests answered by residents"),
         _("No resident has answered a request yet."),
     ),
+    "renewals": (
+        _("Renewal due within 60 days"),
+        _("No approval of your agencies ends within 60 days."),
+    ),
 }
 
 

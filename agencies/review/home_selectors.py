@@ -9,8 +9,10 @@ per list.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from agencies.review.selectors import applications_for_user, member_agency_ids
 from agencies.review.workflow import FINAL, WAITING_ON_AGENCY, Status
@@ -19,6 +21,19 @@ ROWS_PER_SECTION = 5
 # What the home counts; the queue's "work" filter (queue_filters.py) lists the same.
 OPEN_WORK = ~Q(status__in=list(FINAL))
 WAITING_WORK = Q(status__in=list(WAITING_ON_AGENCY))
+# The review dashboard's window too (dashboard.renewals_due).
+RENEWAL_WINDOW_DAYS = 60
+
+
+def renewal_due_work() -> Q:
+    """Approvals whose certification ends within the renewal window (a function: the
+    window moves with the date)."""
+    today = timezone.localdate()
+    return Q(
+        status=Status.APPROVED,
+        certified_until__gte=today,
+        certified_until__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+    )
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ def _section_filters(user) -> dict[str, Q]:
         "mine": Q(assignee_id=user.pk) & OPEN_WORK,
         "waiting": WAITING_WORK,
         "resubmitted": Q(status=Status.RESUBMITTED),
+        "renewals": renewal_due_work(),
     }
 
 
@@ -54,12 +70,13 @@ def _queue_queries(user) -> dict[str, str]:
         "mine": f"assignee__id__exact={user.pk}&work=open",
         "waiting": "work=waiting",
         "resubmitted": f"status__exact={Status.RESUBMITTED}",
+        "renewals": "work=renewal_due",
     }
 
 
 def caseworker_home(*, user, rows: int = ROWS_PER_SECTION) -> list[HomeSection]:
-    """My assigned work, waiting longest, requests answered by residents: counts and the
-    oldest `rows` of each, oldest waiting first."""
+    """My assigned work, waiting longest, requests answered by residents, renewals due:
+    counts and the oldest `rows` of each, oldest waiting first."""
     scoped = applications_for_user(user=user)
     filters = _section_filters(user)
     counts = scoped.order_by().aggregate(

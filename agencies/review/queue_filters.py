@@ -7,11 +7,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agencies.exports.pdf_export import OUTCOME_LABELS
-from agencies.review.home_selectors import OPEN_WORK, WAITING_WORK
+from agencies.review.home_selectors import OPEN_WORK, WAITING_WORK, renewal_due_work
 
 WORK_FILTERS = {
     "open": (_("Not final"), OPEN_WORK),
     "waiting": (_("Waiting on the agency"), WAITING_WORK),
+    "renewal_due": (_("Renewal due within 60 days"), renewal_due_work),
 }
 
 
@@ -24,7 +25,10 @@ class WorkFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         entry = WORK_FILTERS.get(self.value())
-        return queryset.filter(entry[1]) if entry else queryset
+        if entry is None:
+            return queryset
+        condition = entry[1]
+        return queryset.filter(condition() if callable(condition) else condition)
 
 
 class OutcomeFilter(admin.SimpleListFilter):

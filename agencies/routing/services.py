@@ -1,34 +1,23 @@
-"""Business actions of agencies: routing submissions to agencies' channels, review.
+"""Business actions of agencies: routing submissions to agencies' channels, staff actions.
 
 Routing is a transactional outbox (docs/operations.md): `deliveries_create_for_submission`
 writes one `Delivery` per application and agency channel inside the submission's
 transaction and queues `route_submission` on commit (its work is in
-`agencies.routing.submission`); workers run `delivery_attempt` for the rest;
-`deliveries_sweep` (Celery beat) re-sends whatever a lost message or a dead worker left
-behind. Every state change writes a `DeliveryEvent` in the same transaction.
+`agencies.routing.submission`); workers run `delivery_attempt` (`agencies.routing.attempts`)
+for the rest; `deliveries_sweep` (`agencies.routing.sweeps`, Celery beat) re-sends whatever
+a lost message or a dead worker left behind. Every state change writes a `DeliveryEvent` in
+the same transaction.
 """
 
 import logging
-import random
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
-from uuid import uuid4
 
-from celery import current_app
-from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from agencies.routing.channels import (
-    DeliveryError,
-    PermanentDeliveryError,
-    TransientDeliveryError,
-    channel_module,
-)
 from agencies.routing.models import (
     AgencyChannel,
     Delivery,
@@ -41,8 +30,6 @@ logger = logging.getLogger(__name__)
 
 # Publishing to the broker while a resident waits: try briefly, then leave it to the sweeper.
 ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-# Workers' clocks may run slightly ahead of the one that scheduled a retry.
-CLOCK_SKEW = timedelta(seconds=2)
 Status = Delivery.Status
 Action = DeliveryEvent.Action
 
@@ -52,7 +39,7 @@ def delivery_queue(*, kind: str) -> str:
     return f"deliveries.{kind}"
 
 
-def _transition(
+def delivery_transition(
     delivery: Delivery,
     to_status: str,
     *,
@@ -79,6 +66,10 @@ def _transition(
         message=message,
         acting_user=acting_user,
     )
+
+
+def delivery_locked(delivery_id: int) -> Delivery:
+    return Delivery.objects.select_for_update().get(pk=delivery_id)
 
 
 def _channels_by_agency(agency_ids: set[int]) -> dict[int, list[AgencyChannel]]:
@@ -234,271 +225,12 @@ def deliveries_enqueue(*, deliveries: Iterable[tuple[int, str]], countdown: floa
     return len(sent)
 
 
-def retry_delay_seconds(*, attempts: int) -> float:
-    """Exponential backoff with jitter after `attempts` failed attempts: the base doubles
-    each time up to the cap, and a random half of it spreads retries of many deliveries
-    that failed together (an agency outage) so they do not all return at once."""
-    delay = min(
-        settings.DELIVERY_RETRY_MAX_SECONDS,
-        settings.DELIVERY_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
-    )
-    return delay / 2 + random.uniform(0, delay / 2)  # noqa: S311  (jitter, not security)
-
-
-def _claim(delivery: Delivery, *, now, to_status: str) -> bool:
-    """Claim `delivery` (read, unlocked, as pending or failed) with one conditional UPDATE:
-    it matches only while the row still has the status and claim token that were read, so
-    of two workers racing for a row exactly one wins (the other's UPDATE waits for the
-    winner's row lock, then re-checks and matches nothing). Every claim sets a fresh token,
-    which makes the check exact. On success `delivery` holds the new values."""
-    if not delivery.can_move_to(to_status):
-        raise InvalidDeliveryTransition(
-            f"A delivery that is {delivery.status} cannot become {to_status}."
-        )
-    token = uuid4()
-    fields = {
-        "status": to_status,
-        "attempts": delivery.attempts + 1,
-        "claimed_at": now,
-        "claim_token": token,
-        "updated_at": now,
-    }
-    if to_status == Status.DELIVERED:
-        fields |= {"delivered_at": timezone.now(), "last_error": ""}
-    claimed = Delivery.objects.filter(
-        pk=delivery.pk,
-        status=delivery.status,
-        claim_token=delivery.claim_token,
-        attempts=delivery.attempts,
-        next_attempt_at__lte=now + CLOCK_SKEW,
-    ).update(**fields)
-    if not claimed:
-        return False
-    for name, value in fields.items():
-        setattr(delivery, name, value)
-    return True
-
-
-def _event(delivery: Delivery, *, action: str, from_status: str, message: str = "") -> None:
-    DeliveryEvent.objects.create(
-        delivery=delivery,
-        action=action,
-        from_status=from_status,
-        to_status=delivery.status,
-        attempt=delivery.attempts,
-        message=message,
-    )
-
-
-def _record_success(delivery: Delivery, note: str) -> str:
-    """Mark a delivery this worker claimed as delivered: one conditional UPDATE on the
-    claim token and one audit event. If the sweeper or staff took the row meanwhile, the
-    locked path below records the (late) success against whatever state it is in now."""
-    now = timezone.now()
-    with transaction.atomic():
-        done = Delivery.objects.filter(
-            pk=delivery.pk, status=Status.DELIVERING, claim_token=delivery.claim_token
-        ).update(status=Status.DELIVERED, delivered_at=now, last_error="", updated_at=now)
-        if done:
-            delivery.status, delivery.delivered_at, delivery.last_error = Status.DELIVERED, now, ""
-            _event(delivery, action=Action.DELIVERED, from_status=Status.DELIVERING, message=note)
-            return "delivered"
-        current = _locked(delivery.pk)
-        if current.status not in Delivery.FINISHED:
-            current.delivered_at = now
-            current.last_error = ""
-            _transition(
-                current,
-                Status.DELIVERED,
-                action=Action.DELIVERED,
-                message=f"{note} (late answer)",
-                fields=["delivered_at", "last_error"],
-            )
-    return _outcome(current.status)
-
-
-def _outcome(status: str) -> str:
-    return {Status.DELIVERED: "delivered", Status.DEAD: "dead"}.get(status, "failed")
-
-
-def _locked(delivery_id: int) -> Delivery:
-    return Delivery.objects.select_for_update().get(pk=delivery_id)
-
-
-def _record_failure(delivery_id: int, token, error: str, *, transient: bool) -> str:
-    with transaction.atomic():
-        delivery = _locked(delivery_id)
-        if delivery.status != Status.DELIVERING or delivery.claim_token != token:
-            # A newer attempt (after the sweeper released this one) owns the row.
-            return _outcome(delivery.status)
-        delivery.last_error = error[:4000]
-        if transient and delivery.attempts < settings.DELIVERY_MAX_ATTEMPTS:
-            delay = retry_delay_seconds(attempts=delivery.attempts)
-            delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-            delivery.queued_for = None
-            _transition(
-                delivery,
-                Status.FAILED,
-                action=Action.FAILED,
-                message=f"{error} (retry in {delay:.1f} s)",
-                fields=["last_error", "next_attempt_at", "queued_for"],
-            )
-            # In eager (embedded) mode a countdown would run at once, in a loop; there
-            # the retry waits for the sweeper or staff instead.
-            if not current_app.conf.task_always_eager:
-                kind = delivery.channel.kind
-                transaction.on_commit(
-                    partial(deliveries_enqueue, deliveries=[(delivery_id, kind)], countdown=delay)
-                )
-            return "failed"
-        reason = "transient errors" if transient else "a permanent error"
-        _transition(
-            delivery,
-            Status.DEAD,
-            action=Action.DEAD,
-            message=f"{error} (gave up after {delivery.attempts} attempts: {reason})",
-            fields=["last_error"],
-        )
-        return "dead"
-
-
-def _record_error(delivery: Delivery, error: BaseException) -> str:
-    """Record the failed attempt of a claimed delivery: retried if the error may pass."""
-    if isinstance(error, TransientDeliveryError):
-        return _record_failure(delivery.pk, delivery.claim_token, str(error), transient=True)
-    if isinstance(error, SoftTimeLimitExceeded):
-        message = "The attempt ran out of time."
-        return _record_failure(delivery.pk, delivery.claim_token, message, transient=True)
-    if isinstance(error, PermanentDeliveryError):
-        return _record_failure(delivery.pk, delivery.claim_token, str(error), transient=False)
-    # A bug or bad data, not an outage: retrying would repeat it. Dead and visible.
-    logger.error("Delivery %s failed unexpectedly", delivery.pk, exc_info=error)
-    message = f"Unexpected error: {type(error).__name__}: {error}"
-    return _record_failure(delivery.pk, delivery.claim_token, message, transient=False)
-
-
-def _claim_for_sending(delivery: Delivery, *, now) -> bool:
-    """Claim as `delivering` and commit that, with its audit event, before anything is
-    sent: a worker that dies while sending leaves a row the sweeper will release."""
-    from_status = delivery.status
-    with transaction.atomic():
-        if not _claim(delivery, now=now, to_status=Status.DELIVERING):
-            return False
-        _event(delivery, action=Action.CLAIMED, from_status=from_status)
-    return True
-
-
-def delivery_attempt(*, delivery_id: int) -> str:
-    """Make one attempt at a delivery: claim it, send it through its channel, record the
-    outcome. Safe to run any number of times for the same id: only a due pending/failed row
-    is claimed, and a channel whose effect is a database write commits it together with the
-    delivered status. Returns "skipped", "delivered", "failed" or "dead".
-
-    An atomic channel (the internal queue) takes one transaction: the claim goes straight
-    to `delivered` together with the channel's write and one audit event, so nothing is
-    ever seen half done. Other channels commit the claim (`delivering`, a fresh claim
-    token, an audit event) before sending and the outcome after, conditional on the token.
-    """
-    now = timezone.now()
-    delivery = (
-        Delivery.objects.select_related("channel")
-        .filter(pk=delivery_id, status__in=Delivery.CLAIMABLE)
-        .filter(next_attempt_at__lte=now + CLOCK_SKEW)
-        .first()
-    )
-    if delivery is None:
-        return "skipped"
-    try:
-        module = channel_module(delivery.channel.kind)
-    except PermanentDeliveryError as error:
-        if not _claim_for_sending(delivery, now=now):
-            return "skipped"
-        return _record_error(delivery, error)
-    if module.ATOMIC:
-        from_status, seen = delivery.status, (delivery.attempts, delivery.claim_token)
-        try:
-            with transaction.atomic():
-                if not _claim(delivery, now=now, to_status=Status.DELIVERED):
-                    return "skipped"
-                note = module.send(delivery)
-                _event(delivery, action=Action.DELIVERED, from_status=from_status, message=note)
-            return "delivered"
-        except Exception as error:  # classified and recorded by _record_error
-            # The claim rolled back with the channel's write: claim the row again as an
-            # ordinary attempt, only to record this one's failure.
-            delivery.status = from_status
-            delivery.attempts, delivery.claim_token = seen
-            if not _claim_for_sending(delivery, now=now):
-                return "skipped"
-            return _record_error(delivery, error)
-    if not _claim_for_sending(delivery, now=now):
-        return "skipped"
-    try:
-        if module.RELATED:
-            related = Delivery.objects.select_related(*module.RELATED).get(pk=delivery.pk)
-            # What this worker's claim wrote, whatever happened to the row since.
-            related.status, related.attempts = delivery.status, delivery.attempts
-            related.claim_token = delivery.claim_token
-            delivery = related
-        note = module.send(delivery)
-    except Exception as error:  # classified and recorded by _record_error
-        return _record_error(delivery, error)
-    return _record_success(delivery, note)
-
-
-def deliveries_sweep(*, now=None) -> dict[str, int]:
-    """Release deliveries stuck in `delivering` past DELIVERY_STUCK_AFTER_SECONDS (their
-    worker died) and re-send every due pending/failed delivery whose task message never
-    ran (broker outage at commit, lost message). Run by Celery beat; safe to run anywhere,
-    any number of times. Returns {"released": n, "queued": m}."""
-    now = now or timezone.now()
-    batch = settings.DELIVERY_SWEEP_BATCH_SIZE
-    stuck_before = now - timedelta(seconds=settings.DELIVERY_STUCK_AFTER_SECONDS)
-    released = 0
-    with transaction.atomic():
-        stuck = Delivery.objects.select_for_update(skip_locked=True).filter(
-            status=Status.DELIVERING, claimed_at__lt=stuck_before
-        )[:batch]
-        for delivery in stuck:
-            delivery.last_error = "The worker was lost or timed out during the attempt."
-            if delivery.attempts >= settings.DELIVERY_MAX_ATTEMPTS:
-                _transition(
-                    delivery,
-                    Status.DEAD,
-                    action=Action.DEAD,
-                    message=delivery.last_error,
-                    fields=["last_error"],
-                )
-            else:
-                delivery.next_attempt_at = now
-                delivery.queued_for = None
-                _transition(
-                    delivery,
-                    Status.FAILED,
-                    action=Action.RELEASED,
-                    message=delivery.last_error,
-                    fields=["last_error", "next_attempt_at", "queued_for"],
-                )
-            released += 1
-    requeue_before = now - timedelta(seconds=settings.DELIVERY_REQUEUE_AFTER_SECONDS)
-    due = (
-        Delivery.objects.filter(status__in=Delivery.CLAIMABLE, next_attempt_at__lte=now)
-        .filter(Q(queued_for__isnull=True) | Q(queued_for__lte=requeue_before))
-        .order_by("next_attempt_at")
-        .values_list("pk", "channel__kind")[:batch]
-    )
-    queued = deliveries_enqueue(deliveries=list(due))
-    if released or queued:
-        logger.info("Delivery sweep: %d released, %d queued.", released, queued)
-    return {"released": released, "queued": queued}
-
-
 @transaction.atomic
 def delivery_retry(*, delivery: Delivery, acting_user) -> Delivery:
     """Staff action "retry now": put a failed or dead delivery back in line at once. A dead
     one gets a fresh round of DELIVERY_MAX_ATTEMPTS attempts. Raises
     InvalidDeliveryTransition for a delivery that is pending, delivering or finished."""
-    delivery = _locked(delivery.pk)
+    delivery = delivery_locked(delivery.pk)
     if delivery.status not in (Status.FAILED, Status.DEAD):
         raise InvalidDeliveryTransition(
             f"Only failed or dead deliveries can be retried; this one is {delivery.status}."
@@ -507,7 +239,7 @@ def delivery_retry(*, delivery: Delivery, acting_user) -> Delivery:
         delivery.attempts = 0
     delivery.next_attempt_at = timezone.now()
     delivery.queued_for = None
-    _transition(
+    delivery_transition(
         delivery,
         Status.PENDING,
         action=Action.RETRIED,
@@ -524,8 +256,8 @@ def delivery_retry(*, delivery: Delivery, acting_user) -> Delivery:
 def delivery_resolve(*, delivery: Delivery, acting_user, note: str = "") -> Delivery:
     """Staff action "mark resolved": the agency got the application another way (phone,
     paper, a later export), so stop trying. Audited with the acting user and note."""
-    delivery = _locked(delivery.pk)
-    _transition(
+    delivery = delivery_locked(delivery.pk)
+    delivery_transition(
         delivery,
         Status.RESOLVED,
         action=Action.RESOLVED,
@@ -533,14 +265,3 @@ def delivery_resolve(*, delivery: Delivery, acting_user, note: str = "") -> Deli
         acting_user=acting_user,
     )
     return delivery
-
-
-__all__ = [
-    "DeliveryError",
-    "deliveries_create_for_submission",
-    "deliveries_enqueue",
-    "deliveries_sweep",
-    "delivery_attempt",
-    "delivery_resolve",
-    "delivery_retry",
-]

@@ -4,7 +4,7 @@ The internal queue, where most agencies receive their applications, is a databas
 so a submission's internal-queue deliveries are claimed and delivered right here, all in
 one transaction of four statements whatever their number: one conditional UPDATE claims
 them (each row only while it still has the status, attempt count and claim token it was
-read with, as `services._claim` does for one row), one INSERT ... ON CONFLICT DO NOTHING
+read with, as `attempts._claim` does for one row), one INSERT ... ON CONFLICT DO NOTHING
 queues their applications, one INSERT writes a `delivered` audit event per row. Webhook
 and email deliveries talk to the outside world, so they still go, one `deliver` message
 each, to their own queues (docs/operations.md, "How routing works").
@@ -17,9 +17,10 @@ from uuid import UUID, uuid4
 from django.db import connection, transaction
 from django.utils import timezone
 
+from agencies.routing.attempts import CLOCK_SKEW, delivery_attempt
 from agencies.routing.channels import internal
 from agencies.routing.models import AgencyChannel, Delivery, DeliveryEvent
-from agencies.routing.services import CLOCK_SKEW, deliveries_enqueue, delivery_attempt
+from agencies.routing.services import deliveries_enqueue
 
 logger = logging.getLogger(__name__)
 Status = Delivery.Status

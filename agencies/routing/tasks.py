@@ -3,7 +3,7 @@ check the row, so any of them may run twice or after the row is gone."""
 
 from celery import shared_task
 
-from agencies.routing import services, submission
+from agencies.routing import attempts, submission, sweeps
 
 # acks_late + reject_on_worker_lost: a message is acknowledged only after the attempt is
 # recorded, and goes back to the queue if the worker process dies mid-attempt.
@@ -23,13 +23,13 @@ def route_submission(submission_id: int) -> dict[str, int]:
 @shared_task(name="agencies.tasks.deliver", time_limit=30, soft_time_limit=25, **RELIABLE)
 def deliver(delivery_id: int) -> str:
     """One attempt at one delivery; retries are scheduled by the service."""
-    return services.delivery_attempt(delivery_id=delivery_id)
+    return attempts.delivery_attempt(delivery_id=delivery_id)
 
 
 @shared_task(name="agencies.tasks.sweep_deliveries", ignore_result=True)
 def sweep_deliveries() -> dict[str, int]:
     """Periodic (Celery beat): release stuck deliveries and re-send due ones."""
-    return services.deliveries_sweep()
+    return sweeps.deliveries_sweep()
 
 
 @shared_task(name="agencies.review_tasks.send_status_email", ignore_result=True, acks_late=True)

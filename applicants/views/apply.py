@@ -30,8 +30,9 @@ from applicants.selectors import (
     submission_for_applicant,
     versions_for_journey,
 )
-from applicants.services import SubmissionNotAllowed, answers_save, submission_create
+from applicants.services import answers_save
 from applicants.steps import merged_steps, version_missing_required
+from applicants.submission import SubmissionNotAllowed, submission_create
 from applicants.views.common import (
     CHOSEN,
     CHOSEN_AT,

@@ -20,6 +20,7 @@ from applicants.forms import AnswersForm
 from applicants.renewals import (
     MAY_HAVE_CHANGED,
     RenewalNotOpen,
+    renewal_household_questions,
     renewal_questions,
     renewal_status,
     renewal_submit,
@@ -30,7 +31,7 @@ from applicants.selectors import (
     published_versions,
 )
 from applicants.services import answers_save
-from applicants.views.common import language_of
+from applicants.views.common import household_blocks, language_of
 
 
 class ChangesForm(forms.Form):
@@ -72,12 +73,12 @@ def _while_renewable(view):
     return wrapper
 
 
-def _page(request, template, application, status, form):
+def _page(request, template, application, status, form, **extra):
     return render(
         request,
         f"applicants/applications/{template}",
         {"application": application, "renewal": status, "form": form,
-         "program": application.program.text("name", language_of(request))},
+         "program": application.program.text("name", language_of(request)), **extra},
         status=400 if form.errors else 200,
     )  # fmt: skip
 
@@ -122,6 +123,9 @@ def renew_answers(request, application, status):
     answers = applicant_answers(applicant=applicant)
     versions = published_versions(program_slugs=[application.program.slug])
     questions = renewal_questions(versions[0], answers, areas) if versions else []
+    lists = renewal_household_questions(versions[0], answers, areas) if versions else []
+    # The people pages come back here, so the renewal goes on where it was.
+    households = household_blocks(lists, answers, request.get_full_path(), language)
     posted = request.method == "POST"
     form = RenewalAnswersForm(
         request.POST if posted else None,
@@ -136,4 +140,4 @@ def renew_answers(request, application, status):
         done = _submit(request, application, form.cleaned_data["submit_token"], form)
         if done is not None:
             return done
-    return _page(request, "renew_answers.html", application, status, form)
+    return _page(request, "renew_answers.html", application, status, form, households=households)

@@ -61,7 +61,7 @@ def real_broker():
 
 def submit(programs) -> "object":
     """A submission with one application per program, committed together with its
-    deliveries exactly as `applicants.services.submission_create` does."""
+    deliveries exactly as `applicants.submission.submission_create` does."""
     with transaction.atomic():
         submission = SubmissionFactory()
         for program in programs:

@@ -109,3 +109,28 @@ def test_each_count_links_to_the_queue_listing_the_same_applications(world, clie
         listed = {app.pk for app in queue.context["cl"].result_list}
         assert len(listed) == entry["section"].count, entry["section"].key
         assert {app.pk for app in entry["section"].rows} <= listed
+
+
+def test_renewals_due_are_counted_for_the_caseworkers_agencies_only(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    due = make_application(world.program_a, world.version_a, status=Status.APPROVED)
+    later = make_application(world.program_a, world.version_a, status=Status.APPROVED)
+    elsewhere = make_application(world.program_b, world.version_b, status=Status.APPROVED)
+    Application.objects.filter(pk__in=[due.pk, elsewhere.pk]).update(
+        certified_until=today + timedelta(days=20)
+    )
+    Application.objects.filter(pk=later.pk).update(certified_until=today + timedelta(days=90))
+    client.force_login(world.caseworker_a)
+
+    response = client.get(reverse("admin:index"))
+
+    found = sections(response)
+    assert found["renewals"].count == 1 and found["renewals"].rows == [due]
+    html = response.content.decode()
+    assert 'Renewal due within 60 days <span class="home-count">(1)</span>' in html
+    queue = client.get(reverse("admin:applicants_application_changelist") + "?work=renewal_due")
+    assert [app.pk for app in queue.context["cl"].result_list] == [due.pk]

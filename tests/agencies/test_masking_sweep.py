@@ -19,7 +19,8 @@ from agencies.exports.selection import ExportRange
 from agencies.exports.services import csv_export_for_user
 from agencies.review.models import AgencyMembership
 from applicants.models import Applicant
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
+from applicants.submission import submission_create
 from programs.models import Program
 from tests.applicants import conftest as applicant_fixtures
 from tests.factories import UserFactory

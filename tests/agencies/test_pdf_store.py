@@ -39,7 +39,7 @@ world = export_support.world
 
 def submit_as_the_portal_does(programs):
     """A committed submission whose creation sent `submission_created` in its transaction,
-    as `applicants.services.submission_create` does (so every receiver runs)."""
+    as `applicants.submission.submission_create` does (so every receiver runs)."""
     with transaction.atomic():
         submission = SubmissionFactory()
         for program in programs:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.review import selectors
+from agencies.review.dashboard import renewals_due
 from agencies.review.workflow import Status
 from applicants.models import Application
 from tests.agencies import review_support
@@ -45,7 +45,7 @@ def test_the_dashboard_shows_renewals_due_scoped_soonest_first(
     renewal = make_application(world.program_a, world.version_a, renews=sooner)
 
     with django_assert_max_num_queries(2):
-        due = selectors.renewals_due(user=world.supervisor_a)
+        due = renewals_due(user=world.supervisor_a)
     assert [a.pk for a in due] == [sooner.pk, later.pk]
     assert due[0].renewal.pk == renewal.pk and due[1].renewal is None
 

@@ -17,7 +17,7 @@ from agencies.review.resident_services import (
     application_withdraw,
 )
 from agencies.review.workflow import InvalidStatusTransition, Status
-from agencies.routing import services
+from agencies.routing import attempts
 from agencies.routing.channels import webhook
 from agencies.routing.models import AgencyChannel, Delivery
 from applicants.identity import SESSION_KEY
@@ -200,7 +200,7 @@ def test_email_notice_names_the_withdrawal(world):
     message = email.build_message(delivery)
     assert message.subject.startswith("Application withdrawn")
     assert "withdrew their application to Rent Help" in message.body
-    assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+    assert attempts.delivery_attempt(delivery_id=delivery.pk) == "delivered"
 
 
 def test_someone_elses_application_cannot_be_answered_or_withdrawn(client, world):

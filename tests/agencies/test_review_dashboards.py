@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.review import selectors
+from agencies.review.dashboard import review_dashboard
+from agencies.review.reach import reach_report
 from agencies.review.workflow import Status
 from applicants.models import Application, Submission
 from eligibility.models import ScreeningRecord
@@ -28,7 +29,7 @@ def test_dashboard_figures_are_scoped_and_correct(world, client):
         decided.append(app)
     make_application(world.program_b, world.version_b, status=Status.DENIED)
 
-    dashboard = selectors.review_dashboard(user=world.supervisor_a)
+    dashboard = review_dashboard(user=world.supervisor_a)
     assert [p["name"] for p in dashboard.by_program] == ["Rent Help"]
     assert dashboard.by_program[0]["counts"][Status.APPROVED] == 3
     assert dashboard.by_program[0]["counts"][Status.SUBMITTED] == 1
@@ -65,7 +66,7 @@ def test_reach_report_counts_residents_not_people(world, client):
     # Anonymous, not eligible.
     ScreeningRecord.objects.create(outcomes={"food-help": "ineligible"}, likely_eligible_count=0)
 
-    report = selectors.reach_report()
+    report = reach_report()
     assert report.overall.screened == 3
     assert report.overall.likely_eligible == 2
     assert report.overall.applied == 1
@@ -104,10 +105,10 @@ def test_reach_report_queries_do_not_grow_with_programs(world, django_assert_max
         outcomes={"rent-help": "eligible", "food-help": "unknown"}, likely_eligible_count=1
     )
     with django_assert_max_num_queries(12) as few:
-        selectors.reach_report()
+        reach_report()
     for index in range(20):
         program = ProgramFactory(slug=f"extra-{index}", agency=world.agency_a)
         ScreeningRecord.objects.create(outcomes={program.slug: "eligible"}, likely_eligible_count=1)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        report = selectors.reach_report()
+        report = reach_report()
     assert len(report.per_program) == 22

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.routing import services
+from agencies.routing import attempts, services, sweeps
 from agencies.routing.channels import webhook
 from agencies.routing.models import (
     AgencyChannel,
@@ -23,8 +23,9 @@ from agencies.routing.models import (
     InvalidDeliveryTransition,
 )
 from applicants.models import Submission
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
 from applicants.signals import submission_created
+from applicants.submission import submission_create
 from civiportal.append_only import AppendOnlyError
 from tests.agencies.conftest import WEBHOOK_SECRET, submit, webhook_channel
 from tests.applicants import conftest as applicant_fixtures
@@ -95,10 +96,10 @@ def test_internal_delivery_queues_the_application_once_however_often_it_runs(
         submission = submit(three_agencies)
     assert set(Delivery.objects.values_list("status", flat=True)) == {"delivered"}
     for delivery in Delivery.objects.all():
-        assert services.delivery_attempt(delivery_id=delivery.pk) == "skipped"
+        assert attempts.delivery_attempt(delivery_id=delivery.pk) == "skipped"
         # Even a row forced back to pending (a duplicate after a crash) queues nothing twice.
         Delivery.objects.filter(pk=delivery.pk).update(status="pending")
-        assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+        assert attempts.delivery_attempt(delivery_id=delivery.pk) == "delivered"
     assert AgencyQueueItem.objects.count() == 3
     assert set(AgencyQueueItem.objects.values_list("application__submission", flat=True)) == {
         submission.pk
@@ -126,7 +127,7 @@ def test_one_internal_delivery_takes_a_handful_of_queries(
     # Read; then in one transaction (a savepoint here, inside the test's): the claim
     # straight to delivered, the queue item, the audit event.
     with django_assert_num_queries(6):
-        assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+        assert attempts.delivery_attempt(delivery_id=delivery.pk) == "delivered"
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 1, "")
     assert delivery.delivered_at is not None
@@ -143,7 +144,7 @@ def test_an_email_delivery_commits_its_claim_before_sending(
         submit([program])
     delivery = Delivery.objects.get()
     with django_assert_max_num_queries(10):
-        assert services.delivery_attempt(delivery_id=delivery.pk) == "delivered"
+        assert attempts.delivery_attempt(delivery_id=delivery.pk) == "delivered"
     assert len(mail.outbox) == 1
     assert list(delivery.events.values_list("action", "from_status", "to_status")) == [
         ("created", "", "pending"),
@@ -168,7 +169,7 @@ def test_a_failing_atomic_channel_rolls_back_its_write_and_records_the_attempt(
         raise RuntimeError("bad data")
 
     monkeypatch.setattr(internal, "send", broken_send)
-    assert services.delivery_attempt(delivery_id=delivery.pk) == "dead"
+    assert attempts.delivery_attempt(delivery_id=delivery.pk) == "dead"
     assert not AgencyQueueItem.objects.exists()
     delivery.refresh_from_db()
     assert delivery.attempts == 1
@@ -190,15 +191,15 @@ def test_a_delivery_claimed_by_another_worker_meanwhile_is_skipped(
     Delivery.objects.filter(pk=delivery.pk).update(
         status="delivering", attempts=1, claim_token=uuid4()
     )
-    assert not services._claim(delivery, now=timezone.now(), to_status="delivered")
+    assert not attempts._claim(delivery, now=timezone.now(), to_status="delivered")
     # Even back to pending with the same attempt count, a new claim token tells them apart.
     Delivery.objects.filter(pk=delivery.pk).update(status="pending", attempts=0)
-    assert not services._claim(delivery, now=timezone.now(), to_status="delivered")
+    assert not attempts._claim(delivery, now=timezone.now(), to_status="delivered")
     assert not AgencyQueueItem.objects.exists()
 
 
 def test_an_unknown_delivery_id_is_skipped_quietly():
-    assert services.delivery_attempt(delivery_id=987654) == "skipped"
+    assert attempts.delivery_attempt(delivery_id=987654) == "skipped"
 
 
 def test_webhook_payload_matches_the_published_schema_and_is_signed(
@@ -240,7 +241,7 @@ def test_webhook_4xx_is_permanent_and_5xx_is_retried(
     assert "HTTP 503" in delivery.last_error
     assert delivery.next_attempt_at > timezone.now()
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-    assert services.delivery_attempt(delivery_id=delivery.pk) == "dead"
+    assert attempts.delivery_attempt(delivery_id=delivery.pk) == "dead"
     delivery.refresh_from_db()
     assert delivery.attempts == 2
     assert "HTTP 404" in delivery.last_error
@@ -276,8 +277,8 @@ def test_email_notice_holds_no_answers_and_links_to_the_admin(
 def test_retry_delay_grows_exponentially_with_jitter_and_a_cap(settings):
     settings.DELIVERY_RETRY_BASE_SECONDS = 10
     settings.DELIVERY_RETRY_MAX_SECONDS = 60
-    for attempts, full in [(1, 10), (2, 20), (3, 40), (4, 60), (9, 60)]:
-        delays = [services.retry_delay_seconds(attempts=attempts) for _ in range(50)]
+    for failed, full in [(1, 10), (2, 20), (3, 40), (4, 60), (9, 60)]:
+        delays = [attempts.retry_delay_seconds(attempts=failed) for _ in range(50)]
         assert all(full / 2 <= delay <= full for delay in delays)
         assert len(set(delays)) > 1
 
@@ -318,7 +319,7 @@ def test_sweeper_releases_stuck_rows_and_requeues_only_overdue_ones(
         status="failed", next_attempt_at=now + timedelta(seconds=60)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.deliveries_sweep(now=now)
+        result = sweeps.deliveries_sweep(now=now)
     assert result == {"released": 1, "queued": 2}
     statuses = dict(Delivery.objects.values_list("pk", "status"))
     assert statuses[stuck.pk] == "delivered"  # released, re-sent, delivered (eager)
@@ -335,7 +336,7 @@ def test_a_stuck_row_out_of_attempts_goes_dead(settings, django_capture_on_commi
     Delivery.objects.update(
         status="delivering", attempts=3, claimed_at=timezone.now() - timedelta(hours=1)
     )
-    services.deliveries_sweep()
+    sweeps.deliveries_sweep()
     delivery = Delivery.objects.get()
     assert delivery.status == "dead"
     assert "worker was lost" in delivery.last_error

@@ -5,7 +5,7 @@ nor discarded."""
 import pytest
 from django.conf import settings
 
-from agencies.routing import services
+from agencies.routing import sweeps
 from agencies.routing.models import Delivery
 from civiportal.celery import app as celery_app
 from tests.agencies.conftest import submit
@@ -24,7 +24,7 @@ def test_a_published_fan_out_marks_its_deliveries_queued(
     assert len(rows) == 3
     assert all(row.status == "pending" and row.queued_for is not None for row in rows)
     # The route_submission message waits in the routing queue: a sweep sends nothing more.
-    assert services.deliveries_sweep() == {"released": 0, "queued": 0}
+    assert sweeps.deliveries_sweep() == {"released": 0, "queued": 0}
     with celery_app.connection_for_write() as connection:
         waiting = connection.default_channel.client.llen("routing")
     assert waiting == 1

@@ -9,7 +9,7 @@ import threading
 
 from django.urls import reverse
 
-from agencies.routing import services
+from agencies.routing import services, sweeps
 from agencies.routing.models import AgencyChannel, AgencyQueueItem, Delivery
 from agencies.routing.tasks import deliver, route_submission
 from civiportal.celery import app as celery_app
@@ -100,7 +100,7 @@ def test_worker_killed_mid_delivery_then_a_new_worker(routing_worker, receiver, 
     try:
         # What beat does every 30 s, with a stuck timeout short enough for a test.
         settings.DELIVERY_STUCK_AFTER_SECONDS = 0
-        result = services.deliveries_sweep()
+        result = sweeps.deliveries_sweep()
         assert result["released"] == 1
         wait_until_all("delivered")
     finally:
@@ -142,10 +142,10 @@ def test_broker_down_at_submit_time(routing_worker, receiver, settings, caplog):
     assert receiver.requests == []
 
     settings.DELIVERY_REQUEUE_AFTER_SECONDS = 300
-    assert services.deliveries_sweep() == {"released": 0, "queued": 3}
+    assert sweeps.deliveries_sweep() == {"released": 0, "queued": 3}
     wait_until_all("delivered")
     # A second sweep finds nothing due.
-    assert services.deliveries_sweep() == {"released": 0, "queued": 0}
+    assert sweeps.deliveries_sweep() == {"released": 0, "queued": 0}
     assert all(d.attempts == 1 for d in Delivery.objects.all())
     assert_exactly_once_effect(receiver, submission)
 

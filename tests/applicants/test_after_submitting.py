@@ -7,7 +7,8 @@ import pytest
 
 from agencies.review.services import application_set_status
 from applicants.models import Application
-from applicants.services import ApplicationAlreadyOpen, answers_save, submission_create
+from applicants.services import answers_save
+from applicants.submission import ApplicationAlreadyOpen, submission_create
 from programs.models import ProgramVersion
 from tests.applicants.conftest import complete_intake
 from tests.applicants.test_journey import choose_and_answer, submit

@@ -297,7 +297,8 @@ def test_results_are_recorded_once_for_the_citys_reach_figures(client, demo_prog
 
 
 def test_submission_service_returns_the_first_submission_for_a_repeated_token(demo_programs):
-    from applicants.services import answers_save, submission_create
+    from applicants.services import answers_save
+    from applicants.submission import submission_create
     from tests.factories import ApplicantFactory
 
     applicant = ApplicantFactory()
@@ -322,7 +323,7 @@ def test_submission_service_returns_the_first_submission_for_a_repeated_token(de
 
     # The repeat is found by the unique token, after the insert fails and rolls back
     # (nothing is read before the insert); another resident presenting it is refused.
-    from applicants.services import SubmissionNotAllowed
+    from applicants.submission import SubmissionNotAllowed
 
     stranger = ApplicantFactory()
     answers_save(applicant=stranger, values={"household.size": 1})

@@ -567,7 +567,7 @@ def test_navigators_land_on_their_dashboard_after_signing_in(client, two_orgs):
 
 
 def test_navigator_only_programs_are_offered_only_through_navigators(client, two_orgs):
-    from applicants.services import SubmissionNotAllowed, submission_create
+    from applicants.submission import SubmissionNotAllowed, submission_create
     from programs.models import Program
 
     Program.objects.filter(slug="energy-assistance").update(display_mode="navigators_only")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applicants.models import Application
 from applicants.renewals import certification_end, renewal_reminders_send
-from applicants.services import ApplicationAlreadyOpen, submission_create
+from applicants.submission import ApplicationAlreadyOpen, submission_create
 from notifications.models import Notification
 from programs.models import ProgramVersion
 from tests.applicants.test_after_submitting import _decide, _resident_application
@@ -183,3 +183,40 @@ def test_the_renewal_and_its_reminder_in_spanish(client, renewing):
         f"/my/applications/{application.reference}/renew/answers/?changed=contact"
     ).content.decode()
     assert "Enviar mi renovación" in answers and "Qué cambió" in answers
+
+
+def test_a_changed_household_lists_the_people_to_change_and_comes_back(client, renewing):
+    from urllib.parse import quote
+
+    application = _approved(client, renewing, ends_in_days=20)
+    response = _renew(client, application, changed=["household"])
+    answers_url = response.headers["Location"]
+    page = client.get(answers_url).content.decode()
+    assert "household.members" not in asked_keys(page)  # people are changed on their pages
+    add_url = "/apply/people/household.members/add/?next=" + quote(answers_url, safe="")
+    assert add_url.replace("&", "&amp;") in page
+    response = client.post(
+        add_url,
+        {
+            "name": "Luis",
+            "birth_date_0": "6",
+            "birth_date_1": "1",
+            "birth_date_2": "2018",
+            "relationship": "child",
+            "income_monthly": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == answers_url
+    page = client.get(answers_url).content.decode()
+    assert "Luis" in page
+    response = client.post(
+        answers_url,
+        {
+            "household__size": "2",
+            "submit_token": re.search(r'name="submit_token" value="([^"]+)"', page).group(1),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    renewal = Application.objects.get(renews=application)
+    assert [m["name"] for m in renewal.answers["household.members"]] == ["Luis"]

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 
 from applicants.models import Application
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
+from applicants.submission import submission_create
 from tests.applicants.test_after_submitting import PROFILE, _decide
 from tests.browser.support import path
 from tests.browser.test_resident_journeys import spanish

@@ -2,7 +2,8 @@
 
 import pytest
 
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
+from applicants.submission import submission_create
 from tests.applicants.conftest import demo_programs  # noqa: F401  (fixture)
 from tests.factories import ApplicantFactory
 

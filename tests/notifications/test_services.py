@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from applicants.models import Submission
-from applicants.services import answers_save, submission_create
+from applicants.services import answers_save
+from applicants.submission import submission_create
 from civiportal.celery import app as celery_app
 from notifications import services
 from notifications.models import Notification, NotificationEvent

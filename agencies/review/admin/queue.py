@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.exports.pdf_export import OUTCOME_LABELS
 from agencies.exports.services import EXPORT_PERMISSION
-from agencies.review import selectors, services
+from agencies.review import csv_updates, selectors, services
 from agencies.review.admin.detail import ApplicationDetailViews
 from agencies.review.admin.reports import ReviewReportViews
 from agencies.review.admin.scoping import (
@@ -273,7 +273,7 @@ class ApplicationAdmin(
         preview = None
         if request.method == "POST" and "confirm" in request.POST:
             preview = (
-                services.status_changes_apply_csv(
+                csv_updates.status_changes_apply_csv(
                     acting_user=request.user, csv_text=request.POST.get("csv_text", "")
                 )
                 if request.POST.get("csv_text")
@@ -297,10 +297,10 @@ class ApplicationAdmin(
             form = CsvUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
-                    preview = services.status_changes_from_csv(
+                    preview = csv_updates.status_changes_from_csv(
                         agency_scope_user=request.user, csv_file=form.cleaned_data["csv_file"]
                     )
-                except services.CsvFileError as error:
+                except csv_updates.CsvFileError as error:
                     form.add_error("csv_file", str(error))
         context.update({"form": form, "preview": preview})
         status = 400 if (form.errors or (preview is not None and not preview.ok)) else 200

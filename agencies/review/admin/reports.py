@@ -12,17 +12,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agencies.review import selectors
 from agencies.review.admin.scoping import (
     DASHBOARD_PERMISSION,
     REACH_PERMISSION,
     days_since,
 )
 from agencies.review.charts import bar_chart_svg
+from agencies.review.dashboard import review_dashboard
 from agencies.review.models import (
     CityReach,
     ReviewDashboard,
 )
+from agencies.review.reach import reach_report
 from civiportal.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -32,7 +33,7 @@ class ReviewReportViews:
     def dashboard_view(self, request):
         if not request.user.has_perm(DASHBOARD_PERMISSION):
             raise PermissionDenied
-        dashboard = selectors.review_dashboard(user=request.user)
+        dashboard = review_dashboard(user=request.user)
         chart = bar_chart_svg(
             [(week.strftime("%d %b"), count) for week, count in dashboard.weeks],
             title=gettext("Applications submitted per week"),
@@ -56,7 +57,7 @@ class ReviewReportViews:
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("City-wide reach"),
-            "report": selectors.reach_report(),
+            "report": reach_report(),
         }
         return TemplateResponse(request, "admin/agencies/application/reach.html", context)
 
