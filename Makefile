@@ -9,6 +9,8 @@ PORT ?= 8000
 
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/civiportal
 TEST_BROKER_URL := redis://127.0.0.1:6379/0
+# One test process per core; each module's tests stay in one process (browser per module).
+TEST_PROCESSES ?= auto
 
 .PHONY: demo test lint bench worker beat run messages clean install
 
@@ -44,7 +46,7 @@ test: $(INSTALLED)
 	$(MAKE) --no-print-directory $(NODE_INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # axe-core for the browser tests (tests/browser), pinned in package-lock.json. Only the
 # tests need Node; `make demo` does not.

@@ -1,4 +1,5 @@
 import pytest
+from django.db.models.signals import post_migrate
 
 from civiportal.celery import app as celery_app
 from tests.celery_worker import celery_worker, pdf_worker  # noqa: F401  (fixtures)
@@ -52,3 +53,21 @@ def default_language_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+def reseed_reference_tables_after_flush(sender, using, **kwargs):
+    """A transactional test ends with a flush, which empties every table, the reference
+    tables that migration eligibility 0003 seeds included, and then sends post_migrate:
+    the seed comes back as the migration left it, so no later test depends on running
+    before the first flush (tests run in any order, or in parallel processes)."""
+    if sender.label != "eligibility":
+        return
+    from eligibility.table_models import ReferenceTable, TableChange
+    from eligibility.table_selectors import seed_document
+    from eligibility.table_services import table_document_import
+
+    if not ReferenceTable.objects.using(using).exists():
+        table_document_import(data=seed_document(), via=TableChange.Via.SEED)
+
+
+post_migrate.connect(reseed_reference_tables_after_flush, dispatch_uid="reseed-reference-tables")
