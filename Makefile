@@ -9,8 +9,9 @@ PORT ?= 8000
 
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/civiportal
 TEST_BROKER_URL := redis://127.0.0.1:6379/0
-# One test process per core; each module's tests stay in one process (browser per module).
-TEST_PROCESSES ?= auto
+# Test processes: two per core, at most 8 (much of the suite waits on workers, browsers and
+# sweeps); each module's tests stay in one process, so a module shares one browser.
+TEST_PROCESSES ?= $(shell $(PYTHON) -c 'import os; print(min(8, 2 * (os.cpu_count() or 1)))')
 
 .PHONY: demo test lint bench worker beat run messages clean install
 

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.db.models.signals import post_migrate
 
@@ -62,12 +64,14 @@ def reseed_reference_tables_after_flush(sender, using, **kwargs):
     before the first flush (tests run in any order, or in parallel processes)."""
     if sender.label != "eligibility":
         return
-    from eligibility.table_models import ReferenceTable, TableChange
-    from eligibility.table_selectors import seed_document
-    from eligibility.table_services import table_document_import
+    from django.apps import apps
+
+    from eligibility.table_models import ReferenceTable
 
     if not ReferenceTable.objects.using(using).exists():
-        table_document_import(data=seed_document(), via=TableChange.Via.SEED)
+        # The migration's own function, so the rows (audit trail included) are its rows.
+        migration = importlib.import_module("eligibility.migrations.0003_seed_reference_tables")
+        migration.seed(apps, None)
 
 
 post_migrate.connect(reseed_reference_tables_after_flush, dispatch_uid="reseed-reference-tables")
