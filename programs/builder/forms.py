@@ -122,7 +122,7 @@ class RuleRowForm(forms.Form):
         help_text=_("Type part of the key or the question text and pick from the list."),
     )
     left_field = _text(_("Member field to add up"), datalist="builder-member-fields")
-    left_name = _text(_("Named value"))
+    left_name = _text(_("Named value"), datalist="builder-values")
     left_label_en = _text(_("Name of this value in reasons (English)"))
     left_label_es = _text(_("Name of this value in reasons (Spanish)"))
     where_subject = _choice(_("Count or add up"), WHERE_CHOICES)
@@ -179,6 +179,72 @@ class RuleRowForm(forms.Form):
 
 
 RuleRowFormSet = forms.formset_factory(RuleRowForm, extra=0, max_num=500, validate_max=True)
+
+VALUE_KIND_CHOICES = [
+    ("value_name", _("Named value")),
+    ("add", _("Calculation: add up")),
+    ("sub", _("Calculation: the first minus the second")),
+    ("mul", _("Calculation: multiply")),
+    ("div", _("Calculation: the first divided by the second")),
+    ("percent", _("Calculation: a percent of")),
+    ("min", _("Calculation: the smallest of (a cap)")),
+    ("max", _("Calculation: the largest of (a floor)")),
+    ("round", _("Calculation: round")),
+    ("answer", _("The answer to a question")),
+    ("age", _("The age from a date question")),
+    ("count", _("The number of people in the household")),
+    ("sum", _("The household total of a member field")),
+    ("named", _("Another named value")),
+    ("value", _("A number")),
+    ("dollars", _("An amount in dollars")),
+    ("table", _("A limit from a reference table")),
+    ("kept", _("Kept as written")),
+]
+
+
+def _shared(name: str) -> forms.Field:
+    """A field declared on the rule rows, for the same part of an operand."""
+    return RuleRowForm.base_fields[name]
+
+
+class ValueRowForm(forms.Form):
+    """One row of a named value: the value itself, a calculation or an operand."""
+
+    kind = _choice(_("Row type"), VALUE_KIND_CHOICES)
+    depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
+    value_name = _text(
+        _("Name"), help_text=_("Lower-case letters, digits and _, such as net_income.")
+    )
+    label_en = _text(_("Name shown to residents (English)"))
+    label_es = _text(_("Name shown to residents (Spanish)"))
+    left_question = _shared("left_question")
+    left_name = _text(_("Named value"), datalist="builder-values")
+    right_value = _text(_("Number, amount in dollars or percent"))
+    rounding = _choice(_("Rounding"), ROUNDING_CHOICES)
+    left_field = _shared("left_field")
+    where_subject = _shared("where_subject")
+    where_field = _shared("where_field")
+    where_op = _shared("where_op")
+    where_value = _shared("where_value")
+    table_id = _choice(_("Table"), [])
+    table_when = _shared("table_when")
+    table_when_value = _shared("table_when_value")
+    table_size = _shared("table_size")
+    table_size_value = _shared("table_size_value")
+    table_percent = _shared("table_percent")
+    table_period = _shared("table_period")
+    table_rounding = _shared("table_rounding")
+    json = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, table_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["table_id"].choices = [("", _("- Choose a table -")), *table_choices]
+
+    def raw_row(self) -> dict:
+        return {name: self[name].value() or "" for name in self.fields}
+
+
+ValueRowFormSet = forms.formset_factory(ValueRowForm, extra=0, max_num=500, validate_max=True)
 
 
 def field_name(key: str) -> str:

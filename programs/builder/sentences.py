@@ -130,7 +130,54 @@ class Describer:
             return self.table(node)
         if "named" in node:
             return str(node["named"]).replace("_", " ")
-        return _("a computed value")
+        return self.computed(node)
+
+    def computed(self, node: dict) -> str:
+        """Arithmetic read aloud, inner parts in parentheses so that the order is plain."""
+
+        def part(inner) -> str:
+            text = self.operand(inner)
+            computed = isinstance(inner, dict) and not inner.get("label") and _is_computed(inner)
+            return f"({text})" if computed else text
+
+        if "of" in node:
+            return _("{percent}% of {part}").format(
+                percent=node.get("percent", ""), part=part(node["of"])
+            )
+        if "round" in node:
+            rounding = ROUNDING_TEXT.get(node.get("rounding") or "cent", "")
+            return _("{part}, {rounding}").format(part=part(node["round"]), rounding=rounding)
+        op = next((op for op in ARITHMETIC if isinstance(node.get(op), list)), None)
+        if op is None:
+            return _("a computed value")
+        parts = [part(inner) for inner in node[op]]
+        if op in ("min", "max"):
+            phrase = _("the smallest of {parts}") if op == "min" else _("the largest of {parts}")
+            return phrase.format(parts=format_list(parts, self.language))
+        joiner = {
+            "add": _(" plus "),
+            "sub": _(" minus "),
+            "mul": _(" times "),
+            "div": _(" divided by "),
+        }[op]
+        return joiner.join(parts)
+
+    def value_lines(self, values) -> list[str]:
+        """One sentence per named value: "Net income is: income minus deductions"."""
+        if not isinstance(values, dict):
+            return []
+        lines = []
+        for name, node in values.items():
+            label = node.get("label") if isinstance(node, dict) else None
+            title = (label.get(self.language) or label.get("en")) if isinstance(label, dict) else ""
+            unlabelled = {k: v for k, v in node.items() if k != "label"} if label else node
+            lines.append(
+                _("{name} is: {expression}").format(
+                    name=capfirst(title or str(name).replace("_", " ")),
+                    expression=self.operand(unlabelled),
+                )
+            )
+        return lines
 
     def dollars(self, amount) -> str:
         try:
@@ -182,6 +229,13 @@ class Describer:
                 day=when["last"]
             )
         return _("in effect on the screening date")
+
+
+ARITHMETIC = ("add", "sub", "mul", "div", "min", "max")
+
+
+def _is_computed(node: dict) -> bool:
+    return "of" in node or "round" in node or any(op in node for op in ARITHMETIC)
 
 
 ROUNDING_TEXT = {

@@ -1,0 +1,328 @@
+"""A rule's named `values` as an outline of form rows, and back.
+
+Each named value is a *value* row (its name and the label residents read) with one
+expression indented under it. An expression row is an operator (add, subtract, multiply,
+divide, percent of, smallest, largest, round) holding the rows indented under it, or an
+operand (a question's answer or age, a household count or total, another named value, a
+number, an amount in dollars, a table limit). Operands reuse the condition rows' fields and
+conversions (`operands.py`), so a table limit or a household count reads the same in both.
+
+As with conditions, reading checks each part turns back into the very same JSON and keeps
+it *as written* otherwise, so rows -> JSON always gives back the values they were read from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from .operands import (
+    CONDITION_FIELDS,
+    RowProblem,
+    left_fields,
+    left_node,
+    literal_text,
+    parse_number,
+    right_fields,
+    right_node,
+    table_node,
+)
+from .rows import SIDE_FIELDS, RowError, depth_of
+
+LIST_OPERATORS = ("add", "sub", "mul", "div", "min", "max")
+OPERATORS = (*LIST_OPERATORS, "percent", "round")
+QUESTION_OPERANDS = ("answer", "age", "count", "sum", "named")
+LITERAL_OPERANDS = ("value", "dollars", "table")
+OPERANDS = (*QUESTION_OPERANDS, *LITERAL_OPERANDS)
+VALUE_KINDS = ("value_name", *OPERATORS, *OPERANDS, "kept")
+HOLDERS = ("value_name", *OPERATORS)
+VALUE_ROW_FIELDS = (
+    "kind",
+    "depth",
+    "value_name",
+    "label_en",
+    "label_es",
+    "rounding",
+    *CONDITION_FIELDS,
+    "json",
+)
+NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def blank_value_row(kind: str = "answer", depth: int = 1) -> dict:
+    row = dict.fromkeys(VALUE_ROW_FIELDS, "")
+    row.update(kind=kind, depth=depth)
+    return row
+
+
+def _row(kind: str, depth: int, fields: dict) -> dict:
+    row = blank_value_row(kind, depth)
+    row.update(fields)
+    return row
+
+
+def _label_fields(node: dict) -> dict:
+    label = node.get("label")
+    if not isinstance(label, dict):
+        return {}
+    return {"label_en": label.get("en", ""), "label_es": label.get("es", "")}
+
+
+# -- JSON -> rows -----------------------------------------------------------------------------
+
+
+def values_rows(values, types: dict) -> list[dict]:
+    """The rows for a rule's `values` (in their stored order)."""
+    rows: list[dict] = []
+    if not isinstance(values, dict):
+        return rows
+    for name, node in values.items():
+        fields = {"value_name": str(name)}
+        if isinstance(node, dict):
+            fields.update(_label_fields(node))
+            node = {key: part for key, part in node.items() if key != "label"}
+        rows.append(_row("value_name", 0, fields))
+        _append(node, 1, rows, types)
+    return rows
+
+
+def operator_of(node) -> str | None:
+    if not isinstance(node, dict):
+        raise LookupError("not an object")
+    if "table" in node:  # a table lookup has a `percent` of its own
+        return None
+    if "of" in node:
+        return "percent"
+    if "round" in node:
+        return "round"
+    return next((op for op in LIST_OPERATORS if op in node), None)
+
+
+def _append(node, depth: int, rows: list[dict], types: dict) -> None:
+    start = len(rows)
+    try:
+        op = operator_of(node)
+        if op is None:
+            rows.append(_row(_operand_kind(node), depth, _operand_fields(node)))
+        else:
+            fields = _label_fields(node)
+            if op == "percent":
+                fields["right_value"] = literal_text(node["percent"]) or ""
+                children = [node["of"]]
+            elif op == "round":
+                fields["rounding"] = str(node.get("rounding", ""))
+                children = [node["round"]]
+            else:
+                children = node[op]
+                if not isinstance(children, list) or not children:
+                    raise LookupError("not a list")
+            rows.append(_row(op, depth, fields))
+            for child in children:
+                _append(child, depth + 1, rows, types)
+    except (LookupError, TypeError, AttributeError):
+        del rows[start:]
+        rows.append(kept_value_row(node, depth))
+        return
+    rebuilt = [{**row, "depth": depth_of(row) - depth} for row in rows[start:]]
+    try:
+        same = _expression(rebuilt, 0, "$", types, [], [""] * len(rebuilt)) == node
+    except RowProblem:
+        same = False
+    if not same:
+        del rows[start:]
+        rows.append(kept_value_row(node, depth))
+
+
+def kept_value_row(node, depth: int) -> dict:
+    return _row("kept", depth, {"json": json.dumps(node, ensure_ascii=False, sort_keys=True)})
+
+
+def _operand_kind(node: dict) -> str:
+    kind = next((kind for kind in OPERANDS if kind in node), None)
+    if kind is None:
+        raise LookupError("not an operand")
+    return kind
+
+
+def _operand_fields(node: dict) -> dict:
+    kind = _operand_kind(node)
+    if kind in QUESTION_OPERANDS:
+        fields = left_fields(node)
+        fields["label_en"] = fields.pop("left_label_en", "")
+        fields["label_es"] = fields.pop("left_label_es", "")
+        return fields
+    return {**right_fields(node), **_label_fields(node)}
+
+
+# -- rows -> JSON -----------------------------------------------------------------------------
+
+
+def rows_values(rows: list[dict], types: dict):
+    """`(values, errors, paths)`: the `values` JSON for `rows` (None when there are none),
+    every problem as a `RowError`, and each row's JSON path (for `value_error_field`)."""
+    paths = [""] * len(rows)
+    errors: list[RowError] = _outline_errors(rows)
+    if errors:
+        return None, errors, paths
+    values: dict = {}
+    for index, row in enumerate(rows):
+        if depth_of(row) != 0:
+            continue
+        name = (row.get("value_name") or "").strip()
+        if not NAME.fullmatch(name):
+            message = "Name the value with lower-case letters, digits and _, such as net_income."
+            errors.append(RowError(index, "value_name", message))
+            continue
+        if name in values:
+            errors.append(RowError(index, "value_name", "Another value has this name."))
+            continue
+        paths[index] = f"$.values.{name}"
+        children = _children(rows, index)
+        if len(children) != 1:
+            message = "A named value needs exactly one row indented under it."
+            errors.append(RowError(index, None, message))
+            continue
+        node = _expression(rows, children[0], paths[index], types, errors, paths)
+        if isinstance(node, dict) and (row.get("label_en") or row.get("label_es")):
+            node = {**node, "label": _label(row, index, errors)}
+        values[name] = node
+    if errors:
+        return None, errors, paths
+    return values or None, errors, paths
+
+
+def _outline_errors(rows: list[dict]) -> list[RowError]:
+    errors = []
+    for index, row in enumerate(rows):
+        depth, kind = depth_of(row), row.get("kind") or "answer"
+        above = rows[index - 1] if index else None
+        if (depth == 0) != (kind == "value_name"):
+            message = (
+                "A named value starts at the left: outdent this row."
+                if kind == "value_name"
+                else "Indent this row under a named value."
+            )
+            errors.append(RowError(index, "kind" if depth == 0 else None, message))
+        elif above is not None and depth > depth_of(above) + 1:
+            errors.append(
+                RowError(index, None, "This row is indented too far: move it out one level.")
+            )
+        elif above is not None and depth > depth_of(above) and above.get("kind") not in HOLDERS:
+            message = "Only a named value or a calculation can hold rows: outdent this row."
+            errors.append(RowError(index, None, message))
+    return errors
+
+
+def _children(rows: list[dict], index: int) -> list[int]:
+    depth = depth_of(rows[index])
+    found = []
+    for other in range(index + 1, len(rows)):
+        if depth_of(rows[other]) <= depth:
+            break
+        if depth_of(rows[other]) == depth + 1:
+            found.append(other)
+    return found
+
+
+def _label(row: dict, index: int, errors: list) -> dict | None:
+    english, spanish = row.get("label_en", ""), row.get("label_es", "")
+    if not english:
+        errors.append(RowError(index, "label_en", "Write the English name too."))
+        return None
+    return {"en": english, **({"es": spanish} if spanish else {})}
+
+
+def _expression(rows, index, path, types, errors, paths):
+    """The JSON of the expression at `index`; problems are added to `errors`."""
+    row = rows[index]
+    paths[index] = path
+    kind = row.get("kind") or "answer"
+    try:
+        if kind == "kept":
+            return json.loads(row.get("json") or "null")
+        if kind in OPERANDS:
+            node = _operand(row, kind, types)
+        else:
+            node = _operator(rows, index, kind, path, types, errors, paths)
+    except RowProblem as problem:
+        errors.append(RowError(index, problem.field, problem.message))
+        return None
+    except json.JSONDecodeError:
+        errors.append(RowError(index, None, "This row's stored value is damaged: remove it."))
+        return None
+    if node is not None and (row.get("label_en") or row.get("label_es")):
+        node["label"] = _label(row, index, errors)
+    return node
+
+
+def _operand(row: dict, kind: str, types: dict) -> dict:
+    if kind in QUESTION_OPERANDS:
+        return left_node({**row, "left": kind, "left_label_en": "", "left_label_es": ""}, types)
+    if kind == "table":
+        return table_node(row)
+    if kind == "value":
+        text = (row.get("right_value") or "").strip()
+        if not text:
+            raise RowProblem("right_value", "Enter a number.")
+        return {"value": parse_number(text, "right_value")}
+    return right_node({**row, "right": kind}, types)
+
+
+def _operator(rows, index, kind, path, types, errors, paths) -> dict | None:
+    children = _children(rows, index)
+    single = kind in ("percent", "round")
+    if not children or (single and len(children) != 1):
+        wanted = "exactly one row" if single else "at least one row"
+        raise RowProblem("kind", f"This calculation needs {wanted} indented under it.")
+    if kind == "percent":
+        text = rows[index].get("right_value") or ""
+        if not text.strip():
+            raise RowProblem("right_value", "Enter the percent, such as 20.")
+        percent = parse_number(text, "right_value")
+        part = _expression(rows, children[0], f"{path}.of", types, errors, paths)
+        return {"percent": percent, "of": part}
+    if kind == "round":
+        part = _expression(rows, children[0], f"{path}.round", types, errors, paths)
+        rounding = rows[index].get("rounding") or ""
+        return {"round": part, **({"rounding": rounding} if rounding else {})}
+    parts = [
+        _expression(rows, child, f"{path}.{kind}[{n}]", types, errors, paths)
+        for n, child in enumerate(children)
+    ]
+    return {kind: parts}
+
+
+# -- engine errors -> rows --------------------------------------------------------------------
+
+DETAIL_FIELDS = {
+    **SIDE_FIELDS,
+    "answer": "left_question",
+    "age": "left_question",
+    "count": "left_question",
+    "sum": "left_question",
+    "named": "left_name",
+    "value": "right_value",
+    "dollars": "right_value",
+    "percent": "right_value",
+    "rounding": "rounding",
+    "label": "label_en",
+}
+
+
+def value_error_field(
+    rows: list[dict], paths: list[str], error_path: str
+) -> tuple[int | None, str | None]:
+    """The value row (index) and form field an engine error at `error_path` belongs to:
+    the deepest row whose path holds it (an expression rather than its value row)."""
+    best = None
+    for index, path in enumerate(paths):
+        inside = path and (error_path == path or error_path.startswith((path + ".", path + "[")))
+        if inside and (best is None or len(path) >= len(paths[best])):
+            best = index
+    if best is None:
+        return None, None
+    detail = error_path[len(paths[best]) :].lstrip(".").split(".")[0].split("[")[0]
+    field = DETAIL_FIELDS.get(detail)
+    if rows[best].get("kind") == "percent" and detail == "percent":
+        field = "right_value"
+    return best, field
