@@ -7,7 +7,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import eligibility_glue
 from .builder.texts import (
     OPTIONS_HELP,
     SpanishTextsMixin,
@@ -16,7 +15,6 @@ from .builder.texts import (
     spanish_field,
 )
 from .documents.definitions import definition_errors
-from .documents.export import referenced_question_keys
 from .documents.validate import FROZEN
 from .models import Program, ProgramCategory, ProgramVersion, Question, Screen
 
@@ -115,7 +113,8 @@ class ProgramAdminForm(SpanishTextsMixin, forms.ModelForm):
 
 
 class ScreenAdminForm(SpanishTextsMixin, forms.ModelForm):
-    """A screen's `visible_if` is checked when saved, as publishing would check it."""
+    """A screen's texts; when it is shown (`visible_if`) is edited on the screen's builder
+    page, with the rule rows."""
 
     spanish_fields = ("title", "description")
     title_es = spanish_field(_("title (Spanish)"))
@@ -123,52 +122,12 @@ class ScreenAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     class Meta:
         model = Screen
-        fields = ["order", "key", "title", "description", "visible_if"]
-
-    def clean(self):
-        cleaned = super().clean()
-        rule = cleaned.get("visible_if")
-        if "visible_if" not in self.errors and rule not in (None, {}):
-            rule_field_errors(self, "visible_if", rule, prefix="$")
-        return cleaned
-
-
-def rule_field_errors(form, field, rule, *, prefix, values=None):
-    """Attach the engine's errors for a rule/estimate field to that form field. An estimate
-    may use the rule's named `values`, so their questions are looked up too."""
-    keys = referenced_question_keys([rule, values])
-    infos = eligibility_glue.question_infos(Question.objects.filter(key__in=keys))
-    if field == "estimated_value":
-        problems = eligibility_glue.estimate_errors(rule, infos, prefix=prefix, values=values)
-    else:
-        problems = eligibility_glue.rule_errors(rule, infos, prefix=prefix)
-    for error_path, message in problems:
-        form.add_error(field, f"{error_path}: {message}")
+        fields = ["order", "key", "title", "description"]
 
 
 class ProgramVersionAdminForm(forms.ModelForm):
+    """Only the program and gating: the rule, estimate and examples have builder pages."""
+
     class Meta:
         model = ProgramVersion
-        fields = [
-            "program",
-            "eligibility_rules",
-            "eligibility_gating",
-            "estimated_value",
-            "examples",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        for field in ("eligibility_rules", "estimated_value"):
-            value = cleaned.get(field)
-            if field in self.errors or value in (None, {}):
-                continue
-            if not isinstance(value, dict):
-                self.add_error(field, _("Enter a JSON object, or {} for none."))
-                continue
-            values = eligibility_glue.rule_values(cleaned.get("eligibility_rules"))
-            rule_field_errors(self, field, value, prefix="$", values=values)
-        examples = cleaned.get("examples")
-        if examples not in (None, []) and not isinstance(examples, list):
-            self.add_error("examples", _("Enter a JSON list of examples, or [] for none."))
-        return cleaned
+        fields = ["program", "eligibility_gating"]

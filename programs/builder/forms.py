@@ -197,6 +197,7 @@ VALUE_KIND_CHOICES = [
     ("named", _("Another named value")),
     ("value", _("A number")),
     ("dollars", _("An amount in dollars")),
+    ("cents", _("An amount in cents (estimates only)")),
     ("table", _("A limit from a reference table")),
     ("kept", _("Kept as written")),
 ]

@@ -64,7 +64,9 @@ def apply_value_action(rows: list[dict], verb: str, index: int | None) -> list[d
         return [*rows, blank_value_row("value_name", 0), blank_value_row("answer", 1)]
     if verb in ("add_operand", "add_calculation"):
         kind = "add" if verb == "add_calculation" else "answer"
-        if index is None or not 0 <= index < len(rows):
+        if index is None:  # at the end: the first row of an expression, or one more under it
+            return [*rows, blank_value_row(kind, 1 if rows else 0)]
+        if not 0 <= index < len(rows):
             return rows
         holder = rows[index]["kind"] in HOLDERS
         depth = depth_of(rows[index]) + (1 if holder else 0)

@@ -32,7 +32,7 @@ from .rows import SIDE_FIELDS, RowError, depth_of
 LIST_OPERATORS = ("add", "sub", "mul", "div", "min", "max")
 OPERATORS = (*LIST_OPERATORS, "percent", "round")
 QUESTION_OPERANDS = ("answer", "age", "count", "sum", "named")
-LITERAL_OPERANDS = ("value", "dollars", "table")
+LITERAL_OPERANDS = ("value", "dollars", "cents", "table")
 OPERANDS = (*QUESTION_OPERANDS, *LITERAL_OPERANDS)
 VALUE_KINDS = ("value_name", *OPERATORS, *OPERANDS, "kept")
 HOLDERS = ("value_name", *OPERATORS)
@@ -146,6 +146,8 @@ def _operand_kind(node: dict) -> str:
 
 def _operand_fields(node: dict) -> dict:
     kind = _operand_kind(node)
+    if kind == "cents":
+        return {"right_value": literal_text(node["cents"]) or "", **_label_fields(node)}
     if kind in QUESTION_OPERANDS:
         fields = left_fields(node)
         fields["label_en"] = fields.pop("left_label_en", "")
@@ -191,12 +193,20 @@ def rows_values(rows: list[dict], types: dict):
     return values or None, errors, paths
 
 
-def _outline_errors(rows: list[dict]) -> list[RowError]:
+def _outline_errors(rows: list[dict], *, named: bool = True) -> list[RowError]:
+    """Rows out of place; `named`: the rows of named values (else one expression)."""
     errors = []
     for index, row in enumerate(rows):
         depth, kind = depth_of(row), row.get("kind") or "answer"
         above = rows[index - 1] if index else None
-        if (depth == 0) != (kind == "value_name"):
+        if not named and (kind == "value_name" or (index and depth == 0)):
+            message = (
+                "Named values belong to the rule: choose another type for this row."
+                if kind == "value_name"
+                else "Only one row can be at the top: put these rows in a calculation."
+            )
+            errors.append(RowError(index, "kind" if kind == "value_name" else None, message))
+        elif named and (depth == 0) != (kind == "value_name"):
             message = (
                 "A named value starts at the left: outdent this row."
                 if kind == "value_name"
@@ -211,6 +221,24 @@ def _outline_errors(rows: list[dict]) -> list[RowError]:
             message = "Only a named value or a calculation can hold rows: outdent this row."
             errors.append(RowError(index, None, message))
     return errors
+
+
+def expression_rows(node, types: dict) -> list[dict]:
+    """Rows for one expression (an estimate's amount), its top row at depth 0."""
+    rows: list[dict] = []
+    if node not in (None, {}):
+        _append(node, 0, rows, types)
+    return rows
+
+
+def rows_expression(rows: list[dict], types: dict, path: str):
+    """`(expression, errors, paths)` for the rows of one expression at `path`."""
+    paths = [""] * len(rows)
+    errors = _outline_errors(rows, named=False)
+    if not rows or errors:
+        return None, errors, paths
+    node = _expression(rows, 0, path, types, errors, paths)
+    return (None if errors else node), errors, paths
 
 
 def _children(rows: list[dict], index: int) -> list[int]:
@@ -260,11 +288,11 @@ def _operand(row: dict, kind: str, types: dict) -> dict:
         return left_node({**row, "left": kind, "left_label_en": "", "left_label_es": ""}, types)
     if kind == "table":
         return table_node(row)
-    if kind == "value":
+    if kind in ("value", "cents"):
         text = (row.get("right_value") or "").strip()
         if not text:
             raise RowProblem("right_value", "Enter a number.")
-        return {"value": parse_number(text, "right_value")}
+        return {kind: parse_number(text, "right_value")}
     return right_node({**row, "right": kind}, types)
 
 
@@ -303,6 +331,7 @@ DETAIL_FIELDS = {
     "named": "left_name",
     "value": "right_value",
     "dollars": "right_value",
+    "cents": "right_value",
     "percent": "right_value",
     "rounding": "rounding",
     "label": "label_en",

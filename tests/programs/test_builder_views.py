@@ -277,8 +277,9 @@ def test_builder_pages_use_a_fixed_number_of_queries(
     staff_client, draft, extra, django_assert_max_num_queries
 ):
     for number in range(extra):
+        shown_if = {"is_answered": "household.size"}
         screen = draft.screens.create(
-            key=f"extra-{number}", title=f"Extra {number}", order=10 + number
+            key=f"extra-{number}", title=f"Extra {number}", order=10 + number, visible_if=shown_if
         )
         screen.screen_questions.create(question=QuestionFactory(key=f"extra.q{number}"), order=0)
     screen = draft.screens.order_by("order").first()
@@ -288,6 +289,8 @@ def test_builder_pages_use_a_fixed_number_of_queries(
         screen_url(draft, screen),
         reverse("admin:programs_programversion_examples", args=[draft.pk]),
         reverse("admin:programs_programversion_compare", args=[draft.pk]),
+        reverse("admin:programs_programversion_estimate", args=[draft.pk]),
+        reverse("admin:programs_programversion_change", args=[draft.pk]),
     ]
     for page in pages:
         with django_assert_max_num_queries(14):
