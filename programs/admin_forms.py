@@ -7,6 +7,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .builder.question_forms import (
+    MemberFieldFormSet,
+    error_place,
+    member_initial,
+    members_of,
+    validation_form_fields,
+    validation_initial,
+    validation_of,
+)
 from .builder.texts import (
     OPTIONS_HELP,
     SpanishTextsMixin,
@@ -20,6 +29,10 @@ from .models import Program, ProgramCategory, ProgramVersion, Question, Screen
 
 
 class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
+    """A bank question: texts with Spanish beside English, options as lines, validation
+    settings as fields and a household's member fields as a formset (`member_formset`,
+    rendered by the question's change form template)."""
+
     spanish_fields = ("label", "help_text")
     label_es = spanish_field(_("label (Spanish)"))
     help_text_es = spanish_field(_("help text (Spanish)"), long=True)
@@ -29,19 +42,20 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "key",
-            "type",
-            "label",
-            "help_text",
-            "sensitive",
-            "validation",
-            "member_fields",
-        ]
+        fields = ["key", "type", "label", "help_text", "sensitive"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["options_text"].initial = options_text(self.instance.options)
+        for name, value in validation_initial(self.instance.validation).items():
+            self.fields[name].initial = value
+        # A post without the member formset (an older client) leaves the fields as they were.
+        posted = self.is_bound and "member_fields-TOTAL_FORMS" in self.data
+        self.member_formset = MemberFieldFormSet(
+            self.data if posted else None,
+            initial=member_initial(self.instance.member_fields),
+            prefix="member_fields",
+        )
 
     def clean_options_text(self):
         options = parse_options(self.cleaned_data["options_text"], self.instance.options)
@@ -50,20 +64,36 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
+        qtype = cleaned.get("type") or self.instance.type
+        validation = validation_of(self, qtype, self.instance.validation)
+        members: list = []
+        member_fields = self.instance.member_fields
+        if self.member_formset.is_bound:
+            self.member_formset.is_valid()
+            members = members_of(self.member_formset, self.instance.member_fields)
+            member_fields = [member for _form, member in members]
+        self.instance.validation = validation
+        self.instance.member_fields = member_fields
+        if any(form.errors for form, _member in members):
+            self.add_error(None, _("Correct the member fields below."))
+        if self.errors.keys() - {"__all__"}:
             return cleaned
         definition = {
             "key": cleaned.get("key"),
-            "type": cleaned.get("type"),
+            "type": qtype,
             "options": cleaned.get("options_text") or [],
-            "validation": cleaned.get("validation") or {},
-            "member_fields": cleaned.get("member_fields") or [],
+            "validation": validation,
+            "member_fields": member_fields,
         }
         for error in definition_errors(definition, "$"):
-            field = error.path[2:].split(".")[0].split("[")[0] or None
-            field = "options_text" if field == "options" else field
-            field = field if field in self.fields else None
-            self.add_error(field, f"{error.path}: {error.message}")
+            member, field = error_place(error.path)
+            if member is not None and member < len(members):
+                form = members[member][0]
+                form.add_error(field if field in form.fields else None, error.message)
+                message = _("Member field %(number)d: %(message)s")
+                self.add_error(None, message % {"number": member + 1, "message": error.message})
+            else:
+                self.add_error(field if field in self.fields else None, error.message)
         instance = self.instance
         if (
             instance.pk
@@ -78,6 +108,11 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+# Declared after the class body so that the admin's fieldsets may name them.
+QuestionAdminForm.declared_fields.update(validation_form_fields())
+QuestionAdminForm.base_fields.update(validation_form_fields())
 
 
 class ProgramAdminForm(SpanishTextsMixin, forms.ModelForm):
