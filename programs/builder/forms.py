@@ -68,6 +68,12 @@ WHERE_CHOICES = [
     ("member", _("Only people whose member field")),
     ("member_age", _("Only people whose age (from a member date field)")),
 ]
+WHERE_OP_CHOICES = [*OP_CHOICES[:6], *OP_CHOICES[7:9]]
+JOIN_CHOICES = [
+    ("", _("Only one comparison")),
+    ("all", _("People matching all of the comparisons")),
+    ("any", _("People matching any of the comparisons")),
+]
 WHEN_CHOICES = list(
     zip(
         TABLE_WHEN,
@@ -112,7 +118,25 @@ def _choice(label, choices) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=choices, required=False)
 
 
-class RuleRowForm(forms.Form):
+class MemberComparisonFields(forms.Form):
+    """Which members a household count or total takes (see `where.py`)."""
+
+    where_subject = _choice(_("Count or add up"), WHERE_CHOICES)
+    where_field = _text(_("Member field"), datalist="builder-member-fields")
+    where_op = _choice(_("Member comparison"), WHERE_OP_CHOICES)
+    where_value = _text(_("Member value"))
+    where_join = _choice(_("With more than one member comparison"), JOIN_CHOICES)
+    where2_subject = _choice(_("Second comparison"), WHERE_CHOICES)
+    where2_field = _text(_("Second comparison: member field"), datalist="builder-member-fields")
+    where2_op = _choice(_("Second comparison: comparison"), WHERE_OP_CHOICES)
+    where2_value = _text(_("Second comparison: member value"))
+    where3_subject = _choice(_("Third comparison"), WHERE_CHOICES)
+    where3_field = _text(_("Third comparison: member field"), datalist="builder-member-fields")
+    where3_op = _choice(_("Third comparison: comparison"), WHERE_OP_CHOICES)
+    where3_value = _text(_("Third comparison: member value"))
+
+
+class RuleRowForm(MemberComparisonFields):
     kind = _choice(_("Row type"), KIND_CHOICES)
     depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
     left = _choice(_("Check"), LEFT_CHOICES)
@@ -125,10 +149,6 @@ class RuleRowForm(forms.Form):
     left_name = _text(_("Named value"), datalist="builder-values")
     left_label_en = _text(_("Name of this value in reasons (English)"))
     left_label_es = _text(_("Name of this value in reasons (Spanish)"))
-    where_subject = _choice(_("Count or add up"), WHERE_CHOICES)
-    where_field = _text(_("Member field"), datalist="builder-member-fields")
-    where_op = _choice(_("Member comparison"), OP_CHOICES[:6])
-    where_value = _text(_("Member value"))
     op = _choice(_("Comparison"), OP_CHOICES)
     right = _choice(_("Compared with"), RIGHT_CHOICES)
     right_value = _text(
@@ -208,7 +228,7 @@ def _shared(name: str) -> forms.Field:
     return RuleRowForm.base_fields[name]
 
 
-class ValueRowForm(forms.Form):
+class ValueRowForm(MemberComparisonFields):
     """One row of a named value: the value itself, a calculation or an operand."""
 
     kind = _choice(_("Row type"), VALUE_KIND_CHOICES)
@@ -223,10 +243,6 @@ class ValueRowForm(forms.Form):
     right_value = _text(_("Number, amount in dollars or percent"))
     rounding = _choice(_("Rounding"), ROUNDING_CHOICES)
     left_field = _shared("left_field")
-    where_subject = _shared("where_subject")
-    where_field = _shared("where_field")
-    where_op = _shared("where_op")
-    where_value = _shared("where_value")
     table_id = _choice(_("Table"), [])
     table_when = _shared("table_when")
     table_when_value = _shared("table_when_value")

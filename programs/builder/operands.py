@@ -2,13 +2,15 @@
 
 Every field is text, as a form posts it; an empty field means the key is absent from the
 JSON, so `{"percent": 100}` and no `percent` stay different. A condition whose JSON these
-fields cannot say exactly (arithmetic, a `where` with more than one comparison) is not
+fields cannot say exactly (arithmetic, a `where` nested deeper than `where.py` reads) is not
 converted here: `rows` keeps it as written.
 """
 
 from __future__ import annotations
 
 import re
+
+from .where import WHERE_FIELDS, where_fields, where_node
 
 COMPARE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "between")
 LIST_OPS = ("in", "not_in")
@@ -36,10 +38,7 @@ CONDITION_FIELDS = (
     "left_name",
     "left_label_en",
     "left_label_es",
-    "where_subject",
-    "where_field",
-    "where_op",
-    "where_value",
+    *WHERE_FIELDS,
     "op",
     "right",
     "right_question",
@@ -87,28 +86,6 @@ def _labels(node: dict, prefix: str, fields: dict) -> None:
         fields[f"{prefix}_label_es"] = label.get("es", "")
 
 
-def _where_fields(where, fields: dict) -> None:
-    if where is None:
-        return
-    op = next(iter(where), None) if isinstance(where, dict) and len(where) == 1 else None
-    args = where.get(op) if op in COMPARE_OPS and op != "between" else None
-    if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], dict)):
-        raise LookupError("not a single member comparison")
-    subject = next(iter(args[0]), "")
-    fields.update(
-        where_subject=subject,
-        where_field=str(args[0].get(subject, "")),
-        where_op=op,
-        where_value=literal_text(_literal_of(args[1])) or "",
-    )
-
-
-def _literal_of(node):
-    if isinstance(node, dict) and len(node) == 1:
-        return node.get("value", node.get("dollars"))
-    return None
-
-
 def left_fields(node: dict) -> dict:
     """The row fields for the left operand of a comparison (or LookupError)."""
     fields: dict = {}
@@ -121,7 +98,7 @@ def left_fields(node: dict) -> dict:
     else:
         raise LookupError("unsupported left operand")
     fields["left_field"] = str(node.get("field", ""))
-    _where_fields(node.get("where"), fields)
+    fields.update(where_fields(node.get("where"), literal_text))
     _labels(node, "left", fields)
     return fields
 
@@ -260,14 +237,10 @@ def left_node(row: dict, types: dict) -> dict:
     node: dict = {kind: key}
     if kind == "sum":
         node["field"] = _need(row, "left_field", "Choose the member field to add up.")
-    if kind in ("count", "sum") and row.get("where_subject"):
-        subject = row["where_subject"]
-        field = _need(row, "where_field", "Choose the member field.")
-        member_type = "number" if subject == "member_age" else types.get(f"{key}:{field}")
-        value = parse_literal(row.get("where_value", ""), "where_value", member_type)
-        op = row.get("where_op") or "eq"
-        literal = {"dollars": value} if member_type == "currency" else {"value": value}
-        node["where"] = {op: [{subject: field}, literal]}
+    if kind in ("count", "sum"):
+        where = where_node(row, key, types, parse_literal, _need)
+        if where is not None:
+            node["where"] = where
     return _label(row, "left", node)
 
 

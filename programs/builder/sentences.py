@@ -190,20 +190,34 @@ class Describer:
         household = self.question(node["count"])
         if not isinstance(where, dict) or len(where) != 1:
             return _("the number of people in {question}").format(question=household)
-        op, args = next(iter(where.items()))
-        if op not in OP_PHRASES or not isinstance(args, list) or len(args) != 2:
+        join = next(iter(where))
+        comparisons = where[join] if join in ("all", "any") else [where]
+        phrases = [self.member_comparison(c) for c in comparisons if isinstance(c, dict)]
+        if not isinstance(comparisons, list) or not phrases or None in phrases:
             return _("the number of people in {question} who match a condition").format(
                 question=household
             )
-        member = args[0] if isinstance(args[0], dict) else {}
+        joiner = _(" or ") if join == "any" else _(" and ")
+        return _("the number of people in {question} {condition}").format(
+            question=household, condition=joiner.join(phrases)
+        )
+
+    def member_comparison(self, comparison: dict) -> str | None:
+        op, args = next(iter(comparison.items()), (None, None))
+        if not isinstance(args, list) or len(args) != 2 or not isinstance(args[0], dict):
+            return None
+        member = args[0]
         field = str(member.get("member", member.get("member_age", ""))).replace("_", " ")
         subject = (
             _("whose age") if "member_age" in member else _("whose {field}").format(field=field)
         )
-        condition = _op_phrase(op).format(left=subject, right=self.operand(args[1]))
-        return _("the number of people in {question} {condition}").format(
-            question=household, condition=condition
-        )
+        if op in ("in", "not_in") and isinstance(args[1], list):
+            items = format_list([str(item) for item in args[1]], self.language)
+            phrase = _("{left} is one of {items}") if op == "in" else _("{left} is not {items}")
+            return phrase.format(left=subject, items=items)
+        if op not in OP_PHRASES:
+            return None
+        return _op_phrase(op).format(left=subject, right=self.operand(args[1]))
 
     def table(self, node: dict) -> str:
         table_id = node.get("table")

@@ -163,3 +163,53 @@ def test_a_household_count_with_a_member_condition_is_written_and_read_back():
     assert validate_rule(rule, question_infos(QUESTIONS.values()), load_tables()) == []
     back, values = rule_rows(rule, TYPES)
     assert back[0]["kind"] == "condition" and rows_rule(back, TYPES, values)[0] == rule
+
+
+def test_a_household_count_with_several_member_comparisons_is_rows():
+    rows = [
+        condition(
+            0,
+            left="count",
+            left_question="household.members",
+            where_subject="member",
+            where_field="relationship",
+            where_op="eq",
+            where_value="child",
+            where_join="all",
+            where2_subject="member_age",
+            where2_field="birth_date",
+            where2_op="lt",
+            where2_value="18",
+            op="gte",
+            right_value="1",
+        )
+    ]
+    rule, errors, _paths = rows_rule(rows, TYPES)
+    assert errors == []
+    assert rule["gte"][0]["where"] == {
+        "all": [
+            {"eq": [{"member": "relationship"}, {"value": "child"}]},
+            {"lt": [{"member_age": "birth_date"}, {"value": 18}]},
+        ]
+    }
+    assert validate_rule(rule, question_infos(QUESTIONS.values()), load_tables()) == []
+    back, _values = rule_rows(rule, TYPES)
+    assert back[0]["kind"] == "condition" and back[0]["where2_op"] == "lt"
+    assert rows_rule(back, TYPES)[0] == rule
+    no_join = [{**rows[0], "where_join": ""}]
+    assert [(e.row, e.field) for e in rows_rule(no_join, TYPES)[1]] == [(0, "where_join")]
+
+
+def test_catalog_counts_with_three_member_comparisons_read_as_rows():
+    where = {
+        "all": [
+            {"gte": [{"member_age": "birth_date"}, {"value": 0}]},
+            {"lte": [{"member_age": "birth_date"}, {"value": 17}]},
+            {"not_in": [{"member": "relationship"}, ["self", "spouse"]]},
+        ]
+    }
+    rule = {"gte": [{"count": "household.members", "where": where}, {"value": 1}]}
+    rows, _values = rule_rows(rule, TYPES)
+    assert rows[0]["kind"] == "condition"
+    assert (rows[0]["where3_op"], rows[0]["where3_value"]) == ("not_in", "self, spouse")
+    assert rows_rule(rows, TYPES)[0] == rule

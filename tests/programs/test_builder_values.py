@@ -128,9 +128,12 @@ def post_values(rows, data):
             "values-MAX_NUM_FORMS": "1000",
         }
     )
+    # As a browser posts them: only the fields the row's type shows (empty ones read the same
+    # as absent), which keeps a long rule within Django's limit on posted fields.
     for index, value_row in enumerate(rows):
         for name in VALUE_FIELDS:
-            data[f"values-{index}-{name}"] = str(value_row.get(name, ""))
+            if value_row.get(name) not in (None, "") or name in ("kind", "depth"):
+                data[f"values-{index}-{name}"] = str(value_row[name])
     return data
 
 
