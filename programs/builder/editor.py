@@ -69,10 +69,16 @@ class RuleEditor:
             self.rule = stored or {}
             return
         self.formset = RuleRowFormSet(request.POST, **kwargs)
-        posted_values = with_values and "values-TOTAL_FORMS" in request.POST
-        self.values_formset = ValueRowFormSet(
-            request.POST if posted_values else None, **value_kwargs
-        )
+        # A post without the value rows (not from this page's form) keeps the stored values.
+        if with_values and "values-TOTAL_FORMS" in request.POST:
+            self.values_formset = ValueRowFormSet(request.POST, **value_kwargs)
+        else:
+            stored_values = (
+                stored.get("values") if with_values and isinstance(stored, dict) else None
+            )
+            self.values_formset = ValueRowFormSet(
+                initial=values_rows(stored_values, bank.types), **value_kwargs
+            )
         verb = parse_action(self.action)
         value_verb = parse_value_action(self.action)
         self.rule = None

@@ -238,3 +238,12 @@ def test_an_engine_error_in_a_value_is_shown_on_its_field(staff_client, snap_dra
     assert 'href="#id_values-13-left_question"' in page
     snap_draft.refresh_from_db()
     assert snap_draft.eligibility_rules == {}
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_value_rows_keeps_the_stored_values(staff_client, snap_draft):
+    program_version_update(version=snap_draft, eligibility_rules=PROGRAM["eligibility"]["rules"])
+    data = post_rows(snap_condition_rows(), action="save")
+    assert staff_client.post(rule_url(snap_draft), data).status_code == 302
+    snap_draft.refresh_from_db()
+    assert snap_draft.eligibility_rules == PROGRAM["eligibility"]["rules"]
