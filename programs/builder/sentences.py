@@ -37,10 +37,13 @@ class Describer:
         self.infos = infos
         self.tables = tables
         self.language = (get_language() or "en").split("-")[0]
+        self.value_labels: dict[str, str] = {}  # the rule's named values, by their labels
 
     def lines(self, rule, empty: str = "") -> list[tuple[int, str]]:
         """`[(depth, sentence), ...]` in reading order; `empty` says what no rule means
         (by default: open to everyone)."""
+        if isinstance(rule, dict):
+            self.know_values(rule.get("values"))
         if not isinstance(rule, dict) or not [key for key in rule if key != "values"]:
             return [(0, empty or _("Everyone is eligible: this program has no rule."))]
         out: list[tuple[int, str]] = []
@@ -129,8 +132,18 @@ class Describer:
         if "table" in node:
             return self.table(node)
         if "named" in node:
+            label = self.value_labels.get(str(node["named"]))
+            if label:
+                return subject_from_label(label, self.language, mid_sentence=True)
             return str(node["named"]).replace("_", " ")
         return self.computed(node)
+
+    def know_values(self, values) -> None:
+        """Read `{"named": ...}` by the value's label, as residents' reasons do."""
+        for name, node in (values or {}).items() if isinstance(values, dict) else ():
+            label = node.get("label") if isinstance(node, dict) else None
+            if isinstance(label, dict) and label.get("en"):
+                self.value_labels[str(name)] = label.get(self.language) or label["en"]
 
     def computed(self, node: dict) -> str:
         """Arithmetic read aloud, inner parts in parentheses so that the order is plain."""
@@ -166,6 +179,7 @@ class Describer:
         """One sentence per named value: "Net income is: income minus deductions"."""
         if not isinstance(values, dict):
             return []
+        self.know_values(values)
         lines = []
         for name, node in values.items():
             label = node.get("label") if isinstance(node, dict) else None

@@ -211,7 +211,10 @@ def test_a_net_income_program_built_by_rows_exports_as_written_by_hand(staff_cli
     data = post_values(snap_value_rows(), post_rows(snap_condition_rows(), action="check"))
     page = staff_client.post(rule_url(snap_draft), data).content.decode()
     assert "The rule is valid." in page
-    assert "Deductions is: earned income deduction plus standard deduction plus" in page
+    assert (
+        "Your household&#x27;s net monthly income is: the largest of (your income after "
+        "deductions minus the excess shelter deduction) or $0"
+    ) in page
     data["action"] = "save"
     assert staff_client.post(rule_url(snap_draft), data).status_code == 302
     snap_draft.refresh_from_db()
