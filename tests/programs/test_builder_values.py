@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from programs.builder.forms import ValueRowForm
 from programs.builder.outline import apply_value_action, parse_value_action
@@ -250,3 +251,18 @@ def test_a_post_without_the_value_rows_keeps_the_stored_values(staff_client, sna
     assert staff_client.post(rule_url(snap_draft), data).status_code == 302
     snap_draft.refresh_from_db()
     assert snap_draft.eligibility_rules == PROGRAM["eligibility"]["rules"]
+
+
+@pytest.mark.django_db
+def test_the_value_rows_and_the_estimate_page_speak_spanish(staff_client, snap_draft):
+    program_version_update(version=snap_draft, eligibility_rules=PROGRAM["eligibility"]["rules"])
+    with translation.override("es"):
+        page = staff_client.get(rule_url(snap_draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+        estimate = staff_client.get(
+            reverse("admin:programs_programversion_estimate", args=[snap_draft.pk]),
+            HTTP_ACCEPT_LANGUAGE="es",
+        ).content.decode()
+    assert "Valores con nombre" in page and "Cálculo: el primero menos el segundo" in page
+    assert "Agregar un valor con nombre" in page
+    assert "El ingreso neto mensual de su hogar es: el mayor de" in page
+    assert "Beneficio estimado de" in estimate and "Revisar la estimación" in estimate
