@@ -12,6 +12,7 @@ from programs.builder.question_forms import (
     validation_initial,
 )
 from programs.demo import CATALOG_DIR
+from programs.models import Question
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,42 @@ def test_a_number_questions_bounds_are_fields(staff_client):
     assert staff_client.post(url, data).status_code == 302
     question.refresh_from_db()
     assert question.validation == {"min": 1, "max": 20}
+
+
+def test_a_new_household_question_is_built_with_member_forms(staff_client):
+    url = reverse("admin:programs_question_add")
+    assert 'name="member_fields-0-key"' in staff_client.get(url).content.decode()
+    data = {
+        "key": "household.people",
+        "type": "household_members",
+        "label": "Who lives with you?",
+        "validation_max_members": "12",
+        "member_fields-TOTAL_FORMS": "1",
+        "member_fields-INITIAL_FORMS": "0",
+        "member_fields-MIN_NUM_FORMS": "0",
+        "member_fields-MAX_NUM_FORMS": "1000",
+        "member_fields-0-key": "age",
+        "member_fields-0-type": "number",
+        "member_fields-0-label": "Age",
+        "member_fields-0-label_es": "Edad",
+        "member_fields-0-validation_min": "0",
+    }
+    assert staff_client.post(url, data).status_code == 302
+    question = Question.objects.get(key="household.people")
+    assert question.validation == {"max_members": 12}
+    assert question.member_fields == [
+        {
+            "key": "age",
+            "type": "number",
+            "label": "Age",
+            "validation": {"min": 0},
+            "translations": {"es": {"label": "Edad"}},
+        }
+    ]
+    data["key"], data["member_fields-TOTAL_FORMS"] = "household.nobody", "0"
+    form = staff_client.post(url, data).context["adminform"].form
+    assert (
+        "needs fields" in form.errors["member_fields"][0]
+        if "member_fields" in form.errors
+        else (any("needs fields" in error for error in form.non_field_errors()))
+    )
