@@ -111,3 +111,14 @@ def test_row_buttons_build_the_amount_and_emptying_everything_removes_the_estima
     assert draft.estimated_value == {}
     lonely = post([], action="save")  # texts without an amount
     assert "Add the amount" in staff_client.post(url, lonely).content.decode()
+
+
+def test_a_count_of_some_members_shows_each_comparison_as_fields(staff_client, draft):
+    (sun_bucks,) = [e for e in ESTIMATES if '"dollars": 120' in json.dumps(e)]
+    draft.estimated_value = sun_bucks
+    draft.save()
+    url = reverse("admin:programs_programversion_estimate", args=[draft.pk])
+    page = staff_client.get(url).content.decode()
+    assert '<option value="count" selected>' in page
+    assert 'name="amount-2-where_join"' in page and 'value="all" selected' in page
+    assert 'name="amount-2-where2_value" value="18"' in page

@@ -228,7 +228,9 @@ def test_a_net_income_program_built_by_rows_exports_as_written_by_hand(staff_cli
     assert built["programs"][0]["eligibility"] == PROGRAM["eligibility"]
     # Opened again, the saved values come back as the same rows.
     page = staff_client.get(rule_url(snap_draft)).content.decode()
-    assert 'name="values-TOTAL_FORMS" value="35"' in page and "Kept as written</option>" in page
+    assert 'name="values-TOTAL_FORMS" value="35"' in page
+    assert '<option value="kept" selected>' not in page  # every part is rows, none kept
+    assert '<option value="percent" selected>' in page
 
 
 @pytest.mark.django_db
