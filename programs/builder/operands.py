@@ -55,6 +55,21 @@ CONDITION_FIELDS = (
 )
 REASON_FIELDS = ("reason_en", "reason_es", "met_en", "met_es", "not_met_en", "not_met_es")
 
+SIDE_FIELDS = {
+    "table": "table_id",
+    "year": "table_when_value",
+    "in_effect_on": "table_when_value",
+    "household_size": "table_size_value",
+    "percent": "table_percent",
+    "period": "table_period",
+    "rounding": "table_rounding",
+    "where": "where_value",
+    "field": "left_field",
+    "label": "left_label_en",
+    "named": "left_name",
+}
+
+
 INTEGER = re.compile(r"-?\d+")
 DECIMAL = re.compile(r"-?\d*\.\d+")
 

@@ -14,28 +14,22 @@ the row and form field to mark, because an admin edits rows, not paths.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from .operands import (
     CONDITION_FIELDS,
     REASON_FIELDS,
+    SIDE_FIELDS,
     RowProblem,
     condition_fields,
     condition_node,
     reason_fields,
     reason_node,
 )
+from .row_base import RowError, children_of, depth_of
 
 GROUPS = ("all", "any", "not")
 KINDS = (*GROUPS, "condition", "kept")
 ROW_FIELDS = ("kind", "depth", *CONDITION_FIELDS, *REASON_FIELDS, "json")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the rule as a whole
-    field: str | None  # None: the row as a whole
-    message: str
 
 
 def blank_row(kind: str = "condition", depth: int = 0) -> dict:
@@ -110,13 +104,6 @@ def _group_op(node) -> str | None:
 # -- rows -> JSON -----------------------------------------------------------------------------
 
 
-def depth_of(row: dict) -> int:
-    try:
-        return max(0, int(row.get("depth") or 0))
-    except (TypeError, ValueError):
-        return 0
-
-
 def rows_rule(rows: list[dict], types: dict, values=None):
     """`(rule, errors, paths)`: the JSON for `rows` (with `values` put back), every
     problem found as a `RowError`, and each row's JSON path (for `error_field`)."""
@@ -153,17 +140,6 @@ def rows_rule(rows: list[dict], types: dict, values=None):
     return node, errors, paths
 
 
-def _children(rows: list[dict], index: int) -> list[int]:
-    depth = depth_of(rows[index])
-    found = []
-    for other in range(index + 1, len(rows)):
-        if depth_of(rows[other]) <= depth:
-            break
-        if depth_of(rows[other]) == depth + 1:
-            found.append(other)
-    return found
-
-
 def _build(rows, index, path, types, errors, paths):
     row = rows[index]
     paths[index] = path
@@ -173,7 +149,7 @@ def _build(rows, index, path, types, errors, paths):
             return json.loads(row.get("json") or "null"), None
         if kind not in GROUPS:
             return condition_node(row, types), None
-        children = _children(rows, index)
+        children = children_of(rows, index)
         if not children or (kind == "not" and len(children) != 1):
             wanted = "exactly one row" if kind == "not" else "at least one row"
             errors.append(RowError(index, None, f"This group needs {wanted} indented under it."))
@@ -196,20 +172,6 @@ def _build(rows, index, path, types, errors, paths):
 
 
 # -- engine errors -> rows --------------------------------------------------------------------
-
-SIDE_FIELDS = {
-    "table": "table_id",
-    "year": "table_when_value",
-    "in_effect_on": "table_when_value",
-    "household_size": "table_size_value",
-    "percent": "table_percent",
-    "period": "table_period",
-    "rounding": "table_rounding",
-    "where": "where_value",
-    "field": "left_field",
-    "label": "left_label_en",
-    "named": "left_name",
-}
 
 
 def error_field(

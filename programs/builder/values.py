@@ -18,6 +18,7 @@ import re
 
 from .operands import (
     CONDITION_FIELDS,
+    SIDE_FIELDS,
     RowProblem,
     left_fields,
     left_node,
@@ -27,7 +28,7 @@ from .operands import (
     right_node,
     table_node,
 )
-from .rows import SIDE_FIELDS, RowError, depth_of
+from .row_base import RowError, children_of, depth_of
 
 LIST_OPERATORS = ("add", "sub", "mul", "div", "min", "max")
 OPERATORS = (*LIST_OPERATORS, "percent", "round")
@@ -179,7 +180,7 @@ def rows_values(rows: list[dict], types: dict):
             errors.append(RowError(index, "value_name", "Another value has this name."))
             continue
         paths[index] = f"$.values.{name}"
-        children = _children(rows, index)
+        children = children_of(rows, index)
         if len(children) != 1:
             message = "A named value needs exactly one row indented under it."
             errors.append(RowError(index, None, message))
@@ -241,17 +242,6 @@ def rows_expression(rows: list[dict], types: dict, path: str):
     return (None if errors else node), errors, paths
 
 
-def _children(rows: list[dict], index: int) -> list[int]:
-    depth = depth_of(rows[index])
-    found = []
-    for other in range(index + 1, len(rows)):
-        if depth_of(rows[other]) <= depth:
-            break
-        if depth_of(rows[other]) == depth + 1:
-            found.append(other)
-    return found
-
-
 def _label(row: dict, index: int, errors: list) -> dict | None:
     english, spanish = row.get("label_en", ""), row.get("label_es", "")
     if not english:
@@ -297,7 +287,7 @@ def _operand(row: dict, kind: str, types: dict) -> dict:
 
 
 def _operator(rows, index, kind, path, types, errors, paths) -> dict | None:
-    children = _children(rows, index)
+    children = children_of(rows, index)
     single = kind in ("percent", "round")
     if not children or (single and len(children) != 1):
         wanted = "exactly one row" if single else "at least one row"
