@@ -10,11 +10,12 @@ from .. import eligibility_glue
 from ..documents.export import referenced_question_keys
 from ..models import Question
 from ..templatetags.portal_forms import summary_items
+from .calculations import EXPRESSION_KINDS
 from .forms import RuleRowFormSet, ValueRowFormSet
 from .outline import apply_action, apply_value_action, parse_action, parse_value_action
 from .rows import error_field, rows_rule, rule_rows
 from .sentences import Describer
-from .values import rows_values, value_error_field, values_rows
+from .values import OPERATORS, rows_values, value_error_field, values_rows
 
 
 class Bank:
@@ -141,6 +142,8 @@ class RuleEditor:
             "value_names": [name for name in value_names if name],
             "rule_json": json.dumps(rule, indent=2, ensure_ascii=False) if rule is not None else "",
             "values_formset": self.values_formset,
+            "expression_kinds": EXPRESSION_KINDS,
+            "operator_kinds": OPERATORS,
             "with_values": self.with_values,
             "bank": self.bank.questions.values(),
             "member_fields": self.bank.member_fields(),

@@ -41,19 +41,44 @@ OPERATORS_BY_TYPE = {
     },
     "single_choice": ("eq", "ne", "in", "not_in", "is_answered"),
 }
+VALUE_KIND_CHOICES = [
+    ("value_name", _("Named value")),
+    ("add", _("Calculation: add up")),
+    ("sub", _("Calculation: the first minus the second")),
+    ("mul", _("Calculation: multiply")),
+    ("div", _("Calculation: the first divided by the second")),
+    ("percent", _("Calculation: a percent of")),
+    ("min", _("Calculation: the smallest of (a cap)")),
+    ("max", _("Calculation: the largest of (a floor)")),
+    ("round", _("Calculation: round")),
+    ("answer", _("The answer to a question")),
+    ("age", _("The age from a date question")),
+    ("count", _("The number of people in the household")),
+    ("sum", _("The household total of a member field")),
+    ("named", _("Another named value")),
+    ("value", _("A number")),
+    ("dollars", _("An amount in dollars")),
+    ("cents", _("An amount in cents (estimates only)")),
+    ("table", _("A limit from a reference table")),
+    ("kept", _("Kept as written")),
+]
 KIND_CHOICES = [
     ("condition", _("Condition")),
     ("all", _("Group: all of these")),
     ("any", _("Group: any of these")),
     ("not", _("Group: not this")),
     ("kept", _("Kept as written")),
+    # The rows of a calculation under a condition (`calculations.py`).
+    *[choice for choice in VALUE_KIND_CHOICES if choice[0] not in ("value_name", "kept")],
 ]
+CALCULATION_CHOICE = ("computed", _("A calculation (rows indented under this one)"))
 LEFT_CHOICES = [
     ("answer", _("The answer to a question")),
     ("age", _("The age from a date question")),
     ("count", _("The number of people in the household")),
     ("sum", _("The household total of a member field")),
     ("named", _("A named value of the rule")),
+    CALCULATION_CHOICE,
 ]
 RIGHT_CHOICES = [
     ("value", _("A value")),
@@ -62,6 +87,7 @@ RIGHT_CHOICES = [
     ("answer", _("The answer to another question")),
     ("age", _("The age from another date question")),
     ("named", _("A named value of the rule")),
+    CALCULATION_CHOICE,
 ]
 WHERE_CHOICES = [
     ("", _("Everyone")),
@@ -171,6 +197,10 @@ class RuleRowForm(MemberComparisonFields):
     met_es = _text(_("Reason when met (Spanish)"))
     not_met_en = _text(_("Reason when not met (English)"))
     not_met_es = _text(_("Reason when not met (Spanish)"))
+    # For a row of a calculation under a condition.
+    label_en = _text(_("Name shown to residents (English)"))
+    label_es = _text(_("Name shown to residents (Spanish)"))
+    rounding = _choice(_("Rounding"), ROUNDING_CHOICES)
     json = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, table_choices=(), types=None, **kwargs):
@@ -199,28 +229,6 @@ class RuleRowForm(MemberComparisonFields):
 
 
 RuleRowFormSet = forms.formset_factory(RuleRowForm, extra=0, max_num=500, validate_max=True)
-
-VALUE_KIND_CHOICES = [
-    ("value_name", _("Named value")),
-    ("add", _("Calculation: add up")),
-    ("sub", _("Calculation: the first minus the second")),
-    ("mul", _("Calculation: multiply")),
-    ("div", _("Calculation: the first divided by the second")),
-    ("percent", _("Calculation: a percent of")),
-    ("min", _("Calculation: the smallest of (a cap)")),
-    ("max", _("Calculation: the largest of (a floor)")),
-    ("round", _("Calculation: round")),
-    ("answer", _("The answer to a question")),
-    ("age", _("The age from a date question")),
-    ("count", _("The number of people in the household")),
-    ("sum", _("The household total of a member field")),
-    ("named", _("Another named value")),
-    ("value", _("A number")),
-    ("dollars", _("An amount in dollars")),
-    ("cents", _("An amount in cents (estimates only)")),
-    ("table", _("A limit from a reference table")),
-    ("kept", _("Kept as written")),
-]
 
 
 def _shared(name: str) -> forms.Field:

@@ -3,11 +3,13 @@ and the page comes back with the rows changed (nothing is saved until "Save").""
 
 from __future__ import annotations
 
+from .calculations import holds_rows
 from .rows import GROUPS, blank_row, depth_of
 from .values import HOLDERS, blank_value_row
 
 MOVES = ("up", "down", "indent", "outdent", "remove")
-VERBS = (*MOVES, "add_condition", "add_group")
+# add_operand / add_calculation: a row of a calculation under a condition compared with it.
+VERBS = (*MOVES, "add_condition", "add_group", "add_operand", "add_calculation")
 # The named values' rows have buttons of their own, prefixed: `value_indent:3`.
 VALUE_VERBS = (*MOVES, "add_value", "add_operand", "add_calculation")
 VALUE_PREFIX = "value_"
@@ -89,6 +91,12 @@ def apply_action(rows: list[dict], verb: str, index: int | None) -> list[dict]:
     end = block_end(rows, index)
     if verb == "remove":
         return rows[:index] + rows[end:]
+    if verb in ("add_operand", "add_calculation"):
+        holder = holds_rows(rows[index])
+        depth = depth_of(rows[index]) + (1 if holder else 0)
+        new = blank_row("add" if verb == "add_calculation" else "answer", depth)
+        at = index + 1 if holder else end
+        return [*rows[:at], new, *rows[at:]]
     if verb in ("add_condition", "add_group"):
         holder = rows[index]["kind"] in GROUPS
         depth = depth_of(rows[index]) + (1 if holder else 0)

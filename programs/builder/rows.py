@@ -15,6 +15,13 @@ from __future__ import annotations
 
 import json
 
+from .calculations import (
+    EXPRESSION_KINDS,
+    calculation_node,
+    calculation_rows,
+    has_calculation,
+    holds_rows,
+)
 from .operands import (
     CONDITION_FIELDS,
     REASON_FIELDS,
@@ -26,10 +33,21 @@ from .operands import (
     reason_node,
 )
 from .row_base import RowError, children_of, depth_of
+from .values import value_error_field
 
 GROUPS = ("all", "any", "not")
 KINDS = (*GROUPS, "condition", "kept")
-ROW_FIELDS = ("kind", "depth", *CONDITION_FIELDS, *REASON_FIELDS, "json")
+# label and rounding: for the rows of a calculation under a condition (`calculations.py`).
+ROW_FIELDS = (
+    "kind",
+    "depth",
+    *CONDITION_FIELDS,
+    *REASON_FIELDS,
+    "label_en",
+    "label_es",
+    "rounding",
+    "json",
+)
 
 
 def blank_row(kind: str = "condition", depth: int = 0) -> dict:
@@ -75,7 +93,10 @@ def _append(node, depth: int, rows: list[dict], types: dict) -> None:
             for child in children:
                 _append(child, depth + 1, rows, types)
         else:
-            rows.append(_row("condition", depth, condition_fields(node)))
+            try:
+                rows.append(_row("condition", depth, condition_fields(node)))
+            except LookupError:  # perhaps a calculation on one side
+                rows.extend(calculation_rows(node, depth, types, _row))
     except (LookupError, TypeError, AttributeError):
         del rows[start:]
         rows.append(kept_row(node, depth))
@@ -124,12 +145,16 @@ def rows_rule(rows: list[dict], types: dict, values=None):
             errors.append(
                 RowError(index, None, "This row is indented too far: move it out one level.")
             )
-        elif depth_of(row) > depth_of(rows[index - 1]) and rows[index - 1]["kind"] not in GROUPS:
-            errors.append(
-                RowError(
-                    index, None, "Only a group can hold other rows: move this row out one level."
-                )
+        elif (
+            depth_of(row) > depth_of(rows[index - 1])
+            and rows[index - 1]["kind"] not in GROUPS
+            and not holds_rows(rows[index - 1])
+        ):
+            message = (
+                "Only a group, or a condition compared with a calculation, can hold other "
+                "rows: move this row out one level."
             )
+            errors.append(RowError(index, None, message))
     if errors:
         return None, errors, paths
     node, _next = _build(rows, 0, "$", types, errors, paths)
@@ -147,6 +172,11 @@ def _build(rows, index, path, types, errors, paths):
     try:
         if kind == "kept":
             return json.loads(row.get("json") or "null"), None
+        if kind in EXPRESSION_KINDS:
+            message = "Put this part of a calculation under a condition compared with it."
+            raise RowProblem("kind", message)
+        if kind not in GROUPS and has_calculation(row):
+            return calculation_node(rows, index, path, types, errors, paths), None
         if kind not in GROUPS:
             return condition_node(row, types), None
         children = children_of(rows, index)
@@ -185,6 +215,8 @@ def error_field(
             best = index
     if best is None:
         return None, None
+    if rows[best].get("kind") in EXPRESSION_KINDS:
+        return value_error_field(rows, paths, error_path)
     row = rows[best]
     rest = error_path[len(paths[best]) :]
     if row.get("kind") != "condition":

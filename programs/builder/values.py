@@ -83,7 +83,7 @@ def values_rows(values, types: dict) -> list[dict]:
             fields.update(_label_fields(node))
             node = {key: part for key, part in node.items() if key != "label"}
         rows.append(_row("value_name", 0, fields))
-        _append(node, 1, rows, types)
+        append_expression(node, 1, rows, types)
     return rows
 
 
@@ -99,7 +99,8 @@ def operator_of(node) -> str | None:
     return next((op for op in LIST_OPERATORS if op in node), None)
 
 
-def _append(node, depth: int, rows: list[dict], types: dict) -> None:
+def append_expression(node, depth: int, rows: list[dict], types: dict) -> None:
+    """Rows for one expression at `depth` (kept as written where rows cannot say it)."""
     start = len(rows)
     try:
         op = operator_of(node)
@@ -119,14 +120,14 @@ def _append(node, depth: int, rows: list[dict], types: dict) -> None:
                     raise LookupError("not a list")
             rows.append(_row(op, depth, fields))
             for child in children:
-                _append(child, depth + 1, rows, types)
+                append_expression(child, depth + 1, rows, types)
     except (LookupError, TypeError, AttributeError):
         del rows[start:]
         rows.append(kept_value_row(node, depth))
         return
     rebuilt = [{**row, "depth": depth_of(row) - depth} for row in rows[start:]]
     try:
-        same = _expression(rebuilt, 0, "$", types, [], [""] * len(rebuilt)) == node
+        same = expression_node(rebuilt, 0, "$", types, [], [""] * len(rebuilt)) == node
     except RowProblem:
         same = False
     if not same:
@@ -185,7 +186,7 @@ def rows_values(rows: list[dict], types: dict):
             message = "A named value needs exactly one row indented under it."
             errors.append(RowError(index, None, message))
             continue
-        node = _expression(rows, children[0], paths[index], types, errors, paths)
+        node = expression_node(rows, children[0], paths[index], types, errors, paths)
         if isinstance(node, dict) and (row.get("label_en") or row.get("label_es")):
             node = {**node, "label": _label(row, index, errors)}
         values[name] = node
@@ -228,7 +229,7 @@ def expression_rows(node, types: dict) -> list[dict]:
     """Rows for one expression (an estimate's amount), its top row at depth 0."""
     rows: list[dict] = []
     if node not in (None, {}):
-        _append(node, 0, rows, types)
+        append_expression(node, 0, rows, types)
     return rows
 
 
@@ -238,7 +239,7 @@ def rows_expression(rows: list[dict], types: dict, path: str):
     errors = _outline_errors(rows, named=False)
     if not rows or errors:
         return None, errors, paths
-    node = _expression(rows, 0, path, types, errors, paths)
+    node = expression_node(rows, 0, path, types, errors, paths)
     return (None if errors else node), errors, paths
 
 
@@ -250,7 +251,7 @@ def _label(row: dict, index: int, errors: list) -> dict | None:
     return {"en": english, **({"es": spanish} if spanish else {})}
 
 
-def _expression(rows, index, path, types, errors, paths):
+def expression_node(rows, index, path, types, errors, paths):
     """The JSON of the expression at `index`; problems are added to `errors`."""
     row = rows[index]
     paths[index] = path
@@ -297,14 +298,14 @@ def _operator(rows, index, kind, path, types, errors, paths) -> dict | None:
         if not text.strip():
             raise RowProblem("right_value", "Enter the percent, such as 20.")
         percent = parse_number(text, "right_value")
-        part = _expression(rows, children[0], f"{path}.of", types, errors, paths)
+        part = expression_node(rows, children[0], f"{path}.of", types, errors, paths)
         return {"percent": percent, "of": part}
     if kind == "round":
-        part = _expression(rows, children[0], f"{path}.round", types, errors, paths)
+        part = expression_node(rows, children[0], f"{path}.round", types, errors, paths)
         rounding = rows[index].get("rounding") or ""
         return {"round": part, **({"rounding": rounding} if rounding else {})}
     parts = [
-        _expression(rows, child, f"{path}.{kind}[{n}]", types, errors, paths)
+        expression_node(rows, child, f"{path}.{kind}[{n}]", types, errors, paths)
         for n, child in enumerate(children)
     ]
     return {kind: parts}

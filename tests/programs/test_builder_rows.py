@@ -35,7 +35,7 @@ def test_every_demo_and_catalog_rule_survives_rows_and_back_unchanged(program):
     assert back == rule
 
 
-def test_arithmetic_is_kept_as_written_and_named_values_beside_the_rows():
+def test_a_calculation_in_a_condition_is_rows_under_it_and_named_values_beside_the_rows():
     rule = {
         "values": {"net": {"sub": [{"answer": "income.monthly_gross"}, {"dollars": 209}]}},
         "all": [
@@ -45,9 +45,46 @@ def test_arithmetic_is_kept_as_written_and_named_values_beside_the_rows():
         ],
     }
     rows, values = rule_rows(rule, TYPES)
-    assert [row["kind"] for row in rows] == ["all", "condition", "kept", "condition"]
+    assert [(row["kind"], row["depth"]) for row in rows] == [
+        ("all", 0),
+        ("condition", 1),
+        ("condition", 1),
+        ("add", 2),
+        ("answer", 3),
+        ("value", 3),
+        ("condition", 1),
+    ]
+    assert rows[2]["left"] == "computed" and rows[2]["right_value"] == "2"
     assert values == rule["values"]
     assert rows_rule(rows, TYPES, values)[0] == rule
+    # A table limit whose household size is itself computed is still kept as written.
+    odd = {
+        "lt": [
+            {"answer": "income.monthly_gross"},
+            {
+                "table": "wa_tanf_max_earned_income",
+                "household_size": {"add": [{"answer": "household.size"}, {"value": 1}]},
+            },
+        ]
+    }
+    assert [row["kind"] for row in rule_rows(odd, TYPES)[0]] == ["kept"]
+
+
+def test_a_calculation_row_out_of_place_or_missing_is_an_error_on_its_row():
+    rows = [
+        condition(0, left="computed", op="gte", right_value="2"),
+    ]
+    assert [(e.row, e.field) for e in rows_rule(rows, TYPES)[1]] == [(0, "left")]
+    rows.append({**blank_row("mul", 1)})
+    rows.append({**blank_row("answer", 2), "left_question": "income.monthly_gross"})
+    rows.append({**blank_row("value", 2), "right_value": "12"})
+    rule, errors, paths = rows_rule(rows, TYPES)
+    assert errors == [] and rule == {
+        "gte": [{"mul": [{"answer": "income.monthly_gross"}, {"value": 12}]}, {"value": 2}]
+    }
+    assert error_field(rows, paths, "$.gte[0].mul[1].value") == (3, "right_value")
+    stray = [blank_row("all", 0), {**blank_row("answer", 1), "left_question": "household.size"}]
+    assert [(e.row, e.field) for e in rows_rule(stray, TYPES)[1]] == [(1, "kind")]
 
 
 def condition(depth=1, **fields):

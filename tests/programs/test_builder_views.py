@@ -315,3 +315,31 @@ def test_the_builder_speaks_spanish_too(staff_client, draft):
     with translation.override("es"):
         page = staff_client.get(url(draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
+
+
+def test_a_condition_compared_with_a_calculation_is_built_with_rows_under_it(staff_client, draft):
+    yearly = [
+        row("condition", 0, left="computed", op="lt", right="dollars", right_value="50000"),
+        row("mul", 1, label_en="Your yearly income", label_es="Su ingreso anual"),
+        row("answer", 2, left_question="income.monthly_gross"),
+        row("value", 2, right_value="12"),
+    ]
+    page = staff_client.post(url(draft), post_rows(yearly, action="check")).content.decode()
+    assert "The rule is valid." in page and "Your yearly income is below $50,000" in page
+    assert "Part of the calculation of the condition above." in page
+    added = staff_client.post(url(draft), post_rows(yearly, action="add_operand:1"))
+    assert 'name="rows-TOTAL_FORMS" value="5"' in added.content.decode()
+    assert staff_client.post(url(draft), post_rows(yearly, action="save")).status_code == 302
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == {
+        "lt": [
+            {
+                "mul": [{"answer": "income.monthly_gross"}, {"value": 12}],
+                "label": {"en": "Your yearly income", "es": "Su ingreso anual"},
+            },
+            {"dollars": 50000},
+        ]
+    }
+    yearly[3]["right_value"] = "twelve"
+    page = staff_client.post(url(draft), post_rows(yearly, action="check")).content.decode()
+    assert 'href="#id_rows-3-right_value"' in page
