@@ -238,6 +238,12 @@ def test_a_program_admin_builds_a_computed_value_by_rows_and_uses_it_by_name(jou
             published.eligibility_rules["lte"][1],
         ],
     }
+    # A side may be a calculation too: its rows go under the condition (not saved here).
+    field(page, "rows-0-right").select_option("computed")
+    press(page, "Check the rule")
+    admin.check("a calculated side without rows", texts=["Indent one row under this one"])
+    press(page, "Add a calculation under row 1")
+    admin.check("a calculation under the condition", texts=["Part of the calculation"])
     # The version page reads it aloud (no JSON inputs); the estimate page uses the same rows.
     page.goto(f"/admin/programs/programversion/{draft.pk}/change/")
     admin.check("version page", texts=["Your income after work costs is:"])
