@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .operands import (
     COMPARE_OPS,
+    COMPUTED_SIZE,
     RowProblem,
     left_fields,
     left_node,
@@ -15,9 +16,18 @@ from .operands import (
     reason_node,
     right_fields,
     right_node,
+    table_fields_computed_size,
 )
 from .row_base import children_of
-from .values import OPERANDS, OPERATORS, append_expression, expression_node, operator_of
+from .values import (
+    OPERANDS,
+    OPERATORS,
+    append_expression,
+    computed_size,
+    expression_node,
+    holds,
+    operator_of,
+)
 
 COMPUTED = "computed"
 EXPRESSION_KINDS = (*OPERATORS, *OPERANDS)
@@ -25,14 +35,19 @@ CALCULATION_OPS = tuple(op for op in COMPARE_OPS if op != "between")
 
 
 def has_calculation(row: dict) -> bool:
-    return row.get("left") == COMPUTED or row.get("right") == COMPUTED
+    return row.get("left") == COMPUTED or row.get("right") == COMPUTED or _sized(row)
+
+
+def _sized(row: dict) -> bool:
+    """Whether the row's table limit has a calculated household size."""
+    return row.get("right") == "table" and row.get("table_size") == COMPUTED_SIZE
 
 
 def holds_rows(row: dict) -> bool:
     """Whether rows may be indented under this one as a calculation's."""
-    return row.get("kind") in OPERATORS or (
-        row.get("kind") in ("condition", "", None) and has_calculation(row)
-    )
+    if row.get("kind") in ("condition", "", None):
+        return has_calculation(row)
+    return holds(row)
 
 
 def calculation_rows(node, depth: int, types: dict, new_row) -> list[dict]:
@@ -45,15 +60,21 @@ def calculation_rows(node, depth: int, types: dict, new_row) -> list[dict]:
     if not (isinstance(args, list) and len(args) == 2):
         raise LookupError("not two sides")
     computed = [operator_of(side) is not None for side in args]
-    if not any(computed):
+    sized = computed_size(args[1])
+    if not (any(computed) or sized):
         raise LookupError("no calculation")
     fields = {"op": op, **reason_fields(node.get("reason"))}
     fields.update({"left": COMPUTED} if computed[0] else left_fields(args[0]))
-    fields.update({"right": COMPUTED} if computed[1] else right_fields(args[1]))
+    if computed[1]:
+        fields["right"] = COMPUTED
+    else:
+        fields.update(table_fields_computed_size(args[1]) if sized else right_fields(args[1]))
     rows = [new_row("condition", depth, fields)]
     for side, is_computed in zip(args, computed, strict=True):
         if is_computed:
             append_expression(side, depth + 1, rows, types)
+    if sized:
+        append_expression(args[1]["household_size"], depth + 1, rows, types)
     return rows
 
 
@@ -65,10 +86,16 @@ def calculation_node(rows, index, path, types, errors, paths) -> dict:
         raise RowProblem("op", "Compare a calculation with is, is not, is below or is above.")
     sides = [row.get("left") == COMPUTED, row.get("right") == COMPUTED]
     children = children_of(rows, index)
-    if len(children) != sum(sides):
-        wanted = "two rows (the left side's first)" if all(sides) else "one row"
-        field = "left" if sides[0] else "right"
-        raise RowProblem(field, f"Indent {wanted} under this one: the calculation.")
+    needed = sum(sides) + _sized(row)
+    if len(children) != needed:
+        field = "left" if sides[0] else "right" if sides[1] else "table_size"
+        message = (
+            "Indent one row under this one: the calculation."
+            if needed == 1
+            else "Indent a row under this one for each calculation: the left side's first, "
+            "then the right side's or the household size's."
+        )
+        raise RowProblem(field, message)
     under = iter(children)
     left = (
         expression_node(rows, next(under), f"{path}.{op}[0]", types, errors, paths)
@@ -80,6 +107,11 @@ def calculation_node(rows, index, path, types, errors, paths) -> dict:
         if sides[1]
         else right_node(row, types)
     )
+    if _sized(row) and not sides[1]:
+        size_path = f"{path}.{op}[1].household_size"
+        right["household_size"] = expression_node(
+            rows, next(under), size_path, types, errors, paths
+        )
     node = {op: [left, right]}
     reason = reason_node(row)
     if reason:

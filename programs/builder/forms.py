@@ -117,6 +117,7 @@ SIZE_CHOICES = [
     ("answer", _("The answer to a number question")),
     ("count", _("The number of people in a household question")),
     ("value", _("A fixed number")),
+    ("computed", _("A calculation (rows indented under this one)")),
 ]
 PERIOD_CHOICES = [("", _("The table's own")), ("monthly", _("Monthly")), ("annual", _("Annual"))]
 ROUNDING_CHOICES = [

@@ -19,6 +19,8 @@ LEFT_KINDS = ("answer", "age", "count", "sum", "named")
 RIGHT_KINDS = ("value", "dollars", "answer", "age", "table", "named")
 TABLE_WHEN = ("", "screening_date", "last", "year")
 TABLE_SIZE = ("", "answer", "count", "value")
+# A household size that is itself a calculation: its rows go under the row (calculations.py).
+COMPUTED_SIZE = "computed"
 NUMBER_TYPES = {"number"}
 TEXT_TYPES = {
     "short_text",
@@ -130,11 +132,19 @@ def _table_fields(node: dict) -> dict:
     size = node.get("household_size")
     if isinstance(size, dict) and len(size) == 1:
         kind = next(iter(size))
+        if kind not in TABLE_SIZE:
+            raise LookupError("a computed household size")
         fields.update(table_size=kind, table_size_value=literal_text(size[kind]) or "")
     for key in ("percent", "period", "rounding"):
         if key in node:
             fields[f"table_{key}"] = literal_text(node[key]) or ""
     return fields
+
+
+def table_fields_computed_size(node: dict) -> dict:
+    """The fields of a table lookup whose household size is a calculation."""
+    rest = {key: part for key, part in node.items() if key != "household_size"}
+    return {**_table_fields(rest), "table_size": COMPUTED_SIZE}
 
 
 def right_fields(node: dict) -> dict:
@@ -284,7 +294,7 @@ def table_node(row: dict) -> dict:
         day = _need(row, "table_when_value", "Enter the switch day as MM-DD, such as 04-01.")
         node["in_effect_on"] = {"last": day}
     size = row.get("table_size", "")
-    if size:
+    if size and size != COMPUTED_SIZE:  # a computed size is filled in from the rows under it
         value = _need(row, "table_size_value", "Choose how the household size is counted.")
         node["household_size"] = {
             size: parse_number(value, "table_size_value") if size == "value" else value

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .calculations import holds_rows
 from .rows import GROUPS, blank_row, depth_of
-from .values import HOLDERS, blank_value_row
+from .values import blank_value_row, holds
 
 MOVES = ("up", "down", "indent", "outdent", "remove")
 # add_operand / add_calculation: a row of a calculation under a condition compared with it.
@@ -70,7 +70,7 @@ def apply_value_action(rows: list[dict], verb: str, index: int | None) -> list[d
             return [*rows, blank_value_row(kind, 1 if rows else 0)]
         if not 0 <= index < len(rows):
             return rows
-        holder = rows[index]["kind"] in HOLDERS
+        holder = holds(rows[index])
         depth = depth_of(rows[index]) + (1 if holder else 0)
         at = index + 1 if holder else block_end(rows, index)
         return [*rows[:at], blank_value_row(kind, depth), *rows[at:]]

@@ -17,6 +17,7 @@ import json
 import re
 
 from .operands import (
+    COMPUTED_SIZE,
     CONDITION_FIELDS,
     SIDE_FIELDS,
     RowProblem,
@@ -26,6 +27,7 @@ from .operands import (
     parse_number,
     right_fields,
     right_node,
+    table_fields_computed_size,
     table_node,
 )
 from .row_base import RowError, children_of, depth_of
@@ -37,6 +39,21 @@ LITERAL_OPERANDS = ("value", "dollars", "cents", "table")
 OPERANDS = (*QUESTION_OPERANDS, *LITERAL_OPERANDS)
 VALUE_KINDS = ("value_name", *OPERATORS, *OPERANDS, "kept")
 HOLDERS = ("value_name", *OPERATORS)
+
+
+def holds(row: dict) -> bool:
+    """Whether rows may be indented under this one: a value, a calculation, or a table
+    limit whose household size is calculated by the rows under it."""
+    kind = row.get("kind")
+    return kind in HOLDERS or (kind == "table" and row.get("table_size") == COMPUTED_SIZE)
+
+
+def computed_size(node) -> bool:
+    """Whether `node` is a table lookup whose household size is a calculation."""
+    size = node.get("household_size") if isinstance(node, dict) and "table" in node else None
+    return operator_of(size) is not None if isinstance(size, dict) else False
+
+
 VALUE_ROW_FIELDS = (
     "kind",
     "depth",
@@ -106,6 +123,8 @@ def append_expression(node, depth: int, rows: list[dict], types: dict) -> None:
         op = operator_of(node)
         if op is None:
             rows.append(_row(_operand_kind(node), depth, _operand_fields(node)))
+            if computed_size(node):
+                append_expression(node["household_size"], depth + 1, rows, types)
         else:
             fields = _label_fields(node)
             if op == "percent":
@@ -148,6 +167,8 @@ def _operand_kind(node: dict) -> str:
 
 def _operand_fields(node: dict) -> dict:
     kind = _operand_kind(node)
+    if computed_size(node):
+        return {**table_fields_computed_size(node), **_label_fields(node)}
     if kind == "cents":
         return {"right_value": literal_text(node["cents"]) or "", **_label_fields(node)}
     if kind in QUESTION_OPERANDS:
@@ -219,7 +240,7 @@ def _outline_errors(rows: list[dict], *, named: bool = True) -> list[RowError]:
             errors.append(
                 RowError(index, None, "This row is indented too far: move it out one level.")
             )
-        elif above is not None and depth > depth_of(above) and above.get("kind") not in HOLDERS:
+        elif above is not None and depth > depth_of(above) and not holds(above):
             message = "Only a named value or a calculation can hold rows: outdent this row."
             errors.append(RowError(index, None, message))
     return errors
@@ -261,6 +282,8 @@ def expression_node(rows, index, path, types, errors, paths):
             return json.loads(row.get("json") or "null")
         if kind in OPERANDS:
             node = _operand(row, kind, types)
+            if kind == "table" and row.get("table_size") == COMPUTED_SIZE:
+                node["household_size"] = _size(rows, index, path, types, errors, paths)
         else:
             node = _operator(rows, index, kind, path, types, errors, paths)
     except RowProblem as problem:
@@ -272,6 +295,14 @@ def expression_node(rows, index, path, types, errors, paths):
     if node is not None and (row.get("label_en") or row.get("label_es")):
         node["label"] = _label(row, index, errors)
     return node
+
+
+def _size(rows, index, path, types, errors, paths):
+    children = children_of(rows, index)
+    if len(children) != 1:
+        message = "Indent one row under this one: the household size's calculation."
+        raise RowProblem("table_size", message)
+    return expression_node(rows, children[0], f"{path}.household_size", types, errors, paths)
 
 
 def _operand(row: dict, kind: str, types: dict) -> dict:

@@ -57,17 +57,6 @@ def test_a_calculation_in_a_condition_is_rows_under_it_and_named_values_beside_t
     assert rows[2]["left"] == "computed" and rows[2]["right_value"] == "2"
     assert values == rule["values"]
     assert rows_rule(rows, TYPES, values)[0] == rule
-    # A table limit whose household size is itself computed is still kept as written.
-    odd = {
-        "lt": [
-            {"answer": "income.monthly_gross"},
-            {
-                "table": "wa_tanf_max_earned_income",
-                "household_size": {"add": [{"answer": "household.size"}, {"value": 1}]},
-            },
-        ]
-    }
-    assert [row["kind"] for row in rule_rows(odd, TYPES)[0]] == ["kept"]
 
 
 def test_a_calculation_row_out_of_place_or_missing_is_an_error_on_its_row():
@@ -250,3 +239,35 @@ def test_catalog_counts_with_three_member_comparisons_read_as_rows():
     assert rows[0]["kind"] == "condition"
     assert (rows[0]["where3_op"], rows[0]["where3_value"]) == ("not_in", "self, spouse")
     assert rows_rule(rows, TYPES)[0] == rule
+
+
+def test_every_demo_catalog_and_example_rule_is_rows_with_nothing_kept():
+    example = json.loads(
+        (DEMO_FILE.parents[2] / "docs" / "examples" / "snap-net-income.json").read_text()
+    )
+    for program in [*PROGRAMS, *example["programs"]]:
+        rule = program["eligibility"]["rules"]
+        rows, values = rule_rows(rule, TYPES | {q["key"]: q["type"] for q in program["questions"]})
+        assert "kept" not in {row["kind"] for row in rows}, program["slug"]
+        assert rows_rule(rows, TYPES, values)[0] == rule
+
+
+def test_a_household_size_computed_in_a_table_limit_is_rows_under_the_condition():
+    rule = {
+        "lt": [
+            {"answer": "income.monthly_gross"},
+            {
+                "table": "wa_tanf_max_earned_income",
+                "household_size": {"add": [{"answer": "household.size"}, {"value": 1}]},
+            },
+        ]
+    }
+    rows, _values = rule_rows(rule, TYPES)
+    assert [(r["kind"], r["depth"], r["table_size"]) for r in rows] == [
+        ("condition", 0, "computed"),
+        ("add", 1, ""),
+        ("answer", 2, ""),
+        ("value", 2, ""),
+    ]
+    assert rows_rule(rows, TYPES)[0] == rule
+    assert [(e.row, e.field) for e in rows_rule(rows[:1], TYPES)[1]] == [(0, "table_size")]
