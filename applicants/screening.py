@@ -60,6 +60,7 @@ class Group:
     title: str
     intro: str
     items: list = field(default_factory=list)
+    cards: str = ""  # their HTML, written by applicants.result_cards
 
 
 @dataclass(frozen=True)
