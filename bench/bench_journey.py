@@ -17,7 +17,9 @@ The bare view is requested without a session cookie, so it touches nothing: no s
 is loaded and no query is made (checked here; the acting-navigator middleware would read
 a resident's session). The minimal page reads a resident's session and renders the shell:
 the cheapest real page. Submitting (choose three programs, answer their questions,
-review, submit) is repeated --submissions times, counting the submit POST's queries;
+review, submit) is repeated --submissions times, counting the submit POST's queries
+(the headline's `submit_queries` is the most any submission after the first made; the
+first also creates the agencies' internal queues, and is `submit_queries_first`);
 Celery messages go to an in-memory broker so only the request's own work is counted.
 `--quick` (40 requests each, 3 submissions) runs the same comparisons in well under two
 minutes. `--catalog` publishes the real programs instead of copies: the six demo programs
@@ -275,11 +277,15 @@ def main() -> None:
                 f"| {median / bare_median:.1f} |"
             )
         print(f"\nsubmit POST queries: {', '.join(map(str, submit_queries))}")
+        # The headline is the steady state: the first submission to an agency with no
+        # channel yet also creates its internal queue, once per agency (reported apart).
+        steady_queries = max(submit_queries[1:] or submit_queries)
         print(
             headline(
                 {
                     "results/minimal": f"{statistics.median(results_ms) / page_median:.1f}",
-                    "submit_queries": max(submit_queries),
+                    "submit_queries": steady_queries,
+                    "submit_queries_first": submit_queries[0],
                     "minimal_ms": f"{page_median:.2f}",
                     "results_ms": f"{statistics.median(results_ms):.2f}",
                     "submit_ms": f"{statistics.median(submit_ms):.1f}",

@@ -76,12 +76,18 @@ def _channels_by_agency(agency_ids: set[int]) -> dict[int, list[AgencyChannel]]:
     channels: dict[int, list[AgencyChannel]] = defaultdict(list)
     for channel in AgencyChannel.objects.filter(agency_id__in=agency_ids, is_active=True):
         channels[channel.agency_id].append(channel)
-    for agency_id in agency_ids - channels.keys():
+    without = agency_ids - channels.keys()
+    if without:
         # No active channel: the internal queue, so nothing submitted is routed nowhere.
-        channel, _created = AgencyChannel.objects.get_or_create(
-            agency_id=agency_id, kind=AgencyChannel.Kind.INTERNAL
+        # Every such agency's at once (an agency's first submission would otherwise pay
+        # four statements each); one that has an inactive internal queue keeps it.
+        internal = AgencyChannel.Kind.INTERNAL
+        AgencyChannel.objects.bulk_create(
+            [AgencyChannel(agency_id=agency_id, kind=internal) for agency_id in without],
+            ignore_conflicts=True,  # the unique (agency, kind): made meanwhile, or inactive
         )
-        channels[agency_id].append(channel)
+        for channel in AgencyChannel.objects.filter(agency_id__in=without, kind=internal):
+            channels[channel.agency_id].append(channel)
     return channels
 
 
