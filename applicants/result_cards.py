@@ -98,11 +98,12 @@ def estimate_text(cents, period) -> str:
     return gettext("about %(amount)s a month") % {"amount": amount}
 
 
-def _program_parts(item: dict) -> _ProgramParts:
+def _program_parts(item: dict, language: str) -> _ProgramParts:
+    program = item["screening"].program
     slug, name = _escape(item["slug"]), _escape(item["name"])
-    body = f"<p>{_escape(item['summary'])}</p>\n"
-    if item["description"]:
-        description = linebreaksbr(item["description"], autoescape=True)
+    body = f"<p>{_escape(program.text('summary', language))}</p>\n"
+    if description := program.text("description", language):
+        description = linebreaksbr(description, autoescape=True)
         body += (
             f"<details><summary>{_escape(gettext('What it provides'))}</summary>"
             f"<p>{description}</p></details>\n"
@@ -184,7 +185,7 @@ def render_result_cards(groups, *, language: str) -> None:
         for item in group.items:
             parts = kept.get(item["slug"])
             if parts is None:
-                parts = kept[item["slug"]] = _program_parts(item)
+                parts = kept[item["slug"]] = _program_parts(item, language)
             cards.append(
                 f"{parts.head}{tag}{parts.body}{_estimate_html(item, texts)}"
                 f"{_reasons_html(item['reasons'], texts)}"

@@ -105,8 +105,6 @@ def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[G
                 "screening": screening,
                 "slug": program.slug,
                 "name": program.text("name", language),
-                "summary": program.text("summary", language),
-                "description": program.text("description", language),
                 "reasons": [str(reason) for reason in screening.reasons],
                 "value_cents": screening.estimated_value_cents,
                 "value_period": screening.estimated_value_period,
