@@ -20,16 +20,12 @@ from tests.factories import ApplicantFactory
 
 @pytest.fixture
 def committed_demo_programs(transactional_db):
-    from eligibility.table_models import ReferenceTable, TableChange
-    from eligibility.table_selectors import seed_document
-    from eligibility.table_services import table_document_import
+    # Committed, so the two tabs' connections see them (tests/conftest.py reseeds the
+    # reference tables after an earlier transactional test's flush).
     from programs.demo import demo_programs_load
 
     clear_compiled_cache()
     clear_published_cache()
-    # An earlier transactional test's flush took the migrations' seed tables with it.
-    if not ReferenceTable.objects.exists():
-        table_document_import(data=seed_document(), via=TableChange.Via.SEED)
     demo_programs_load()
     yield
     clear_compiled_cache()
