@@ -37,10 +37,16 @@ def answers_for_screening(answers: dict) -> dict:
 
 
 def screen_answers(
-    *, answers: dict, language: str | None = None, program_slugs=None, for_navigator=False
+    *,
+    answers: dict,
+    language: str | None = None,
+    program_slugs=None,
+    for_navigator=False,
+    explain: bool = True,
 ) -> list:
     """Screen a profile against every published program residents may see in the catalog;
-    a navigator acting for a client also sees the programs offered through navigators."""
+    a navigator acting for a client also sees the programs offered through navigators.
+    With `explain` False no reason is written (`eligibility.services.screen`)."""
 
     modes = {Program.DisplayMode.PUBLIC}
     if for_navigator:
@@ -50,6 +56,7 @@ def screen_answers(
         program_slugs=program_slugs,
         language=language,
         display_modes=tuple(modes),
+        explain=explain,
     )
     return [s for s in screenings if s.program.display_mode in modes]
 

@@ -119,21 +119,24 @@ def _current_tables():
 
 
 def _version_key(version: ProgramVersion) -> tuple[int, object]:
-    return (version.pk, version.published_at)
+    return (version.id, version.published_at)
 
 
-def _compile_versions(versions: list[ProgramVersion]) -> dict[tuple[int, object], CompiledVersion]:
-    """Compiled rules for `versions`; one query for the question bank on a cache miss,
-    none on a hit."""
+def _compile_versions(versions: list[ProgramVersion]) -> list[CompiledVersion]:
+    """Compiled rules for `versions`, in their order; one query for the question bank on a
+    cache miss, none on a hit."""
     tables = _current_tables()
-    missing = [v for v in versions if _version_key(v) not in _compiled_versions]
-    if missing:
+    # Each key is built once (a screening of 50 programs built 200 of them before).
+    keys = [_version_key(v) for v in versions]
+    entries = [_compiled_versions.get(key) for key in keys]
+    if None in entries:
         infos = question_infos(Question.objects.all())
-        for version in missing:
-            compiled = _compile_version(version, infos, tables)
-            with _cache_lock:
-                _compiled_versions[_version_key(version)] = compiled
-    return {_version_key(v): _compiled_versions[_version_key(v)] for v in versions}
+        for index, version in enumerate(versions):
+            if entries[index] is None:
+                entries[index] = _compile_version(version, infos, tables)
+                with _cache_lock:
+                    _compiled_versions[keys[index]] = entries[index]
+    return entries  # type: ignore[return-value]
 
 
 def _compile_version(version: ProgramVersion, infos, tables) -> CompiledVersion:
@@ -243,7 +246,8 @@ def screen(
         }
     context = _Context(answers, as_of, language, texts, explain, explain_keys)
     return [
-        _screen_version(version, compiled[_version_key(version)], context) for version in versions
+        _screen_version(version, entry, context)
+        for version, entry in zip(versions, compiled, strict=True)
     ]
 
 

@@ -325,6 +325,8 @@ def confirmation(request, reference):
             answers=applicant_answers(applicant=applicant),
             language=language,
             for_navigator=bool(getattr(request, "acting", None)),
+            # Only the programs' names and summaries are shown: no reason is written.
+            explain=False,
         )
         if s.program.pk not in applied and s.may_apply and s.outcome in {"eligible", "unknown"}
     ]
