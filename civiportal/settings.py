@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Broker messages a request owes are published after its response is sent.
+    "civiportal.after_response.AfterResponseMiddleware",
     "civiportal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files come precompressed) and before anything that reads

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from civiportal.after_response import on_commit_after_response
 from notifications import sending
 from notifications.models import InvalidNotificationTransition, Notification, NotificationEvent
 from notifications.signals import notification_sent
@@ -96,7 +97,8 @@ def notify_resident(
         rows.append(notification)
         created.append(notification.pk)
     if created:
-        transaction.on_commit(partial(notifications_enqueue, ids=created, marked=marked))
+        # Published once the response is sent, in a request (civiportal/after_response.py).
+        on_commit_after_response(partial(notifications_enqueue, ids=created, marked=marked))
     # Written by an earlier call and never tried: published again, marked as usual.
     unsent = [
         row.pk

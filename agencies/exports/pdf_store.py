@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from agencies.exports.pdf_export import PdfOptions, application_pdf_context
 from applicants.models import Application
+from civiportal.after_response import on_commit_after_response
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ def pdfs_render_after_submission(sender, *, submission, **kwargs) -> None:
     once the submission commits. The one place the render is hooked to submission."""
     from agencies.exports.tasks import render_submission_pdfs
 
-    transaction.on_commit(partial(_enqueue_render, render_submission_pdfs, submission.pk))
+    on_commit_after_response(partial(_enqueue_render, render_submission_pdfs, submission.pk))
 
 
 def pdfs_render_after_update(sender, *, instance, created: bool, **kwargs) -> None:

@@ -25,6 +25,7 @@ from agencies.routing.models import (
     InvalidDeliveryTransition,
 )
 from applicants.models import Submission
+from civiportal.after_response import on_commit_after_response
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,8 @@ def deliveries_create_for_submission(
                 for delivery in deliveries
             ]
         )
-        transaction.on_commit(partial(_send_route_submission, submission.pk, marked=now))
+        # Published once the resident has their page (the rows are committed and marked).
+        on_commit_after_response(partial(_send_route_submission, submission.pk, marked=now))
     return deliveries
 
 

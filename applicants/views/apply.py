@@ -70,7 +70,15 @@ class Journey:
     @cached_property
     def answers(self) -> dict:
         # Read when a page shows them; submitting reads them once, inside its transaction.
+        if "answer_rows" in self.__dict__:  # the review page read them with their dates
+            return {key: row.value for key, row in self.answer_rows.items()}
         return applicant_answers(applicant=self.applicant)
+
+    @cached_property
+    def answer_rows(self) -> dict:
+        """The answers with when each was given (the review page): read first, the
+        `answers` come from them without a query of their own."""
+        return applicant_answer_rows(applicant=self.applicant)
 
     @property
     def programs(self):
@@ -196,8 +204,7 @@ def question_step(request, step):
 
 
 def _review_groups(journey: Journey):
-
-    rows = applicant_answer_rows(applicant=journey.applicant)
+    rows = journey.answer_rows
     chosen_at = journey.request.session.get(CHOSEN_AT)
     chosen_at = datetime.fromisoformat(chosen_at) if chosen_at else None
     groups = []
@@ -249,6 +256,7 @@ def _render_review(request, journey, status=200, form=None):
     token = request.session.get(SUBMIT_TOKEN)
     if not token:
         token = request.session[SUBMIT_TOKEN] = secrets.token_urlsafe(32)
+    journey.answer_rows  # noqa: B018 - before `answers`, which then need no query of their own
     missing = [
         {
             "program": version.program.text("name", journey.language),
