@@ -25,8 +25,6 @@ from applicants.forms import AnswersForm, SubmitForm
 from applicants.models import Application, Submission
 from applicants.screening import screen_answers
 from applicants.selectors import (
-    applicant_answer_rows,
-    applicant_answers,
     submission_for_applicant,
     versions_for_journey,
 )
@@ -54,7 +52,9 @@ class Journey:
     def __init__(self, request):
         self.request = request
         self.language = language_of(request)
-        self.applicant = identity.current_applicant(request)
+        # The applicant and their answers in one query; submitting reads the answers
+        # again inside its transaction, under the applicant's lock.
+        self.applicant, self.answer_rows = identity.current_applicant_and_answer_rows(request)
         self.slugs = list(request.session.get(CHOSEN) or [])
         started = request.session.get(CHOSEN_VERSIONS) or {}
         self.versions = (
@@ -69,16 +69,7 @@ class Journey:
 
     @cached_property
     def answers(self) -> dict:
-        # Read when a page shows them; submitting reads them once, inside its transaction.
-        if "answer_rows" in self.__dict__:  # the review page read them with their dates
-            return {key: row.value for key, row in self.answer_rows.items()}
-        return applicant_answers(applicant=self.applicant)
-
-    @cached_property
-    def answer_rows(self) -> dict:
-        """The answers with when each was given (the review page): read first, the
-        `answers` come from them without a query of their own."""
-        return applicant_answer_rows(applicant=self.applicant)
+        return {key: row.value for key, row in self.answer_rows.items()}
 
     @property
     def programs(self):
@@ -256,7 +247,6 @@ def _render_review(request, journey, status=200, form=None):
     token = request.session.get(SUBMIT_TOKEN)
     if not token:
         token = request.session[SUBMIT_TOKEN] = secrets.token_urlsafe(32)
-    journey.answer_rows  # noqa: B018 - before `answers`, which then need no query of their own
     missing = [
         {
             "program": version.program.text("name", journey.language),
@@ -317,7 +307,7 @@ def _submit(request, journey):
 
 @require_GET
 def confirmation(request, reference):
-    applicant = identity.current_applicant(request)
+    applicant, answers = identity.current_applicant_and_answers(request)
     submission = submission_for_applicant(applicant=applicant, reference=reference)
     language = language_of(request)
     applications = list(submission.applications.all())
@@ -330,7 +320,7 @@ def confirmation(request, reference):
     others = [
         s
         for s in screen_answers(
-            answers=applicant_answers(applicant=applicant),
+            answers=answers,
             language=language,
             for_navigator=bool(getattr(request, "acting", None)),
             # Only the programs' names and summaries are shown: no reason is written.

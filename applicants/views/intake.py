@@ -27,7 +27,7 @@ from applicants.intake import (
     intake_steps,
     missing_required,
 )
-from applicants.selectors import applicant_answer_rows, applicant_answers
+from applicants.selectors import applicant_answer_rows
 from applicants.services import answers_save
 from applicants.views.common import (
     entry_by,
@@ -45,8 +45,7 @@ RETURN_TO_REVIEW = "review"
 @require_GET
 def start(request):
     steps = intake_steps()
-    applicant = identity.current_applicant(request)
-    answers = applicant_answers(applicant=applicant)
+    _applicant, answers = identity.current_applicant_and_answers(request)
     resume_step = first_unanswered_step(steps, answers) if answers else None
     minutes = intake_minutes(steps)
     return render(
@@ -69,7 +68,7 @@ def intake_resume(request):
     if not steps:
         messages.info(request, _("There are no programs to screen for yet."))
         return redirect("applicants:start")
-    answers = applicant_answers(applicant=identity.current_applicant(request))
+    _applicant, answers = identity.current_applicant_and_answers(request)
     step = first_unanswered_step(steps, answers)
     return redirect("applicants:intake_step", step=step.key if step else REVIEW_STEP)
 
@@ -80,7 +79,7 @@ def resume(request):
     if request.session.get("applicants.chosen"):
         return redirect("applicants:questions")
     steps = intake_steps()
-    answers = applicant_answers(applicant=identity.current_applicant(request))
+    _applicant, answers = identity.current_applicant_and_answers(request)
     if not answers:
         return redirect("applicants:start")
     if first_unanswered_step(steps, answers):
@@ -102,8 +101,7 @@ class IntakeWizard(NamedUrlSessionWizardView):
             messages.info(request, _("There are no programs to screen for yet."))
             return redirect("applicants:start")
         self.steps_by_key = {step.key: step for step in self.intake}
-        self.applicant = identity.current_applicant(request)
-        self.answers = applicant_answers(applicant=self.applicant)
+        self.applicant, self.answers = identity.current_applicant_and_answers(request)
         self.language = language_of(request)
         return super().dispatch(request, *args, **kwargs)
 
@@ -293,7 +291,7 @@ def member_edit(request, key, index=None):
     back = safe_next(
         request, request.POST.get("next") or request.GET.get("next"), reverse("applicants:intake")
     )
-    answers = applicant_answers(applicant=identity.current_applicant(request))
+    _applicant, answers = identity.current_applicant_and_answers(request)
     members = list(answers.get(key) or [])
     if index is not None and not 0 <= index < len(members):
         raise Http404
@@ -337,7 +335,7 @@ def member_remove(request, key, index):
     back = safe_next(
         request, request.POST.get("next") or request.GET.get("next"), reverse("applicants:intake")
     )
-    answers = applicant_answers(applicant=identity.current_applicant(request))
+    _applicant, answers = identity.current_applicant_and_answers(request)
     members = list(answers.get(key) or [])
     if not 0 <= index < len(members):
         raise Http404

@@ -11,7 +11,7 @@ from applicants import identity
 from applicants.forms import ChooseProgramsForm
 from applicants.result_cards import render_result_cards
 from applicants.screening import estimate_totals, screen_answers, screening_groups
-from applicants.selectors import applicant_answers, open_applications_by_program
+from applicants.selectors import open_applications_by_program
 from applicants.views.common import CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN, language_of
 from eligibility.services import screening_record
 
@@ -34,8 +34,7 @@ def _record_screening(request, applicant, screenings) -> None:
 @require_http_methods(["GET", "POST"])
 def results(request):
     language = language_of(request)
-    applicant = identity.current_applicant(request)
-    answers = applicant_answers(applicant=applicant)
+    applicant, answers = identity.current_applicant_and_answers(request)
     screenings = screen_answers(
         answers=answers, language=language, for_navigator=bool(getattr(request, "acting", None))
     )
