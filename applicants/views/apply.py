@@ -25,6 +25,7 @@ from applicants.forms import AnswersForm, SubmitForm
 from applicants.models import Application, Submission
 from applicants.screening import screen_answers
 from applicants.selectors import (
+    applicant_answer_rows,
     submission_for_applicant,
     versions_for_journey,
 )
@@ -49,12 +50,16 @@ SUBMIT_TOKEN = "applicants.submit_token"  # noqa: S105 (a session key)
 class Journey:
     """The state of one resident's application in progress, loaded once per request."""
 
-    def __init__(self, request):
+    def __init__(self, request, *, read_answers: bool = True):
         self.request = request
         self.language = language_of(request)
-        # The applicant and their answers in one query; submitting reads the answers
-        # again inside its transaction, under the applicant's lock.
-        self.applicant, self.answer_rows = identity.current_applicant_and_answer_rows(request)
+        # The applicant and their answers in one query. Submitting reads the answers
+        # inside its transaction, under the applicant's lock, and nowhere else.
+        self._answer_rows = None
+        if read_answers:
+            self.applicant, self._answer_rows = identity.current_applicant_and_answer_rows(request)
+        else:
+            self.applicant = identity.current_applicant(request)
         self.slugs = list(request.session.get(CHOSEN) or [])
         started = request.session.get(CHOSEN_VERSIONS) or {}
         self.versions = (
@@ -66,6 +71,13 @@ class Journey:
         self.versions.sort(key=lambda version: order.get(version.program.slug, 0))
         self.steps = merged_steps(self.versions)
         self.by_key = {step.key: step for step in self.steps}
+
+    @property
+    def answer_rows(self) -> dict:
+        """{question key: Answer}, with when each was given (the review page)."""
+        if self._answer_rows is None:
+            self._answer_rows = applicant_answer_rows(applicant=self.applicant)
+        return self._answer_rows
 
     @cached_property
     def answers(self) -> dict:
@@ -235,7 +247,7 @@ def _review_groups(journey: Journey):
 
 @require_http_methods(["GET", "POST"])
 def review(request):
-    journey = Journey(request)
+    journey = Journey(request, read_answers=request.method != "POST")
     if request.method == "POST":
         return _submit(request, journey)
     if not journey.versions:
