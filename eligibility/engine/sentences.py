@@ -157,6 +157,18 @@ def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str
     """The function writing 'the limit of $1,234 for a household of 2 (figures of …)': a
     function of the household size and of the period in effect on the screening date, so
     remembered by both; the period and its source are named."""
+    phrases, table_phrase = table_limit_memo(operand, slots_of, language)
+    _other_slot, size_slot, period_slot = slots_of
+
+    def other(slots):
+        return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(slots)
+
+    return other
+
+
+def table_limit_memo(operand: TableRef, slots_of: tuple[int, int, int], language: str):
+    """``(phrases, table_phrase)`` for ``table_limit``: the phrases remembered by (household
+    size, id of the period's limit), and the function writing (and remembering) one."""
     other_slot, size_slot, period_slot = slots_of
     by_household = table_of(operand).by_household
     phrases: dict[object, str] = {}
@@ -173,10 +185,7 @@ def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str
             phrases[(size, id(chosen))] = phrase
         return phrase
 
-    def other(slots):
-        return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(slots)
-
-    return other
+    return phrases, table_phrase
 
 
 def table_comparison(parts: list[str], formatter, value_slot: int, other):
@@ -239,7 +248,7 @@ def computed(leaf, template: str, language: str, other_operand, other_index):
     value = shown(leaf.order[0])
     other = None
     if isinstance(other_operand, TableRef):
-        other = _computed_table_limit(item, other_index, language)
+        other = computed_table_limit(item, other_index, language)
     elif other_operand is not None:
         other_value = shown(other_index)
         other_subject = operand_subject(other_operand, language, mid_sentence=True)
@@ -262,20 +271,24 @@ def computed(leaf, template: str, language: str, other_operand, other_index):
     return lambda slots: template
 
 
-def _computed_table_limit(item, other_index: int, language: str):
+def computed_table_limit(item, other_index: int, language: str):
+    """'$1,234 for a household of 2': a table limit compared with a computed value."""
     size_slot, limit_slot = item.size_slots[other_index], item.slots[other_index]
-    phrases: dict[object, str] = {}  # the limit depends on the household size only
+    period_slot = item.period_slots[other_index]
+    # The limit depends on the household size and on the period in effect on the screening
+    # date (a rule screens on many dates), so both key the memo.
+    phrases: dict[object, str] = {}
 
     def other(slots):
-        size = slots[size_slot]
-        phrase = phrases.get(size)
+        key = (slots[size_slot], id(slots[period_slot]))
+        phrase = phrases.get(key)
         if phrase is None:
             limit = slots[limit_slot]
             if limit is None:
                 return "?"
-            phrase = household_phrase(format_money(limit), household_size(size), language)
+            phrase = household_phrase(format_money(limit), household_size(key[0]), language)
             if len(phrases) < SENTENCE_MEMO_SIZE:
-                phrases[size] = phrase
+                phrases[key] = phrase
         return phrase
 
     return other
