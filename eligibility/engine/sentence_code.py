@@ -15,9 +15,10 @@ from string import Formatter
 
 from .arithmetic import Computed, Named, scale_of
 from .computed_text import WORDING, format_exact, format_scaled
-from .messages import OTHER_ANSWER, format_money, lower_first
+from .messages import OTHER_ANSWER, format_money, lower_first, remembered_money
 from .nodes import Literal, Operand, TableRef
 from .sentences import operand_subject, value_formatter
+from .values import MONEY_TEXTS
 
 
 class SentenceSource:
@@ -40,6 +41,14 @@ class SentenceSource:
             name = self.constants[id(value)] = f"_c{len(self.constants)}"
             self.namespace[name] = value
         return name
+
+    def formatted(self, value: str, formatter) -> str:
+        """An expression for ``formatter(value)``; a remembered amount is read inline."""
+        if formatter is remembered_money:
+            self.namespace["_mm"], self.namespace["_rm"] = MONEY_TEXTS, remembered_money
+            found = f"(_mm.get({value}) or _rm({value}))"
+            return f"({found} if {value}.__class__ is int else _rm({value}))"
+        return f"{self.const(formatter)}({value})"
 
     def slot(self, index: int) -> str:
         self.slots.add(index)
@@ -86,7 +95,8 @@ def filled(template: str, fields: dict[str, str | tuple[str]]) -> list[str | tup
 def formatted_scaled(source: SentenceSource, raw: str, scale: int, kind: str) -> str:
     """An expression for ``format_scaled(raw, scale, kind)``, specialised when it can be."""
     if kind == "money" and scale == 1:
-        return f"(_money({raw}) if {raw}.__class__ is int else _fs({raw}, 1, 'money'))"
+        remembered = source.formatted(raw, remembered_money)
+        return f"({remembered} if {raw}.__class__ is int else _fs({raw}, 1, 'money'))"
     if kind == "money":
         # arithmetic.round_scaled(raw, scale, "cent") written out, saving a call per value
         return f"_money((2 * {raw} + {scale}) // {2 * scale})"
@@ -108,8 +118,10 @@ class ComputedSentence:
         source, operand = self.source, self.leaf.operands[index]
         raw = source.slot(self.item.slots[index])
         if not isinstance(operand, Computed | Named):
-            formatter = source.const(value_formatter(operand.kind, self.language))
-            return source.assign(indent, f"'?' if {raw} is None else {formatter}({raw})")
+            formatter = value_formatter(operand.kind, self.language)
+            return source.assign(
+                indent, f"'?' if {raw} is None else {source.formatted(raw, formatter)}"
+            )
         name = source.fresh()
         source.emit(indent, f"if {raw} is None:")
         source.emit(indent + 1, f"{name} = '?'")
@@ -239,5 +251,5 @@ def table_comparison(parts: list[str], formatter, value_slot: int, limit_slots, 
     size, period = source.slot(limit_slots[1]), source.slot(limit_slots[2])
     phrase = source.assign(1, f"{source.const(phrases)}.get(({size}, id({period})))")
     source.emit(1, f"if not {phrase}: {phrase} = {source.const(write)}(S)")
-    shown = source.assign(1, f"'?' if {value} is None else {source.const(formatter)}({value})")
+    shown = source.assign(1, f"'?' if {value} is None else {source.formatted(value, formatter)}")
     return source.build(joined([head, (shown,), middle, (phrase,), tail]))

@@ -18,6 +18,7 @@ from .messages import (
     format_money,
     household_phrase,
     lower_first,
+    remembered_money,
     subject_from_label,
     table_period_phrase,
 )
@@ -89,6 +90,8 @@ def escape(text: str) -> str:
 
 def value_formatter(kind: str, language: str):
     """A one-argument function formatting a value of ``kind`` in ``language``."""
+    if kind == "money":
+        return remembered_money
     base = VALUE_FORMATTERS[kind]
     if kind in LANGUAGE_FREE:
         return base
