@@ -71,7 +71,11 @@ class SentenceSource:
         return self.namespace["_sentence"]
 
 
-def joined(pieces: list[str | tuple[str]]) -> str:
+# Literal text (``str``) and locals (``(name,)``) of a sentence, in order.
+Pieces = list[str | tuple[str]]
+
+
+def joined(pieces: Pieces) -> str:
     """An f-string expression: ``str`` pieces are literal text, ``(name,)`` pieces a local."""
     body = "".join(
         piece.replace("{", "{{").replace("}", "}}") if isinstance(piece, str) else f"{{{piece[0]}}}"
@@ -80,23 +84,23 @@ def joined(pieces: list[str | tuple[str]]) -> str:
     return "f" + repr(body)  # locals are bare names: repr() keeps them intact
 
 
-def filled(template: str, fields: dict[str, str | tuple[str]]) -> list[str | tuple[str]]:
-    """``template.format(**fields)`` as pieces (the templates have plain fields): a ``str``
-    field is text, a ``(name,)`` field a local."""
-    pieces: list[str | tuple[str]] = []
+def filled(template: str, fields: dict[str, Pieces]) -> Pieces:
+    """``template.format(**fields)`` as pieces (the templates have plain fields)."""
+    pieces: Pieces = []
     for literal, name, _spec, _conversion in Formatter().parse(template):
         if literal:
             pieces.append(literal)
         if name is not None:
-            pieces.append(fields[name])
+            pieces.extend(fields[name])
     return pieces
 
 
 def formatted_scaled(source: SentenceSource, raw: str, scale: int, kind: str) -> str:
     """An expression for ``format_scaled(raw, scale, kind)``, specialised when it can be."""
     if kind == "money" and scale == 1:
-        remembered = source.formatted(raw, remembered_money)
-        return f"({remembered} if {raw}.__class__ is int else _fs({raw}, 1, 'money'))"
+        source.formatted(raw, remembered_money)  # binds _mm and _rm
+        found = f"(_mm.get({raw}) or _rm({raw}))"
+        return f"({found} if {raw}.__class__ is int else _fs({raw}, 1, 'money'))"
     if kind == "money":
         # arithmetic.round_scaled(raw, scale, "cent") written out, saving a call per value
         return f"_money((2 * {raw} + {scale}) // {2 * scale})"
@@ -132,11 +136,12 @@ class ComputedSentence:
         value = source.assign(
             indent + 1, formatted_scaled(source, raw, scale_of(operand), operand.kind)
         )
-        source.emit(indent + 1, f"{name} = {joined([(value,), ' (', (formula,), ')'])}")
+        source.emit(indent + 1, f"{name} = {joined([(value,), ' (', *formula, ')'])}")
         return name
 
-    def formula(self, op: Computed, raw: str, slot_of: dict[int, int], indent: int) -> str:
-        """``ComputationText.compile_formula``: a local holding the computation in words."""
+    def formula(self, op: Computed, raw: str, slot_of: dict[int, int], indent: int) -> Pieces:
+        """``ComputationText.compile_formula``: the computation in words, as pieces (joined
+        into one string by whoever uses them)."""
         source, words = self.source, self.words
         literals = [operand for operand in op.inputs if isinstance(operand, Literal)]
         others = [operand for operand in op.inputs if not isinstance(operand, Literal)]
@@ -151,33 +156,31 @@ class ComputedSentence:
             left = other_raw if op.scale == 1 else f"{other_raw} * {op.scale}"
             right = raw if other_scale == 1 else f"{raw} * {other_scale}"
             source.emit(indent, f"if {other_raw} is not None and {left} == {right}:")
-            source.emit(indent + 1, f"{name} = {described}")
+            source.emit(indent + 1, f"{name} = {joined(described)}")
             source.emit(indent, "else:")
             shown_bound = source.assign(indent + 1, bound)
-            text = filled(template, {"item": (described,), "bound": (shown_bound,)})
+            text = filled(template, {"item": described, "bound": [(shown_bound,)]})
             source.emit(indent + 1, f"{name} = {joined(text)}")
-            return name
+            return [(name,)]
         parts = [self.term(operand, slot_of, indent) for operand in op.inputs]
         function = op.function
+        pieces: Pieces = []
         if function in ("add", "sub", "mul", "div"):
-            pieces: list[str | tuple[str]] = []
             for position, part in enumerate(parts):
                 if position:
                     pieces.append(words[function])
-                pieces.append((part,))
-            return source.assign(indent, joined(pieces))
+                pieces.extend(part)
+            return pieces
         if function in ("min", "max"):
             conjunction = words["and"]
             separator = f", {conjunction} " if len(parts) > 2 else f" {conjunction} "
-            items: list[str | tuple[str]] = []
             for position, part in enumerate(parts):
                 if position == len(parts) - 1 and position:
-                    items.append(separator)
+                    pieces.append(separator)
                 elif position:
-                    items.append(", ")
-                items.append((part,))
-            listed = source.assign(indent, joined(items))
-            return source.assign(indent, joined(filled(words[function], {"items": (listed,)})))
+                    pieces.append(", ")
+                pieces.extend(part)
+            return filled(words[function], {"items": pieces})
         if function == "percent":
             percent = op.percent
             assert percent is not None  # set on every percent by arithmetic.parse
@@ -185,31 +188,31 @@ class ComputedSentence:
             template = words["percent"].replace("{percent}", shown)
         else:
             template = words["round"]
-        return source.assign(indent, joined(filled(template, {"item": (parts[0],)})))
+        return filled(template, {"item": parts[0]})
 
-    def describe(self, operand: Operand, slot_of: dict[int, int], indent: int) -> str:
+    def describe(self, operand: Operand, slot_of: dict[int, int], indent: int) -> Pieces:
         """An input on its own: an unlabelled computation as its formula, else as a term."""
         if isinstance(operand, Computed) and operand.label is None:
             raw = self.source.slot(slot_of[id(operand)])
             return self.formula(operand, raw, slot_of, indent)
         return self.term(operand, slot_of, indent)
 
-    def term(self, operand: Operand, slot_of: dict[int, int], indent: int) -> str:
+    def term(self, operand: Operand, slot_of: dict[int, int], indent: int) -> Pieces:
         source = self.source
         if isinstance(operand, Literal):
-            return source.assign(indent, repr(format_exact(operand.value, operand.kind)))
+            return [format_exact(operand.value, operand.kind)]
         if isinstance(operand, Computed) and operand.label is None:
             described = self.describe(operand, slot_of, indent)
             if operand.function not in ("add", "sub", "mul", "div"):
                 return described
             # "a minus (b plus c)": a nested sum or difference is bracketed so it reads once.
-            return source.assign(indent, joined(["(", (described,), ")"]))
+            return ["(", *described, ")"]
         raw = source.slot(slot_of[id(operand)])
         label = lower_first(operand_subject(operand, self.language, mid_sentence=True))
         before, after = self.words["named_value"].format(label=label, value="\0").split("\0")
         value = formatted_scaled(source, raw, scale_of(operand), operand.kind)
         shown = source.assign(indent, f"'?' if {raw} is None else {value}")
-        return source.assign(indent, joined([before, (shown,), after]))
+        return [before, (shown,), after]
 
     # -- the sentence ----------------------------------------------------------------------------
 
@@ -225,7 +228,7 @@ class ComputedSentence:
             subject = operand_subject(other_operand, self.language, mid_sentence=True)
             pattern = OTHER_ANSWER[self.language]
             other = source.assign(
-                1, joined(filled(pattern, {"subject": subject, "value": (other_value,)}))
+                1, joined(filled(pattern, {"subject": [subject], "value": [(other_value,)]}))
             )
         # Split like ``sentences.computed``: the template is final text around the fields.
         if "{value}" in template and "{other}" in template and other:
