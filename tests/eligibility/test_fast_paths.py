@@ -1,9 +1,9 @@
 """The engine's speed-ups give exactly the results of the plain definitions.
 
 Dates and ages are remembered by answer value (values.py), money is formatted from lookup
-tables and remembered by cents (messages.py), small values' sentences are remembered per condition (explain.py) and
-``any`` compiles to nested if/else unless it is very wide (codegen.py). Each is checked here
-against the straightforward computation.
+tables and remembered by cents (messages.py), small values' sentences are remembered per
+condition (explain.py) and ``any`` compiles to nested if/else unless it is very wide
+(codegen.py). Each is checked here against the straightforward computation.
 """
 
 from datetime import date
