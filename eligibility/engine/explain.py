@@ -106,7 +106,10 @@ class LeafExplainer:
     def formatter(self, language: str, held: bool):
         function = self.formatters.get((language, held))
         if function is None:
-            function = self.formatters[(language, held)] = self.build(language, held)
+            function = self.build(language, held)
+            if isinstance(function, sentence_code.SentenceSource):
+                (function,) = sentence_code.compile_sentences([function])
+            self.formatters[(language, held)] = function
         return function
 
     def build(self, language: str, held: bool):
@@ -296,10 +299,22 @@ class Explainer:
         key = (language, truth)
         found = self.by_outcome.get(key)
         if found is None:
-            found = self.by_outcome[key] = [
-                leaf.formatter(language, truth != leaf.item.polarity) if leaf else None
-                for leaf in self.leaves
-            ]
+            found, pending = [], []
+            for leaf in self.leaves:
+                held = leaf is not None and truth != leaf.item.polarity
+                function = leaf and (
+                    leaf.formatters.get((language, held)) or leaf.build(language, held)
+                )
+                if isinstance(function, sentence_code.SentenceSource):
+                    pending.append((len(found), leaf, held, function))
+                elif leaf:
+                    leaf.formatters[(language, held)] = function
+                found.append(function)
+            # The generated ones compiled together (``sentence_code.compile_sentences``).
+            functions = sentence_code.compile_sentences([entry[3] for entry in pending])
+            for (position, leaf, held, _source), function in zip(pending, functions, strict=True):
+                found[position] = leaf.formatters[(language, held)] = function
+            self.by_outcome[key] = found
         return found
 
     def sentences(self, language: str) -> tuple[list, list]:

@@ -11,6 +11,7 @@ by one f-string. Compiled once per leaf, language and outcome, like the closures
 
 from __future__ import annotations
 
+from itertools import count
 from string import Formatter
 
 from .arithmetic import Computed, Named, scale_of
@@ -20,11 +21,16 @@ from .nodes import Literal, Operand, TableRef
 from .sentences import operand_subject, value_formatter
 from .values import MONEY_TEXTS
 
+_serial = count()
+
 
 class SentenceSource:
-    """Writes one function ``_sentence(S)`` (``S``: the slots tuple of an evaluation)."""
+    """Writes one function ``_s<serial>(S)`` (``S``: the slots tuple of an evaluation);
+    ``compile_sentences`` compiles it, with others."""
 
     def __init__(self) -> None:
+        self.serial = next(_serial)  # names its function and constants apart from others'
+        self.text = ""
         self.lines: list[str] = []
         self.namespace: dict[str, object] = {"_money": format_money, "_fs": format_scaled}
         self.constants: dict[int, str] = {}  # id(value) -> name, each object bound once
@@ -38,7 +44,7 @@ class SentenceSource:
     def const(self, value: object) -> str:
         name = self.constants.get(id(value))
         if name is None:
-            name = self.constants[id(value)] = f"_c{len(self.constants)}"
+            name = self.constants[id(value)] = f"_c{self.serial}_{len(self.constants)}"
             self.namespace[name] = value
         return name
 
@@ -62,13 +68,25 @@ class SentenceSource:
         self.emit(indent, f"{name} = {expression}")
         return name
 
-    def build(self, result: str):
-        """Compile the function returning ``result`` (an expression)."""
+    def build(self, result: str) -> SentenceSource:
+        """Finish the function returning ``result`` (an expression), to be compiled."""
         head = [f"    s{index} = S[{index}]" for index in sorted(self.slots)]
-        source = "\n".join(["def _sentence(S):", *head, *self.lines, f"    return {result}"])
-        code = compile(source, "<eligibility-sentence>", "exec")
-        exec(code, self.namespace)  # noqa: S102 - generated from a checked rule, texts are repr()'d
-        return self.namespace["_sentence"]
+        signature = f"def _s{self.serial}(S):"
+        self.text = "\n".join([signature, *head, *self.lines, f"    return {result}"])
+        return self
+
+
+def compile_sentences(sources: list[SentenceSource]) -> list:
+    """The functions of ``sources``, compiled together: for functions this small, each
+    ``compile()`` call costs more than the code it compiles."""
+    namespace: dict[str, object] = {}
+    for source in sources:
+        namespace.update(source.namespace)  # names are apart but for the shared helpers
+    code = compile(
+        "\n\n".join(source.text for source in sources), "<eligibility-sentences>", "exec"
+    )
+    exec(code, namespace)  # noqa: S102 - generated from a checked rule, texts are repr()'d
+    return [namespace[f"_s{source.serial}"] for source in sources]
 
 
 # Literal text (``str``) and locals (``(name,)``) of a sentence, in order.
@@ -98,13 +116,19 @@ def filled(template: str, fields: dict[str, Pieces]) -> Pieces:
 def formatted_scaled(source: SentenceSource, raw: str, scale: int, kind: str) -> str:
     """An expression for ``format_scaled(raw, scale, kind)``, specialised when it can be."""
     if kind == "money" and scale == 1:
-        source.formatted(raw, remembered_money)  # binds _mm and _rm
-        found = f"(_mm.get({raw}) or _rm({raw}))"
-        return f"({found} if {raw}.__class__ is int else _fs({raw}, 1, 'money'))"
+        # Read from the memo whatever the value's class: a value equal to whole cents (100.0,
+        # Fraction(100)) is written as those cents by ``format_exact`` too.
+        source.namespace["_mm"], source.namespace["_ms"] = MONEY_TEXTS, money_scaled
+        return f"(_mm.get({raw}) or _ms({raw}))"
     if kind == "money":
         # arithmetic.round_scaled(raw, scale, "cent") written out, saving a call per value
         return f"_money((2 * {raw} + {scale}) // {2 * scale})"
     return f"_fs({raw}, {scale}, {kind!r})"
+
+
+def money_scaled(raw) -> str:
+    """``format_scaled(raw, 1, "money")``, integer cents remembered."""
+    return remembered_money(raw) if raw.__class__ is int else format_scaled(raw, 1, "money")
 
 
 class ComputedSentence:

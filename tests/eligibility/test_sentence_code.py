@@ -4,11 +4,15 @@ for random rules over random partial answers: table comparisons, and computed va
 arithmetic function compared with literals, other answers and dated table limits."""
 
 from datetime import date
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from eligibility.engine import values
+from eligibility.engine.computed_text import format_scaled
 from eligibility.engine.explain import Explainer
+from eligibility.engine.sentence_code import money_scaled
 from tests.eligibility.support import QUESTIONS, compile_
 from tests.eligibility.test_arithmetic_properties import ANSWERS as COMPUTED_ANSWERS
 from tests.eligibility.test_arithmetic_properties import MONEY as MONEY_TREES
@@ -151,3 +155,24 @@ def test_a_computed_comparison_shows_the_limit_of_the_period_in_effect_that_day(
         reference = Explainer(rule._explainer.items, QUESTIONS, generated=False)
         truth, deciders, slots = rule._function(answers, date(2026, 1, 13))
         assert reference.sentences_for(truth, deciders, slots, language) == [after]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-(10**7), 10**7),
+            st.integers(-(10**7), 10**7).map(float),
+            st.fractions(max_denominator=12).filter(lambda f: abs(f) < 10**7),
+            st.integers(0, 10**5).map(Fraction),
+        ),
+        max_size=20,
+    )
+)
+def test_an_amount_read_from_the_memo_is_the_amount_formatted(amounts):
+    # Generated computed sentences read ``MONEY_TEXTS.get(raw) or money_scaled(raw)``
+    # whatever the class of raw: 100.0 or Fraction(100) finds the text of 100 cents, which
+    # is how ``format_scaled`` writes them too.
+    values.clear_memos()
+    for amount in amounts * 2:
+        shown = values.MONEY_TEXTS.get(amount) or money_scaled(amount)
+        assert shown == format_scaled(amount, 1, "money")
