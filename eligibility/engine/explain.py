@@ -301,14 +301,14 @@ class Explainer:
         if found is None:
             found, pending = [], []
             for leaf in self.leaves:
-                held = leaf is not None and truth != leaf.item.polarity
-                function = leaf and (
-                    leaf.formatters.get((language, held)) or leaf.build(language, held)
-                )
-                if isinstance(function, sentence_code.SentenceSource):
-                    pending.append((len(found), leaf, held, function))
-                elif leaf:
-                    leaf.formatters[(language, held)] = function
+                function = None
+                if leaf is not None:
+                    held = truth != leaf.item.polarity
+                    function = leaf.formatters.get((language, held)) or leaf.build(language, held)
+                    if isinstance(function, sentence_code.SentenceSource):
+                        pending.append((len(found), leaf, held, function))
+                    else:
+                        leaf.formatters[(language, held)] = function
                 found.append(function)
             # The generated ones compiled together (``sentence_code.compile_sentences``).
             functions = sentence_code.compile_sentences([entry[3] for entry in pending])
