@@ -9,6 +9,9 @@ PORT ?= 8000
 
 TEST_DATABASE_URL := postgres://postgres@127.0.0.1:5432/civiportal
 TEST_BROKER_URL := redis://127.0.0.1:6379/0
+# Test processes: two per core, at most 8 (much of the suite waits on workers, browsers and
+# sweeps); each module's tests stay in one process, so a module shares one browser.
+TEST_PROCESSES ?= $(shell $(PYTHON) -c 'import os; print(min(8, 2 * (os.cpu_count() or 1)))')
 
 .PHONY: demo test lint bench worker beat run messages clean install
 
@@ -44,7 +47,7 @@ test: $(INSTALLED)
 	$(MAKE) --no-print-directory $(NODE_INSTALLED)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 1
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 # axe-core for the browser tests (tests/browser), pinned in package-lock.json. Only the
 # tests need Node; `make demo` does not.

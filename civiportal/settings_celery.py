@@ -31,7 +31,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # each task. The connection is also replaced after this many tasks.
 CELERY_DB_REUSE_MAX = int(os.environ.get("CELERY_DB_REUSE_MAX", "1000"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+    # Deployments (or parallel test processes) sharing one Redis keep their queues apart by
+    # a prefix on every key. pytest-xdist names each test process (gw0, gw1, ...): its
+    # workers, started with this environment, then consume only that process's messages.
+    "global_keyprefix": os.environ.get(
+        "CELERY_BROKER_KEY_PREFIX",
+        f"{os.environ['PYTEST_XDIST_WORKER']}:" if os.environ.get("PYTEST_XDIST_WORKER") else "",
+    ),
+}
 
 # Queues are split by channel kind so slow agency webhooks cannot hold up the internal queue
 # or emails; a worker started without -Q consumes every queue listed here.

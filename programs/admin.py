@@ -15,6 +15,7 @@ from . import (
 )
 from .admin_forms import ProgramAdminForm, QuestionAdminForm
 from .builder.admin import ProgramDocumentsMixin
+from .builder.question_forms import VALIDATION_KEYS
 from .documents.validate import FROZEN
 from .models import Program, ProgramVersion, Question
 
@@ -24,6 +25,7 @@ from .models import Program, ProgramVersion, Question
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
+    change_form_template = "admin/programs/question/change_form.html"
     list_display = ["key", "label", "type", "sensitive", "updated_at"]
     list_filter = ["type", "sensitive"]
     search_fields = ["key", "label"]
@@ -43,9 +45,10 @@ class QuestionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Choices"), {"fields": ["options_text"]}),
         (
-            _("Type settings"),
-            {"fields": ["options_text", "validation", "member_fields"]},
+            _("Validation (leave empty what does not apply)"),
+            {"fields": [f"validation_{key}" for key in VALIDATION_KEYS]},
         ),
         (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
     ]

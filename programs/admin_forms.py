@@ -7,7 +7,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import eligibility_glue
+from .builder.question_forms import (
+    MemberFieldFormSet,
+    error_place,
+    member_initial,
+    members_of,
+    validation_form_fields,
+    validation_initial,
+    validation_of,
+)
 from .builder.texts import (
     OPTIONS_HELP,
     SpanishTextsMixin,
@@ -16,12 +24,15 @@ from .builder.texts import (
     spanish_field,
 )
 from .documents.definitions import definition_errors
-from .documents.export import referenced_question_keys
 from .documents.validate import FROZEN
 from .models import Program, ProgramCategory, ProgramVersion, Question, Screen
 
 
 class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
+    """A bank question: texts with Spanish beside English, options as lines, validation
+    settings as fields and a household's member fields as a formset (`member_formset`,
+    rendered by the question's change form template)."""
+
     spanish_fields = ("label", "help_text")
     label_es = spanish_field(_("label (Spanish)"))
     help_text_es = spanish_field(_("help text (Spanish)"), long=True)
@@ -31,19 +42,20 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = [
-            "key",
-            "type",
-            "label",
-            "help_text",
-            "sensitive",
-            "validation",
-            "member_fields",
-        ]
+        fields = ["key", "type", "label", "help_text", "sensitive"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["options_text"].initial = options_text(self.instance.options)
+        for name, value in validation_initial(self.instance.validation).items():
+            self.fields[name].initial = value
+        # A post without the member formset (an older client) leaves the fields as they were.
+        posted = self.is_bound and "member_fields-TOTAL_FORMS" in self.data
+        self.member_formset = MemberFieldFormSet(
+            self.data if posted else None,
+            initial=member_initial(self.instance.member_fields),
+            prefix="member_fields",
+        )
 
     def clean_options_text(self):
         options = parse_options(self.cleaned_data["options_text"], self.instance.options)
@@ -52,20 +64,36 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
+        qtype = cleaned.get("type") or self.instance.type
+        validation = validation_of(self, qtype, self.instance.validation)
+        members: list = []
+        member_fields = self.instance.member_fields
+        if self.member_formset.is_bound:
+            self.member_formset.is_valid()
+            members = members_of(self.member_formset, self.instance.member_fields)
+            member_fields = [member for _form, member in members]
+        self.instance.validation = validation
+        self.instance.member_fields = member_fields
+        if any(form.errors for form, _member in members):
+            self.add_error(None, _("Correct the member fields below."))
+        if self.errors.keys() - {"__all__"}:
             return cleaned
         definition = {
             "key": cleaned.get("key"),
-            "type": cleaned.get("type"),
+            "type": qtype,
             "options": cleaned.get("options_text") or [],
-            "validation": cleaned.get("validation") or {},
-            "member_fields": cleaned.get("member_fields") or [],
+            "validation": validation,
+            "member_fields": member_fields,
         }
         for error in definition_errors(definition, "$"):
-            field = error.path[2:].split(".")[0].split("[")[0] or None
-            field = "options_text" if field == "options" else field
-            field = field if field in self.fields else None
-            self.add_error(field, f"{error.path}: {error.message}")
+            member, field = error_place(error.path)
+            if member is not None and member < len(members):
+                form = members[member][0]
+                form.add_error(field if field in form.fields else None, error.message)
+                message = _("Member field %(number)d: %(message)s")
+                self.add_error(None, message % {"number": member + 1, "message": error.message})
+            else:
+                self.add_error(field if field in self.fields else None, error.message)
         instance = self.instance
         if (
             instance.pk
@@ -80,6 +108,11 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
                 ),
             )
         return cleaned
+
+
+# Declared after the class body so that the admin's fieldsets may name them.
+QuestionAdminForm.declared_fields.update(validation_form_fields())
+QuestionAdminForm.base_fields.update(validation_form_fields())
 
 
 class ProgramAdminForm(SpanishTextsMixin, forms.ModelForm):
@@ -115,7 +148,8 @@ class ProgramAdminForm(SpanishTextsMixin, forms.ModelForm):
 
 
 class ScreenAdminForm(SpanishTextsMixin, forms.ModelForm):
-    """A screen's `visible_if` is checked when saved, as publishing would check it."""
+    """A screen's texts; when it is shown (`visible_if`) is edited on the screen's builder
+    page, with the rule rows."""
 
     spanish_fields = ("title", "description")
     title_es = spanish_field(_("title (Spanish)"))
@@ -123,52 +157,12 @@ class ScreenAdminForm(SpanishTextsMixin, forms.ModelForm):
 
     class Meta:
         model = Screen
-        fields = ["order", "key", "title", "description", "visible_if"]
-
-    def clean(self):
-        cleaned = super().clean()
-        rule = cleaned.get("visible_if")
-        if "visible_if" not in self.errors and rule not in (None, {}):
-            rule_field_errors(self, "visible_if", rule, prefix="$")
-        return cleaned
-
-
-def rule_field_errors(form, field, rule, *, prefix, values=None):
-    """Attach the engine's errors for a rule/estimate field to that form field. An estimate
-    may use the rule's named `values`, so their questions are looked up too."""
-    keys = referenced_question_keys([rule, values])
-    infos = eligibility_glue.question_infos(Question.objects.filter(key__in=keys))
-    if field == "estimated_value":
-        problems = eligibility_glue.estimate_errors(rule, infos, prefix=prefix, values=values)
-    else:
-        problems = eligibility_glue.rule_errors(rule, infos, prefix=prefix)
-    for error_path, message in problems:
-        form.add_error(field, f"{error_path}: {message}")
+        fields = ["order", "key", "title", "description"]
 
 
 class ProgramVersionAdminForm(forms.ModelForm):
+    """Only the program and gating: the rule, estimate and examples have builder pages."""
+
     class Meta:
         model = ProgramVersion
-        fields = [
-            "program",
-            "eligibility_rules",
-            "eligibility_gating",
-            "estimated_value",
-            "examples",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        for field in ("eligibility_rules", "estimated_value"):
-            value = cleaned.get(field)
-            if field in self.errors or value in (None, {}):
-                continue
-            if not isinstance(value, dict):
-                self.add_error(field, _("Enter a JSON object, or {} for none."))
-                continue
-            values = eligibility_glue.rule_values(cleaned.get("eligibility_rules"))
-            rule_field_errors(self, field, value, prefix="$", values=values)
-        examples = cleaned.get("examples")
-        if examples not in (None, []) and not isinstance(examples, list):
-            self.add_error("examples", _("Enter a JSON list of examples, or [] for none."))
-        return cleaned
+        fields = ["program", "eligibility_gating"]

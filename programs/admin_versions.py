@@ -23,11 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .admin_forms import ProgramVersionAdminForm, ScreenAdminForm
 from .admin_preview import preview_view
-from .builder.admin import VersionBuilderMixin
+from .builder.admin import (
+    VersionBuilderMixin,
+    VersionSummariesMixin,
+    screens_describer,
+    visibility_summary,
+)
 from .documents.errors import DocumentInvalid
 from .models import ProgramVersion, PublishedVersionIsImmutable, Screen, ScreenQuestion
 
 MAX_MESSAGES = 15
+SUMMARIES = ("rule_summary", "estimate_summary", "examples_summary")
 
 
 def report_errors(request, errors, *, title) -> None:
@@ -58,15 +64,26 @@ class FrozenAwareInlineMixin:
 class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
     model = Screen
     form = ScreenAdminForm
-    fields = ["order", "key", "title", "title_es", "description", "description_es", "visible_if"]
+    fields = ["order", "key", "title", "title_es", "description", "description_es", "visibility"]
+    readonly_fields = ["visibility"]
     extra = 0
     ordering = ["order", "id"]
     show_change_link = True
     verbose_name_plural = _("screens (open a screen to choose its questions)")
 
+    @admin.display(description=_("shown only if"))
+    def visibility(self, obj):
+        # Inline instances are made per request, so the describer is shared by this page's
+        # screens only: a fixed number of queries however many screens there are.
+        if obj is None or not obj.pk:
+            return "—"
+        if getattr(self, "_describer", None) is None:
+            self._describer = screens_describer(obj.version_id)
+        return visibility_summary(obj, self._describer)
+
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(VersionBuilderMixin, admin.ModelAdmin):
+class ProgramVersionAdmin(VersionBuilderMixin, VersionSummariesMixin, admin.ModelAdmin):
     form = ProgramVersionAdminForm
     list_display = ["program", "number", "status", "published_at", "effective_at", "updated_at"]
     list_filter = ["status", "program"]
@@ -84,20 +101,17 @@ class ProgramVersionAdmin(VersionBuilderMixin, admin.ModelAdmin):
             "effective_at",
             "published_by",
             "preview_link",
+            *SUMMARIES,
         ]
         if obj is not None:
             fields.append("program")
         return fields
 
     def get_fields(self, request, obj=None):
+        # The rule, estimate and examples are edited on the builder's pages (linked from
+        # their summaries), never as JSON here.
         if obj is None:
-            return [
-                "program",
-                "eligibility_rules",
-                "eligibility_gating",
-                "estimated_value",
-                "examples",
-            ]
+            return ["program", "eligibility_gating"]
         return [
             "program",
             "number",
@@ -106,10 +120,8 @@ class ProgramVersionAdmin(VersionBuilderMixin, admin.ModelAdmin):
             "effective_at",
             "published_by",
             "preview_link",
-            "eligibility_rules",
             "eligibility_gating",
-            "estimated_value",
-            "examples",
+            *SUMMARIES,
         ]
 
     def has_change_permission(self, request, obj=None):
@@ -299,8 +311,12 @@ class ScreenAdmin(admin.ModelAdmin):
         "title_es",
         "description",
         "description_es",
-        "visible_if",
+        "visibility",
     ]
+
+    @admin.display(description=_("shown only if"))
+    def visibility(self, obj):
+        return visibility_summary(obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_total=Count("screen_questions"))
@@ -317,7 +333,7 @@ class ScreenAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        return ["version"] if obj is not None else []
+        return ["version", "visibility"] if obj is not None else ["visibility"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.version.is_editable:

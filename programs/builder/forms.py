@@ -41,19 +41,44 @@ OPERATORS_BY_TYPE = {
     },
     "single_choice": ("eq", "ne", "in", "not_in", "is_answered"),
 }
+VALUE_KIND_CHOICES = [
+    ("value_name", _("Named value")),
+    ("add", _("Calculation: add up")),
+    ("sub", _("Calculation: the first minus the second")),
+    ("mul", _("Calculation: multiply")),
+    ("div", _("Calculation: the first divided by the second")),
+    ("percent", _("Calculation: a percent of")),
+    ("min", _("Calculation: the smallest of (a cap)")),
+    ("max", _("Calculation: the largest of (a floor)")),
+    ("round", _("Calculation: round")),
+    ("answer", _("The answer to a question")),
+    ("age", _("The age from a date question")),
+    ("count", _("The number of people in the household")),
+    ("sum", _("The household total of a member field")),
+    ("named", _("Another named value")),
+    ("value", _("A number")),
+    ("dollars", _("An amount in dollars")),
+    ("cents", _("An amount in cents (estimates only)")),
+    ("table", _("A limit from a reference table")),
+    ("kept", _("Kept as written")),
+]
 KIND_CHOICES = [
     ("condition", _("Condition")),
     ("all", _("Group: all of these")),
     ("any", _("Group: any of these")),
     ("not", _("Group: not this")),
     ("kept", _("Kept as written")),
+    # The rows of a calculation under a condition (`calculations.py`).
+    *[choice for choice in VALUE_KIND_CHOICES if choice[0] not in ("value_name", "kept")],
 ]
+CALCULATION_CHOICE = ("computed", _("A calculation (rows indented under this one)"))
 LEFT_CHOICES = [
     ("answer", _("The answer to a question")),
     ("age", _("The age from a date question")),
     ("count", _("The number of people in the household")),
     ("sum", _("The household total of a member field")),
     ("named", _("A named value of the rule")),
+    CALCULATION_CHOICE,
 ]
 RIGHT_CHOICES = [
     ("value", _("A value")),
@@ -62,11 +87,18 @@ RIGHT_CHOICES = [
     ("answer", _("The answer to another question")),
     ("age", _("The age from another date question")),
     ("named", _("A named value of the rule")),
+    CALCULATION_CHOICE,
 ]
 WHERE_CHOICES = [
     ("", _("Everyone")),
     ("member", _("Only people whose member field")),
     ("member_age", _("Only people whose age (from a member date field)")),
+]
+WHERE_OP_CHOICES = [*OP_CHOICES[:6], *OP_CHOICES[7:9]]
+JOIN_CHOICES = [
+    ("", _("Only one comparison")),
+    ("all", _("People matching all of the comparisons")),
+    ("any", _("People matching any of the comparisons")),
 ]
 WHEN_CHOICES = list(
     zip(
@@ -85,6 +117,7 @@ SIZE_CHOICES = [
     ("answer", _("The answer to a number question")),
     ("count", _("The number of people in a household question")),
     ("value", _("A fixed number")),
+    ("computed", _("A calculation (rows indented under this one)")),
 ]
 PERIOD_CHOICES = [("", _("The table's own")), ("monthly", _("Monthly")), ("annual", _("Annual"))]
 ROUNDING_CHOICES = [
@@ -112,7 +145,25 @@ def _choice(label, choices) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=choices, required=False)
 
 
-class RuleRowForm(forms.Form):
+class MemberComparisonFields(forms.Form):
+    """Which members a household count or total takes (see `where.py`)."""
+
+    where_subject = _choice(_("Count or add up"), WHERE_CHOICES)
+    where_field = _text(_("Member field"), datalist="builder-member-fields")
+    where_op = _choice(_("Member comparison"), WHERE_OP_CHOICES)
+    where_value = _text(_("Member value"))
+    where_join = _choice(_("With more than one member comparison"), JOIN_CHOICES)
+    where2_subject = _choice(_("Second comparison"), WHERE_CHOICES)
+    where2_field = _text(_("Second comparison: member field"), datalist="builder-member-fields")
+    where2_op = _choice(_("Second comparison: comparison"), WHERE_OP_CHOICES)
+    where2_value = _text(_("Second comparison: member value"))
+    where3_subject = _choice(_("Third comparison"), WHERE_CHOICES)
+    where3_field = _text(_("Third comparison: member field"), datalist="builder-member-fields")
+    where3_op = _choice(_("Third comparison: comparison"), WHERE_OP_CHOICES)
+    where3_value = _text(_("Third comparison: member value"))
+
+
+class RuleRowForm(MemberComparisonFields):
     kind = _choice(_("Row type"), KIND_CHOICES)
     depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
     left = _choice(_("Check"), LEFT_CHOICES)
@@ -122,13 +173,9 @@ class RuleRowForm(forms.Form):
         help_text=_("Type part of the key or the question text and pick from the list."),
     )
     left_field = _text(_("Member field to add up"), datalist="builder-member-fields")
-    left_name = _text(_("Named value"))
+    left_name = _text(_("Named value"), datalist="builder-values")
     left_label_en = _text(_("Name of this value in reasons (English)"))
     left_label_es = _text(_("Name of this value in reasons (Spanish)"))
-    where_subject = _choice(_("Count or add up"), WHERE_CHOICES)
-    where_field = _text(_("Member field"), datalist="builder-member-fields")
-    where_op = _choice(_("Member comparison"), OP_CHOICES[:6])
-    where_value = _text(_("Member value"))
     op = _choice(_("Comparison"), OP_CHOICES)
     right = _choice(_("Compared with"), RIGHT_CHOICES)
     right_value = _text(
@@ -151,6 +198,10 @@ class RuleRowForm(forms.Form):
     met_es = _text(_("Reason when met (Spanish)"))
     not_met_en = _text(_("Reason when not met (English)"))
     not_met_es = _text(_("Reason when not met (Spanish)"))
+    # For a row of a calculation under a condition.
+    label_en = _text(_("Name shown to residents (English)"))
+    label_es = _text(_("Name shown to residents (Spanish)"))
+    rounding = _choice(_("Rounding"), ROUNDING_CHOICES)
     json = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, table_choices=(), types=None, **kwargs):
@@ -179,6 +230,47 @@ class RuleRowForm(forms.Form):
 
 
 RuleRowFormSet = forms.formset_factory(RuleRowForm, extra=0, max_num=500, validate_max=True)
+
+
+def _shared(name: str) -> forms.Field:
+    """A field declared on the rule rows, for the same part of an operand."""
+    return RuleRowForm.base_fields[name]
+
+
+class ValueRowForm(MemberComparisonFields):
+    """One row of a named value: the value itself, a calculation or an operand."""
+
+    kind = _choice(_("Row type"), VALUE_KIND_CHOICES)
+    depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
+    value_name = _text(
+        _("Name"), help_text=_("Lower-case letters, digits and _, such as net_income.")
+    )
+    label_en = _text(_("Name shown to residents (English)"))
+    label_es = _text(_("Name shown to residents (Spanish)"))
+    left_question = _shared("left_question")
+    left_name = _text(_("Named value"), datalist="builder-values")
+    right_value = _text(_("Number, amount in dollars or percent"))
+    rounding = _choice(_("Rounding"), ROUNDING_CHOICES)
+    left_field = _shared("left_field")
+    table_id = _choice(_("Table"), [])
+    table_when = _shared("table_when")
+    table_when_value = _shared("table_when_value")
+    table_size = _shared("table_size")
+    table_size_value = _shared("table_size_value")
+    table_percent = _shared("table_percent")
+    table_period = _shared("table_period")
+    table_rounding = _shared("table_rounding")
+    json = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, table_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["table_id"].choices = [("", _("- Choose a table -")), *table_choices]
+
+    def raw_row(self) -> dict:
+        return {name: self[name].value() or "" for name in self.fields}
+
+
+ValueRowFormSet = forms.formset_factory(ValueRowForm, extra=0, max_num=500, validate_max=True)
 
 
 def field_name(key: str) -> str:

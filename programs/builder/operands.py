@@ -2,13 +2,15 @@
 
 Every field is text, as a form posts it; an empty field means the key is absent from the
 JSON, so `{"percent": 100}` and no `percent` stay different. A condition whose JSON these
-fields cannot say exactly (arithmetic, a `where` with more than one comparison) is not
+fields cannot say exactly (arithmetic, a `where` nested deeper than `where.py` reads) is not
 converted here: `rows` keeps it as written.
 """
 
 from __future__ import annotations
 
 import re
+
+from .where import WHERE_FIELDS, where_fields, where_node
 
 COMPARE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "between")
 LIST_OPS = ("in", "not_in")
@@ -17,6 +19,8 @@ LEFT_KINDS = ("answer", "age", "count", "sum", "named")
 RIGHT_KINDS = ("value", "dollars", "answer", "age", "table", "named")
 TABLE_WHEN = ("", "screening_date", "last", "year")
 TABLE_SIZE = ("", "answer", "count", "value")
+# A household size that is itself a calculation: its rows go under the row (calculations.py).
+COMPUTED_SIZE = "computed"
 NUMBER_TYPES = {"number"}
 TEXT_TYPES = {
     "short_text",
@@ -36,10 +40,7 @@ CONDITION_FIELDS = (
     "left_name",
     "left_label_en",
     "left_label_es",
-    "where_subject",
-    "where_field",
-    "where_op",
-    "where_value",
+    *WHERE_FIELDS,
     "op",
     "right",
     "right_question",
@@ -55,6 +56,21 @@ CONDITION_FIELDS = (
     "table_rounding",
 )
 REASON_FIELDS = ("reason_en", "reason_es", "met_en", "met_es", "not_met_en", "not_met_es")
+
+SIDE_FIELDS = {
+    "table": "table_id",
+    "year": "table_when_value",
+    "in_effect_on": "table_when_value",
+    "household_size": "table_size_value",
+    "percent": "table_percent",
+    "period": "table_period",
+    "rounding": "table_rounding",
+    "where": "where_value",
+    "field": "left_field",
+    "label": "left_label_en",
+    "named": "left_name",
+}
+
 
 INTEGER = re.compile(r"-?\d+")
 DECIMAL = re.compile(r"-?\d*\.\d+")
@@ -87,28 +103,6 @@ def _labels(node: dict, prefix: str, fields: dict) -> None:
         fields[f"{prefix}_label_es"] = label.get("es", "")
 
 
-def _where_fields(where, fields: dict) -> None:
-    if where is None:
-        return
-    op = next(iter(where), None) if isinstance(where, dict) and len(where) == 1 else None
-    args = where.get(op) if op in COMPARE_OPS and op != "between" else None
-    if not (isinstance(args, list) and len(args) == 2 and isinstance(args[0], dict)):
-        raise LookupError("not a single member comparison")
-    subject = next(iter(args[0]), "")
-    fields.update(
-        where_subject=subject,
-        where_field=str(args[0].get(subject, "")),
-        where_op=op,
-        where_value=literal_text(_literal_of(args[1])) or "",
-    )
-
-
-def _literal_of(node):
-    if isinstance(node, dict) and len(node) == 1:
-        return node.get("value", node.get("dollars"))
-    return None
-
-
 def left_fields(node: dict) -> dict:
     """The row fields for the left operand of a comparison (or LookupError)."""
     fields: dict = {}
@@ -121,7 +115,7 @@ def left_fields(node: dict) -> dict:
     else:
         raise LookupError("unsupported left operand")
     fields["left_field"] = str(node.get("field", ""))
-    _where_fields(node.get("where"), fields)
+    fields.update(where_fields(node.get("where"), literal_text))
     _labels(node, "left", fields)
     return fields
 
@@ -138,11 +132,19 @@ def _table_fields(node: dict) -> dict:
     size = node.get("household_size")
     if isinstance(size, dict) and len(size) == 1:
         kind = next(iter(size))
+        if kind not in TABLE_SIZE:
+            raise LookupError("a computed household size")
         fields.update(table_size=kind, table_size_value=literal_text(size[kind]) or "")
     for key in ("percent", "period", "rounding"):
         if key in node:
             fields[f"table_{key}"] = literal_text(node[key]) or ""
     return fields
+
+
+def table_fields_computed_size(node: dict) -> dict:
+    """The fields of a table lookup whose household size is a calculation."""
+    rest = {key: part for key, part in node.items() if key != "household_size"}
+    return {**_table_fields(rest), "table_size": COMPUTED_SIZE}
 
 
 def right_fields(node: dict) -> dict:
@@ -260,14 +262,10 @@ def left_node(row: dict, types: dict) -> dict:
     node: dict = {kind: key}
     if kind == "sum":
         node["field"] = _need(row, "left_field", "Choose the member field to add up.")
-    if kind in ("count", "sum") and row.get("where_subject"):
-        subject = row["where_subject"]
-        field = _need(row, "where_field", "Choose the member field.")
-        member_type = "number" if subject == "member_age" else types.get(f"{key}:{field}")
-        value = parse_literal(row.get("where_value", ""), "where_value", member_type)
-        op = row.get("where_op") or "eq"
-        literal = {"dollars": value} if member_type == "currency" else {"value": value}
-        node["where"] = {op: [{subject: field}, literal]}
+    if kind in ("count", "sum"):
+        where = where_node(row, key, types, parse_literal, _need)
+        if where is not None:
+            node["where"] = where
     return _label(row, "left", node)
 
 
@@ -296,7 +294,7 @@ def table_node(row: dict) -> dict:
         day = _need(row, "table_when_value", "Enter the switch day as MM-DD, such as 04-01.")
         node["in_effect_on"] = {"last": day}
     size = row.get("table_size", "")
-    if size:
+    if size and size != COMPUTED_SIZE:  # a computed size is filled in from the rows under it
         value = _need(row, "table_size_value", "Choose how the household size is counted.")
         node["household_size"] = {
             size: parse_number(value, "table_size_value") if size == "value" else value

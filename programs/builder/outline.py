@@ -3,15 +3,22 @@ and the page comes back with the rows changed (nothing is saved until "Save").""
 
 from __future__ import annotations
 
-from .rows import blank_row, depth_of
+from .calculations import holds_rows
+from .rows import GROUPS, blank_row, depth_of
+from .values import blank_value_row, holds
 
-VERBS = ("up", "down", "indent", "outdent", "remove", "add_condition", "add_group")
+MOVES = ("up", "down", "indent", "outdent", "remove")
+# add_operand / add_calculation: a row of a calculation under a condition compared with it.
+VERBS = (*MOVES, "add_condition", "add_group", "add_operand", "add_calculation")
+# The named values' rows have buttons of their own, prefixed: `value_indent:3`.
+VALUE_VERBS = (*MOVES, "add_value", "add_operand", "add_calculation")
+VALUE_PREFIX = "value_"
 
 
-def parse_action(value: str) -> tuple[str, int | None] | None:
+def parse_action(value: str, verbs=VERBS) -> tuple[str, int | None] | None:
     """`("indent", 3)` from `"indent:3"`; `("add_condition", None)` appends at the end."""
     verb, _, index = (value or "").partition(":")
-    if verb not in VERBS:
+    if verb not in verbs:
         return None
     if not index:
         return verb, None
@@ -46,6 +53,30 @@ def _shift(rows: list[dict], index: int, by: int) -> list[dict]:
     return rows[:index] + moved + rows[end:]
 
 
+def parse_value_action(value: str) -> tuple[str, int | None] | None:
+    if not (value or "").startswith(VALUE_PREFIX):
+        return None
+    return parse_action(value.removeprefix(VALUE_PREFIX), VALUE_VERBS)
+
+
+def apply_value_action(rows: list[dict], verb: str, index: int | None) -> list[dict]:
+    """The named values' rows after one button press (see `values.py`)."""
+    rows = [dict(row) for row in rows]
+    if verb == "add_value":
+        return [*rows, blank_value_row("value_name", 0), blank_value_row("answer", 1)]
+    if verb in ("add_operand", "add_calculation"):
+        kind = "add" if verb == "add_calculation" else "answer"
+        if index is None:  # at the end: the first row of an expression, or one more under it
+            return [*rows, blank_value_row(kind, 1 if rows else 0)]
+        if not 0 <= index < len(rows):
+            return rows
+        holder = holds(rows[index])
+        depth = depth_of(rows[index]) + (1 if holder else 0)
+        at = index + 1 if holder else block_end(rows, index)
+        return [*rows[:at], blank_value_row(kind, depth), *rows[at:]]
+    return apply_action(rows, verb, index)
+
+
 def apply_action(rows: list[dict], verb: str, index: int | None) -> list[dict]:
     """The rows after one button press; an index out of range changes nothing."""
     rows = [dict(row) for row in rows]
@@ -60,8 +91,14 @@ def apply_action(rows: list[dict], verb: str, index: int | None) -> list[dict]:
     end = block_end(rows, index)
     if verb == "remove":
         return rows[:index] + rows[end:]
+    if verb in ("add_operand", "add_calculation"):
+        holder = holds_rows(rows[index])
+        depth = depth_of(rows[index]) + (1 if holder else 0)
+        new = blank_row("add" if verb == "add_calculation" else "answer", depth)
+        at = index + 1 if holder else end
+        return [*rows[:at], new, *rows[at:]]
     if verb in ("add_condition", "add_group"):
-        holder = rows[index]["kind"] in ("all", "any", "not")
+        holder = rows[index]["kind"] in GROUPS
         depth = depth_of(rows[index]) + (1 if holder else 0)
         new = blank_row("all" if verb == "add_group" else "condition", depth)
         at = index + 1 if holder else end

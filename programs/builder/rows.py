@@ -14,28 +14,40 @@ the row and form field to mark, because an admin edits rows, not paths.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
+from .calculations import (
+    EXPRESSION_KINDS,
+    calculation_node,
+    calculation_rows,
+    has_calculation,
+    holds_rows,
+)
 from .operands import (
     CONDITION_FIELDS,
     REASON_FIELDS,
+    SIDE_FIELDS,
     RowProblem,
     condition_fields,
     condition_node,
     reason_fields,
     reason_node,
 )
+from .row_base import RowError, children_of, depth_of
+from .values import value_error_field
 
 GROUPS = ("all", "any", "not")
 KINDS = (*GROUPS, "condition", "kept")
-ROW_FIELDS = ("kind", "depth", *CONDITION_FIELDS, *REASON_FIELDS, "json")
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the rule as a whole
-    field: str | None  # None: the row as a whole
-    message: str
+# label and rounding: for the rows of a calculation under a condition (`calculations.py`).
+ROW_FIELDS = (
+    "kind",
+    "depth",
+    *CONDITION_FIELDS,
+    *REASON_FIELDS,
+    "label_en",
+    "label_es",
+    "rounding",
+    "json",
+)
 
 
 def blank_row(kind: str = "condition", depth: int = 0) -> dict:
@@ -81,7 +93,10 @@ def _append(node, depth: int, rows: list[dict], types: dict) -> None:
             for child in children:
                 _append(child, depth + 1, rows, types)
         else:
-            rows.append(_row("condition", depth, condition_fields(node)))
+            try:
+                rows.append(_row("condition", depth, condition_fields(node)))
+            except LookupError:  # perhaps a calculation on one side
+                rows.extend(calculation_rows(node, depth, types, _row))
     except (LookupError, TypeError, AttributeError):
         del rows[start:]
         rows.append(kept_row(node, depth))
@@ -110,13 +125,6 @@ def _group_op(node) -> str | None:
 # -- rows -> JSON -----------------------------------------------------------------------------
 
 
-def depth_of(row: dict) -> int:
-    try:
-        return max(0, int(row.get("depth") or 0))
-    except (TypeError, ValueError):
-        return 0
-
-
 def rows_rule(rows: list[dict], types: dict, values=None):
     """`(rule, errors, paths)`: the JSON for `rows` (with `values` put back), every
     problem found as a `RowError`, and each row's JSON path (for `error_field`)."""
@@ -137,12 +145,16 @@ def rows_rule(rows: list[dict], types: dict, values=None):
             errors.append(
                 RowError(index, None, "This row is indented too far: move it out one level.")
             )
-        elif depth_of(row) > depth_of(rows[index - 1]) and rows[index - 1]["kind"] not in GROUPS:
-            errors.append(
-                RowError(
-                    index, None, "Only a group can hold other rows: move this row out one level."
-                )
+        elif (
+            depth_of(row) > depth_of(rows[index - 1])
+            and rows[index - 1]["kind"] not in GROUPS
+            and not holds_rows(rows[index - 1])
+        ):
+            message = (
+                "Only a group, or a condition compared with a calculation, can hold other "
+                "rows: move this row out one level."
             )
+            errors.append(RowError(index, None, message))
     if errors:
         return None, errors, paths
     node, _next = _build(rows, 0, "$", types, errors, paths)
@@ -153,17 +165,6 @@ def rows_rule(rows: list[dict], types: dict, values=None):
     return node, errors, paths
 
 
-def _children(rows: list[dict], index: int) -> list[int]:
-    depth = depth_of(rows[index])
-    found = []
-    for other in range(index + 1, len(rows)):
-        if depth_of(rows[other]) <= depth:
-            break
-        if depth_of(rows[other]) == depth + 1:
-            found.append(other)
-    return found
-
-
 def _build(rows, index, path, types, errors, paths):
     row = rows[index]
     paths[index] = path
@@ -171,9 +172,14 @@ def _build(rows, index, path, types, errors, paths):
     try:
         if kind == "kept":
             return json.loads(row.get("json") or "null"), None
+        if kind in EXPRESSION_KINDS:
+            message = "Put this part of a calculation under a condition compared with it."
+            raise RowProblem("kind", message)
+        if kind not in GROUPS and has_calculation(row):
+            return calculation_node(rows, index, path, types, errors, paths), None
         if kind not in GROUPS:
             return condition_node(row, types), None
-        children = _children(rows, index)
+        children = children_of(rows, index)
         if not children or (kind == "not" and len(children) != 1):
             wanted = "exactly one row" if kind == "not" else "at least one row"
             errors.append(RowError(index, None, f"This group needs {wanted} indented under it."))
@@ -197,20 +203,6 @@ def _build(rows, index, path, types, errors, paths):
 
 # -- engine errors -> rows --------------------------------------------------------------------
 
-SIDE_FIELDS = {
-    "table": "table_id",
-    "year": "table_when_value",
-    "in_effect_on": "table_when_value",
-    "household_size": "table_size_value",
-    "percent": "table_percent",
-    "period": "table_period",
-    "rounding": "table_rounding",
-    "where": "where_value",
-    "field": "left_field",
-    "label": "left_label_en",
-    "named": "left_name",
-}
-
 
 def error_field(
     rows: list[dict], paths: list[str], error_path: str
@@ -223,6 +215,8 @@ def error_field(
             best = index
     if best is None:
         return None, None
+    if rows[best].get("kind") in EXPRESSION_KINDS:
+        return value_error_field(rows, paths, error_path)
     row = rows[best]
     rest = error_path[len(paths[best]) :]
     if row.get("kind") != "condition":

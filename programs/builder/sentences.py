@@ -37,10 +37,13 @@ class Describer:
         self.infos = infos
         self.tables = tables
         self.language = (get_language() or "en").split("-")[0]
+        self.value_labels: dict[str, str] = {}  # the rule's named values, by their labels
 
     def lines(self, rule, empty: str = "") -> list[tuple[int, str]]:
         """`[(depth, sentence), ...]` in reading order; `empty` says what no rule means
         (by default: open to everyone)."""
+        if isinstance(rule, dict):
+            self.know_values(rule.get("values"))
         if not isinstance(rule, dict) or not [key for key in rule if key != "values"]:
             return [(0, empty or _("Everyone is eligible: this program has no rule."))]
         out: list[tuple[int, str]] = []
@@ -129,8 +132,66 @@ class Describer:
         if "table" in node:
             return self.table(node)
         if "named" in node:
+            label = self.value_labels.get(str(node["named"]))
+            if label:
+                return subject_from_label(label, self.language, mid_sentence=True)
             return str(node["named"]).replace("_", " ")
-        return _("a computed value")
+        return self.computed(node)
+
+    def know_values(self, values) -> None:
+        """Read `{"named": ...}` by the value's label, as residents' reasons do."""
+        for name, node in (values or {}).items() if isinstance(values, dict) else ():
+            label = node.get("label") if isinstance(node, dict) else None
+            if isinstance(label, dict) and label.get("en"):
+                self.value_labels[str(name)] = label.get(self.language) or label["en"]
+
+    def computed(self, node: dict) -> str:
+        """Arithmetic read aloud, inner parts in parentheses so that the order is plain."""
+
+        def part(inner) -> str:
+            text = self.operand(inner)
+            computed = isinstance(inner, dict) and not inner.get("label") and _is_computed(inner)
+            return f"({text})" if computed else text
+
+        if "of" in node:
+            return _("{percent}% of {part}").format(
+                percent=node.get("percent", ""), part=part(node["of"])
+            )
+        if "round" in node:
+            rounding = ROUNDING_TEXT.get(node.get("rounding") or "cent", "")
+            return _("{part}, {rounding}").format(part=part(node["round"]), rounding=rounding)
+        op = next((op for op in ARITHMETIC if isinstance(node.get(op), list)), None)
+        if op is None:
+            return _("a computed value")
+        parts = [part(inner) for inner in node[op]]
+        if op in ("min", "max"):
+            phrase = _("the smallest of {parts}") if op == "min" else _("the largest of {parts}")
+            return phrase.format(parts=format_list(parts, self.language))
+        joiner = {
+            "add": _(" plus "),
+            "sub": _(" minus "),
+            "mul": _(" times "),
+            "div": _(" divided by "),
+        }[op]
+        return joiner.join(parts)
+
+    def value_lines(self, values) -> list[str]:
+        """One sentence per named value: "Net income is: income minus deductions"."""
+        if not isinstance(values, dict):
+            return []
+        self.know_values(values)
+        lines = []
+        for name, node in values.items():
+            label = node.get("label") if isinstance(node, dict) else None
+            title = (label.get(self.language) or label.get("en")) if isinstance(label, dict) else ""
+            unlabelled = {k: v for k, v in node.items() if k != "label"} if label else node
+            lines.append(
+                _("{name} is: {expression}").format(
+                    name=capfirst(title or str(name).replace("_", " ")),
+                    expression=self.operand(unlabelled),
+                )
+            )
+        return lines
 
     def dollars(self, amount) -> str:
         try:
@@ -143,20 +204,34 @@ class Describer:
         household = self.question(node["count"])
         if not isinstance(where, dict) or len(where) != 1:
             return _("the number of people in {question}").format(question=household)
-        op, args = next(iter(where.items()))
-        if op not in OP_PHRASES or not isinstance(args, list) or len(args) != 2:
+        join = next(iter(where))
+        comparisons = where[join] if join in ("all", "any") else [where]
+        phrases = [self.member_comparison(c) for c in comparisons if isinstance(c, dict)]
+        if not isinstance(comparisons, list) or not phrases or None in phrases:
             return _("the number of people in {question} who match a condition").format(
                 question=household
             )
-        member = args[0] if isinstance(args[0], dict) else {}
+        joiner = _(" or ") if join == "any" else _(" and ")
+        return _("the number of people in {question} {condition}").format(
+            question=household, condition=joiner.join(phrases)
+        )
+
+    def member_comparison(self, comparison: dict) -> str | None:
+        op, args = next(iter(comparison.items()), (None, None))
+        if not isinstance(args, list) or len(args) != 2 or not isinstance(args[0], dict):
+            return None
+        member = args[0]
         field = str(member.get("member", member.get("member_age", ""))).replace("_", " ")
         subject = (
             _("whose age") if "member_age" in member else _("whose {field}").format(field=field)
         )
-        condition = _op_phrase(op).format(left=subject, right=self.operand(args[1]))
-        return _("the number of people in {question} {condition}").format(
-            question=household, condition=condition
-        )
+        if op in ("in", "not_in") and isinstance(args[1], list):
+            items = format_list([str(item) for item in args[1]], self.language)
+            phrase = _("{left} is one of {items}") if op == "in" else _("{left} is not {items}")
+            return phrase.format(left=subject, items=items)
+        if op not in OP_PHRASES:
+            return None
+        return _op_phrase(op).format(left=subject, right=self.operand(args[1]))
 
     def table(self, node: dict) -> str:
         table_id = node.get("table")
@@ -182,6 +257,13 @@ class Describer:
                 day=when["last"]
             )
         return _("in effect on the screening date")
+
+
+ARITHMETIC = ("add", "sub", "mul", "div", "min", "max")
+
+
+def _is_computed(node: dict) -> bool:
+    return "of" in node or "round" in node or any(op in node for op in ARITHMETIC)
 
 
 ROUNDING_TEXT = {

@@ -69,7 +69,7 @@ def rule_builder_view(request, pk, *, can_change: bool):
     version = get_object_or_404(ProgramVersion.objects.select_related("program"), pk=pk)
     bank = Bank()
     editable = can_change and version.is_editable
-    editor = RuleEditor(request, version.eligibility_rules, bank)
+    editor = RuleEditor(request, version.eligibility_rules, bank, with_values=True)
     rule = editor.rule
     if rule is not None and editor.action == "save" and editable:
         services.program_version_update(version=version, eligibility_rules=rule)

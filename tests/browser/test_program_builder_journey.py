@@ -3,15 +3,17 @@ screens and the rule "household income at or below 185% of the poverty guideline
 or anyone in the household receives SNAP" through the builder's forms (no JSON typed
 anywhere), checks it in the try-it panel, adds two examples, publishes it, and a resident
 then screens eligible for it. Every builder page passes axe; the rule rows are driven by
-keyboard. The published program exports to the document written by hand for that rule."""
+keyboard. The published program exports to the document written by hand for that rule.
+A second journey builds a computed value from rows and uses it in the rule by name."""
 
 import json
 from pathlib import Path
 
 from organizations.models import Agency
 from programs.documents.export import export_document
-from programs.models import Program
+from programs.models import Program, Question
 from programs.selectors import versions_for_export
+from programs.services import program_version_create_draft
 from tests.browser.support import follow, navigate, path, skip_to_main, tab_to, text_is
 from tests.browser.test_resident_journeys import answer_intake
 from tests.browser.test_staff_journeys import admin_sign_in, staff_passwords
@@ -174,3 +176,80 @@ def test_a_program_admin_builds_and_publishes_a_program_and_a_resident_qualifies
     assert path(resident.page) == "/apply/results/"
     eligible = resident.page.locator("section.result-eligible").inner_text()
     assert "Food and Fare Help" in eligible
+
+
+def test_a_program_admin_builds_a_computed_value_by_rows_and_uses_it_by_name(journeys):
+    """A named value (income minus $100 of work costs) built from rows, used in the
+    condition by name, tried and saved: no JSON typed, axe 0 on every step."""
+    admin = journeys("program-admin")
+    admin_sign_in(admin, "programadmin", staff_passwords()["programadmin"])
+    published = Program.objects.get(slug="basic-food").versions.get(status="published")
+    draft = program_version_create_draft(program=published.program, from_version=published)
+    page = admin.page
+    page.goto(f"/admin/programs/programversion/{draft.pk}/rule/")
+    admin.check("rule with no named values", texts=["No named values yet."])
+    press(page, "Add a named value")
+    field(page, "values-0-value_name").fill("income_after_costs")
+    field(page, "values-0-label_en").fill("Your income after work costs")
+    field(page, "values-0-label_es").fill("Su ingreso después de gastos de trabajo")
+    press(page, "Add a calculation after value row 1")
+    press(page, "Indent value row 3")  # the first operand goes under the calculation
+    press(page, "Add an operand after value row 2")
+    admin.check("a calculation with two operands")
+    field(page, "values-1-kind").select_option("sub")
+    field(page, "values-2-left_question").fill("income.monthly_gross")
+    field(page, "values-3-kind").select_option("dollars")
+    field(page, "rows-0-left").select_option("named")
+    page.locator("#row-1 summary", has_text="named values").click()
+    field(page, "rows-0-left_name").fill("income_after_costs")
+    press(page, "Check the rule")
+    # The amount field appears for the operand now typed as dollars; it is still empty.
+    admin.check("the amount is missing", texts=["There is a problem", "Enter an amount."])
+    field(page, "values-3-right_value").fill("100")
+    press(page, "Check the rule")
+    admin.check(
+        "computed value checked",
+        texts=[
+            "The rule is valid.",
+            "Your income after work costs is: your household's total monthly income "
+            "before taxes minus $100",
+        ],
+    )
+    field(page, "try-as_of").fill("2026-03-02")
+    field(page, "try-household__size").fill("1")
+    field(page, "try-income__monthly_gross").fill("2,000")
+    press(page, "Try it")
+    admin.check("tried", texts=["Outcome: eligible", "Your income after work costs, $1,900"])
+    press(page, "Save the rule")
+    admin.check("saved", texts=["The rule is saved."])
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == {
+        "values": {
+            "income_after_costs": {
+                "sub": [{"answer": "income.monthly_gross"}, {"dollars": 100}],
+                "label": {
+                    "en": "Your income after work costs",
+                    "es": "Su ingreso después de gastos de trabajo",
+                },
+            }
+        },
+        "lte": [
+            {"named": "income_after_costs"},
+            published.eligibility_rules["lte"][1],
+        ],
+    }
+    # A side may be a calculation too: its rows go under the condition (not saved here).
+    field(page, "rows-0-right").select_option("computed")
+    press(page, "Check the rule")
+    admin.check("a calculated side without rows", texts=["Indent one row under this one"])
+    press(page, "Add a calculation under row 1")
+    admin.check("a calculation under the condition", texts=["Part of the calculation"])
+    # The version page reads it aloud (no JSON inputs); the estimate page uses the same rows.
+    page.goto(f"/admin/programs/programversion/{draft.pk}/change/")
+    admin.check("version page", texts=["Your income after work costs is:"])
+    page.get_by_role("link", name="Edit in the estimate builder").click()
+    press(page, "Add a calculation at the end")
+    admin.check("estimate with a calculation", texts=["Estimated benefit of Basic Food"])
+    household = Question.objects.get(key="household.members")
+    page.goto(f"/admin/programs/question/{household.pk}/change/")
+    admin.check("member fields as forms", texts=["Member field 1", "Member field 2"])

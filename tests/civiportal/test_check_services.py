@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,8 @@ def test_passes_when_both_services_answer():
 def test_creates_the_named_database_when_missing():
     import psycopg
 
-    name = "civiportal_check_services_probe"
+    # Of this process alone: parallel test processes and other checkouts share the server.
+    name = f"civiportal_check_services_probe_{os.getpid()}"
     admin = "postgres://postgres@127.0.0.1:5432/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')

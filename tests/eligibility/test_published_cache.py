@@ -43,16 +43,10 @@ RICH = {"household.size": 1, "income.monthly_gross": 99_999_900}
 
 @pytest.fixture
 def other_process(transactional_db):
-    from eligibility.table_models import ReferenceTable, TableChange
-    from eligibility.table_selectors import seed_document
-    from eligibility.table_services import table_document_import
     from programs.demo import demo_programs_load
 
     clear_compiled_cache()
     clear_published_cache()
-    # An earlier transactional test's flush took the migrations' seed tables with it.
-    if not ReferenceTable.objects.exists():
-        table_document_import(data=seed_document(), via=TableChange.Via.SEED)
     demo_programs_load()
     env = {
         **os.environ,

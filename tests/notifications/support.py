@@ -15,7 +15,11 @@ from django.core.mail.backends.filebased import EmailBackend as FileBackend
 
 
 def free_port(first: int = 16400, last: int = 16499) -> int:
-    for port in range(first, last + 1):
+    # Parallel test processes (pytest-xdist's gw0, gw1, ...) search from different ports, so
+    # two of them cannot both find one port free before either binds it.
+    process = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    start = first + (int(process) * 10) % (last - first + 1) if process.isdigit() else first
+    for port in [*range(start, last + 1), *range(first, start)]:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))

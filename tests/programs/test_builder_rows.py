@@ -35,7 +35,7 @@ def test_every_demo_and_catalog_rule_survives_rows_and_back_unchanged(program):
     assert back == rule
 
 
-def test_arithmetic_is_kept_as_written_and_named_values_beside_the_rows():
+def test_a_calculation_in_a_condition_is_rows_under_it_and_named_values_beside_the_rows():
     rule = {
         "values": {"net": {"sub": [{"answer": "income.monthly_gross"}, {"dollars": 209}]}},
         "all": [
@@ -45,9 +45,35 @@ def test_arithmetic_is_kept_as_written_and_named_values_beside_the_rows():
         ],
     }
     rows, values = rule_rows(rule, TYPES)
-    assert [row["kind"] for row in rows] == ["all", "condition", "kept", "condition"]
+    assert [(row["kind"], row["depth"]) for row in rows] == [
+        ("all", 0),
+        ("condition", 1),
+        ("condition", 1),
+        ("add", 2),
+        ("answer", 3),
+        ("value", 3),
+        ("condition", 1),
+    ]
+    assert rows[2]["left"] == "computed" and rows[2]["right_value"] == "2"
     assert values == rule["values"]
     assert rows_rule(rows, TYPES, values)[0] == rule
+
+
+def test_a_calculation_row_out_of_place_or_missing_is_an_error_on_its_row():
+    rows = [
+        condition(0, left="computed", op="gte", right_value="2"),
+    ]
+    assert [(e.row, e.field) for e in rows_rule(rows, TYPES)[1]] == [(0, "left")]
+    rows.append({**blank_row("mul", 1)})
+    rows.append({**blank_row("answer", 2), "left_question": "income.monthly_gross"})
+    rows.append({**blank_row("value", 2), "right_value": "12"})
+    rule, errors, paths = rows_rule(rows, TYPES)
+    assert errors == [] and rule == {
+        "gte": [{"mul": [{"answer": "income.monthly_gross"}, {"value": 12}]}, {"value": 2}]
+    }
+    assert error_field(rows, paths, "$.gte[0].mul[1].value") == (3, "right_value")
+    stray = [blank_row("all", 0), {**blank_row("answer", 1), "left_question": "household.size"}]
+    assert [(e.row, e.field) for e in rows_rule(stray, TYPES)[1]] == [(1, "kind")]
 
 
 def condition(depth=1, **fields):
@@ -163,3 +189,85 @@ def test_a_household_count_with_a_member_condition_is_written_and_read_back():
     assert validate_rule(rule, question_infos(QUESTIONS.values()), load_tables()) == []
     back, values = rule_rows(rule, TYPES)
     assert back[0]["kind"] == "condition" and rows_rule(back, TYPES, values)[0] == rule
+
+
+def test_a_household_count_with_several_member_comparisons_is_rows():
+    rows = [
+        condition(
+            0,
+            left="count",
+            left_question="household.members",
+            where_subject="member",
+            where_field="relationship",
+            where_op="eq",
+            where_value="child",
+            where_join="all",
+            where2_subject="member_age",
+            where2_field="birth_date",
+            where2_op="lt",
+            where2_value="18",
+            op="gte",
+            right_value="1",
+        )
+    ]
+    rule, errors, _paths = rows_rule(rows, TYPES)
+    assert errors == []
+    assert rule["gte"][0]["where"] == {
+        "all": [
+            {"eq": [{"member": "relationship"}, {"value": "child"}]},
+            {"lt": [{"member_age": "birth_date"}, {"value": 18}]},
+        ]
+    }
+    assert validate_rule(rule, question_infos(QUESTIONS.values()), load_tables()) == []
+    back, _values = rule_rows(rule, TYPES)
+    assert back[0]["kind"] == "condition" and back[0]["where2_op"] == "lt"
+    assert rows_rule(back, TYPES)[0] == rule
+    no_join = [{**rows[0], "where_join": ""}]
+    assert [(e.row, e.field) for e in rows_rule(no_join, TYPES)[1]] == [(0, "where_join")]
+
+
+def test_catalog_counts_with_three_member_comparisons_read_as_rows():
+    where = {
+        "all": [
+            {"gte": [{"member_age": "birth_date"}, {"value": 0}]},
+            {"lte": [{"member_age": "birth_date"}, {"value": 17}]},
+            {"not_in": [{"member": "relationship"}, ["self", "spouse"]]},
+        ]
+    }
+    rule = {"gte": [{"count": "household.members", "where": where}, {"value": 1}]}
+    rows, _values = rule_rows(rule, TYPES)
+    assert rows[0]["kind"] == "condition"
+    assert (rows[0]["where3_op"], rows[0]["where3_value"]) == ("not_in", "self, spouse")
+    assert rows_rule(rows, TYPES)[0] == rule
+
+
+def test_every_demo_catalog_and_example_rule_is_rows_with_nothing_kept():
+    example = json.loads(
+        (DEMO_FILE.parents[2] / "docs" / "examples" / "snap-net-income.json").read_text()
+    )
+    for program in [*PROGRAMS, *example["programs"]]:
+        rule = program["eligibility"]["rules"]
+        rows, values = rule_rows(rule, TYPES | {q["key"]: q["type"] for q in program["questions"]})
+        assert "kept" not in {row["kind"] for row in rows}, program["slug"]
+        assert rows_rule(rows, TYPES, values)[0] == rule
+
+
+def test_a_household_size_computed_in_a_table_limit_is_rows_under_the_condition():
+    rule = {
+        "lt": [
+            {"answer": "income.monthly_gross"},
+            {
+                "table": "wa_tanf_max_earned_income",
+                "household_size": {"add": [{"answer": "household.size"}, {"value": 1}]},
+            },
+        ]
+    }
+    rows, _values = rule_rows(rule, TYPES)
+    assert [(r["kind"], r["depth"], r["table_size"]) for r in rows] == [
+        ("condition", 0, "computed"),
+        ("add", 1, ""),
+        ("answer", 2, ""),
+        ("value", 2, ""),
+    ]
+    assert rows_rule(rows, TYPES)[0] == rule
+    assert [(e.row, e.field) for e in rows_rule(rows[:1], TYPES)[1]] == [(0, "table_size")]

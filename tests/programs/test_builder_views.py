@@ -277,8 +277,9 @@ def test_builder_pages_use_a_fixed_number_of_queries(
     staff_client, draft, extra, django_assert_max_num_queries
 ):
     for number in range(extra):
+        shown_if = {"is_answered": "household.size"}
         screen = draft.screens.create(
-            key=f"extra-{number}", title=f"Extra {number}", order=10 + number
+            key=f"extra-{number}", title=f"Extra {number}", order=10 + number, visible_if=shown_if
         )
         screen.screen_questions.create(question=QuestionFactory(key=f"extra.q{number}"), order=0)
     screen = draft.screens.order_by("order").first()
@@ -288,6 +289,8 @@ def test_builder_pages_use_a_fixed_number_of_queries(
         screen_url(draft, screen),
         reverse("admin:programs_programversion_examples", args=[draft.pk]),
         reverse("admin:programs_programversion_compare", args=[draft.pk]),
+        reverse("admin:programs_programversion_estimate", args=[draft.pk]),
+        reverse("admin:programs_programversion_change", args=[draft.pk]),
     ]
     for page in pages:
         with django_assert_max_num_queries(14):
@@ -312,3 +315,31 @@ def test_the_builder_speaks_spanish_too(staff_client, draft):
     with translation.override("es"):
         page = staff_client.get(url(draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
+
+
+def test_a_condition_compared_with_a_calculation_is_built_with_rows_under_it(staff_client, draft):
+    yearly = [
+        row("condition", 0, left="computed", op="lt", right="dollars", right_value="50000"),
+        row("mul", 1, label_en="Your yearly income", label_es="Su ingreso anual"),
+        row("answer", 2, left_question="income.monthly_gross"),
+        row("value", 2, right_value="12"),
+    ]
+    page = staff_client.post(url(draft), post_rows(yearly, action="check")).content.decode()
+    assert "The rule is valid." in page and "Your yearly income is below $50,000" in page
+    assert "Part of the calculation of the condition above." in page
+    added = staff_client.post(url(draft), post_rows(yearly, action="add_operand:1"))
+    assert 'name="rows-TOTAL_FORMS" value="5"' in added.content.decode()
+    assert staff_client.post(url(draft), post_rows(yearly, action="save")).status_code == 302
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == {
+        "lt": [
+            {
+                "mul": [{"answer": "income.monthly_gross"}, {"value": 12}],
+                "label": {"en": "Your yearly income", "es": "Su ingreso anual"},
+            },
+            {"dollars": 50000},
+        ]
+    }
+    yearly[3]["right_value"] = "twelve"
+    page = staff_client.post(url(draft), post_rows(yearly, action="check")).content.decode()
+    assert 'href="#id_rows-3-right_value"' in page
