@@ -5,8 +5,10 @@ The closures in ``sentences`` and ``computed_text`` build the same text from nes
 calls (a computed value's sentence takes ~15 of them); here each sentence is one generated
 function: the slots it reads bound once as locals, every label, word and literal written in as
 text, each value formatted by a call specialised for its kind and scale, and the pieces joined
-by one f-string. Compiled once per leaf, language and outcome, like the closures it replaces;
-``tests/eligibility/test_sentence_code.py`` checks both give the same text.
+by one f-string. Built once per leaf, language and outcome, like the closures it replaces, and
+compiled together for a rule (``compile_sentences``); ``tests/eligibility/test_sentence_code.py``
+checks both give the same text. Labels and other text from a rule are written in with
+``repr()``, never as code.
 """
 
 from __future__ import annotations
