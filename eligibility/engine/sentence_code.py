@@ -20,7 +20,7 @@ from .arithmetic import Computed, Named, scale_of
 from .computed_text import WORDING, format_exact, format_scaled
 from .messages import OTHER_ANSWER, format_money, lower_first, remembered_money
 from .nodes import Literal, Operand, TableRef
-from .sentences import operand_subject, value_formatter
+from .sentences import operand_subject, template_pieces, value_formatter
 from .values import MONEY_TEXTS
 
 _serial = count()
@@ -256,18 +256,16 @@ class ComputedSentence:
             other = source.assign(
                 1, joined(filled(pattern, {"subject": [subject], "value": [(other_value,)]}))
             )
-        # Split like ``sentences.computed``: the template is final text around the fields.
-        if "{value}" in template and "{other}" in template and other:
-            head, rest = template.split("{value}", 1)
-            middle, tail = rest.split("{other}", 1)
-            return source.build(joined([head, (value,), middle, (other,), tail]))
-        if "{value}" in template:
-            head, tail = template.split("{value}", 1)
-            return source.build(joined([head, (value,), tail]))
-        if "{other}" in template and other:
-            head, tail = template.split("{other}", 1)
-            return source.build(joined([head, (other,), tail]))
-        return source.build(repr(template))
+        # Written in the template's order, like ``sentences.computed``.
+        pieces: Pieces = []
+        for piece in template_pieces(template):
+            if isinstance(piece, str):
+                pieces.append(piece)
+            elif piece[0] == "value":
+                pieces.append((value,))
+            else:
+                pieces.append((other,) if other else "{" + piece[0] + "}")
+        return source.build(joined(pieces))
 
 
 def table_comparison(parts: list[str], formatter, value_slot: int, limit_slots, phrases, write):

@@ -9,6 +9,8 @@ yes/no, a choice, a selection, a limit for a household size) are remembered per 
 
 from __future__ import annotations
 
+from string import Formatter
+
 from .arithmetic import Computed, Named
 from .computed_text import ComputationText
 from .messages import (
@@ -72,15 +74,30 @@ def operand_subject(op: Operand, language: str, *, mid_sentence: bool = False) -
     return lower_first(text) if mid_sentence else text
 
 
+def template_pieces(template: str) -> list[str | tuple[str]]:
+    """A comparison's template (``LeafExplainer.template``: text with escaped braces around
+    ``{value}`` and ``{other}``) as literal text, braces read as braces, and its fields, as
+    ``("value",)`` / ``("other",)``, in order. Parsed rather than split on "{value}", which
+    a label may contain."""
+    pieces: list[str | tuple[str]] = []
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        if literal:
+            pieces.append(literal)
+        if name is not None:
+            pieces.append((name,))
+    return pieces
+
+
 def split_template(template: str) -> list[str]:
     """Literal pieces around the {value} and {other} fields, in that order."""
-    pieces = []
-    rest = template
-    for field in ("{value}", "{other}"):
-        if field in rest:
-            before, rest = rest.split(field, 1)
-            pieces.append(before.replace("{{", "{").replace("}}", "}"))
-    pieces.append(rest.replace("{{", "{").replace("}}", "}"))
+    pieces, current = [], ""
+    for piece in template_pieces(template):
+        if isinstance(piece, str):
+            current += piece
+        else:
+            pieces.append(current)
+            current = ""
+    pieces.append(current)
     return pieces
 
 
@@ -260,18 +277,16 @@ def computed(leaf, template: str, language: str, other_operand, other_index):
         def other(slots):
             return pattern.format(subject=other_subject, value=other_value(slots))
 
-    # The template is final text around {value} and/or {other}: split it once.
-    if "{value}" in template and "{other}" in template and other:
-        head, rest = template.split("{value}", 1)
-        middle, tail = rest.split("{other}", 1)
-        return lambda slots: f"{head}{value(slots)}{middle}{other(slots)}{tail}"
-    if "{value}" in template:
-        head, tail = template.split("{value}", 1)
-        return lambda slots: f"{head}{value(slots)}{tail}"
-    if "{other}" in template and other:
-        head, tail = template.split("{other}", 1)
-        return lambda slots: f"{head}{other(slots)}{tail}"
-    return lambda slots: template
+    # Written in the template's order; an {other} with no other side stays as text.
+    parts: list = []
+    for piece in template_pieces(template):
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif piece[0] == "value":
+            parts.append(value)
+        else:
+            parts.append(other or "{" + piece[0] + "}")
+    return lambda slots: "".join(part if part.__class__ is str else part(slots) for part in parts)
 
 
 def computed_table_limit(item, other_index: int, language: str):

@@ -176,3 +176,28 @@ def test_an_amount_read_from_the_memo_is_the_amount_formatted(amounts):
     for amount in amounts * 2:
         shown = values.MONEY_TEXTS.get(amount) or money_scaled(amount)
         assert shown == format_scaled(amount, 1, "money")
+
+
+def test_labels_with_quotes_braces_and_backslashes_read_as_written():
+    # A label holding "{value}" was split at the wrong place, and a computed comparison showed
+    # its braces doubled; both ways of writing sentences now parse the template.
+    label = {"en": 'Your "net" {value} it\'s \\N{DASH}\n%s', "es": "Su {other} «neto» \\"}
+    rule = compile_(
+        {
+            "values": {"net": {"sub": [{"answer": "household.income_monthly"}, {"dollars": 5}]}},
+            "all": [
+                {"lte": [{"named": "net", "label": label}, {"answer": "utility.bill"}]},
+                {"lte": [{"answer": "household.size", "label": label}, {"value": 2}]},
+            ],
+        }
+    )
+    answers = {"household.income_monthly": 10000, "utility.bill": 100, "household.size": 3}
+    assert_same_sentences(rule, answers, date(2026, 2, 1))
+    assert rule.evaluate(answers, as_of="2026-02-01").reasons == [
+        "Your \"net\" {value} it's \\N{DASH}\n%s, $95 (your household's monthly income of $100 "
+        "minus $5), is above the limit of your monthly utility bill ($1).",
+        'Your "net" {value} it\'s \\N{DASH}\n%s, 3, is above the limit of 2.',
+    ]
+    spanish = rule.evaluate(answers, as_of="2026-02-01", language="es").reasons
+    assert spanish[0].startswith("Su {other} «neto» \\, $95 (")
+    assert spanish[1].startswith("Su {other} «neto» \\, 3, ")
