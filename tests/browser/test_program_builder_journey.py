@@ -253,3 +253,19 @@ def test_a_program_admin_builds_a_computed_value_by_rows_and_uses_it_by_name(jou
     household = Question.objects.get(key="household.members")
     page.goto(f"/admin/programs/question/{household.pk}/change/")
     admin.check("member fields as forms", texts=["Member field 1", "Member field 2"])
+    # A mistake: the linked summary replaces Django's "Please correct the errors below".
+    field(page, "validation_min_members").fill("5")
+    field(page, "validation_max_members").fill("2")
+    field(page, "member_fields-0-validation_min").fill("lots")
+    press(page, "Save")
+    admin.check(
+        "question errors summarised",
+        texts=["There is a problem", "Member field 1: Enter a number, such as 0 or 20."],
+    )
+    assert page.locator(".errornote").count() == 0
+    page.locator(".error-summary").get_by_role(
+        "link", name="Member field 1: Enter a number"
+    ).click()
+    assert page.evaluate("document.activeElement.id") == "id_member_fields-0-validation_min"
+    page.locator(".error-summary").get_by_role("link", name="min_members is greater").click()
+    assert page.evaluate("document.activeElement.id") == "id_validation_min_members"
