@@ -317,6 +317,27 @@ def test_the_builder_speaks_spanish_too(staff_client, draft):
     assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
 
 
+def test_row_problems_are_told_in_spanish_on_their_field(staff_client, draft):
+    def check_in_spanish(rows):
+        with translation.override("es"):
+            response = staff_client.post(
+                url(draft), post_rows(rows, action="check"), HTTP_ACCEPT_LANGUAGE="es"
+            )
+        return response.content.decode()
+
+    rows = [*SNAP_OR_185, row("any", 0)]  # a second row at the top
+    page = check_in_spanish(rows)
+    assert "Solo una fila puede estar en el nivel superior" in page
+    assert 'href="#id_rows-3-kind"' in page  # the row's type: every row shows it
+    rows = [dict(r) for r in SNAP_OR_185]
+    rows[1]["left_question"], rows[2]["right_value"] = "", ""
+    page = check_in_spanish(rows)
+    assert "Elija una pregunta." in page and "Choose a question." not in page
+    assert 'href="#id_rows-1-left_question"' in page
+    assert "Escriba los valores que se buscan, separados por comas." in page
+    assert 'href="#id_rows-2-right_value"' in page
+
+
 def test_a_condition_compared_with_a_calculation_is_built_with_rows_under_it(staff_client, draft):
     yearly = [
         row("condition", 0, left="computed", op="lt", right="dollars", right_value="50000"),

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from programs.builder.question_forms import (
     member_initial,
@@ -218,3 +219,16 @@ def test_the_error_summary_links_each_problem_to_its_field(staff_client):
     assert len(messages) == len(set(messages)) == 4  # the pattern has two problems
     for href in links:
         assert f'href="#{href}"' in page and f'id="{href}"' in page
+
+
+def test_the_question_pages_problems_are_told_in_spanish(staff_client):
+    question = household_question()
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    data = as_posted(question)
+    data["validation_min_members"], data["validation_max_members"] = "5", "2"
+    data["member_fields-1-key"] = "name"  # the first field's key again
+    with translation.override("es"):
+        response = staff_client.post(url, data, HTTP_ACCEPT_LANGUAGE="es")
+    messages = [str(item["message"]) for item in response.context["error_summary"]]
+    assert "min_members es mayor que max_members" in messages
+    assert "Campo de miembro 2: campo repetido 'name'" in messages
