@@ -1,6 +1,8 @@
 """The rule builder page in the admin (programs/builder/views.py), posted as a browser
 without JavaScript would: rows in, live check, try-it, save; errors on the row's field."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -16,6 +18,7 @@ from tests.programs.test_builder_rows import snap_or_income_rows
 pytestmark = pytest.mark.django_db
 
 FIELDS = list(RuleRowForm.base_fields)
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -315,6 +318,19 @@ def test_the_builder_speaks_spanish_too(staff_client, draft):
     with translation.override("es"):
         page = staff_client.get(url(draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
+
+
+def test_a_post_whose_rows_did_not_arrive_saves_nothing(staff_client, draft):
+    before = draft.eligibility_rules
+    response = staff_client.post(url(draft), {"action": "save"})
+    assert response.status_code == 200
+    assert "ManagementForm data is missing" in response.content.decode()
+    too_many = [row("all", 0)] + [row(left_question="household.size", right_value="1")] * 500
+    data = urlencode(post_rows(too_many, action="save"))  # as a browser posts it
+    response = staff_client.post(url(draft), data, content_type=FORM_ENCODED)
+    assert "Please submit at most 500 forms." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
 
 
 def test_row_problems_are_told_in_spanish_on_their_field(staff_client, draft):
