@@ -95,9 +95,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Needs the user; CSRF reads the post later, in process_view, so it reads this parse.
-    "civiportal.request_limits.StaffFormFieldsMiddleware",
     "civiportal.middleware.StaffIdleTimeoutMiddleware",
+    # Needs the user (after an idle staff session is ended); CSRF reads the post later, in
+    # process_view, so it reads this parse.
+    "civiportal.request_limits.StaffFormFieldsMiddleware",
     "civiportal.middleware.PrivateByDefaultMiddleware",
     "civiportal.request_limits.GuestUploadQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
