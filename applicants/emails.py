@@ -36,12 +36,18 @@ def _render_confirmation(
 
 
 def submission_confirmation_create(
-    *, submission: Submission, applications: list[Application], answers: dict | None = None
+    *,
+    submission: Submission,
+    applications: list[Application],
+    answers: dict | None = None,
+    new_submission: bool = False,
 ) -> list:
     """Write the confirmation a resident is owed for `submission` to the outbox, inside
     the submission's own transaction (nothing when they gave no address: a guest may
     not have). It is sent after commit by a worker, or by the sweeper if the broker is
-    down then. `answers`: the resident's profile when the caller read it already."""
+    down then. `answers`: the resident's profile when the caller read it already.
+    `new_submission`: the submission was created in this transaction, so no confirmation
+    can exist for it yet (see `notify_resident`'s `cause_is_new`)."""
     ordered = sorted(applications, key=lambda application: application.reference)
     return notify_resident(
         applicant=submission.applicant,
@@ -51,4 +57,5 @@ def submission_confirmation_create(
         language=submission.language or settings.LANGUAGE_CODE,
         render=partial(_render_confirmation, submission=submission, applications=ordered),
         submission=submission,
+        cause_is_new=new_submission,
     )

@@ -60,6 +60,7 @@ class Group:
     title: str
     intro: str
     items: list = field(default_factory=list)
+    cards: str = ""  # their HTML, written by applicants.result_cards
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,6 @@ def screening_groups(screenings, *, language=None, chosen=frozenset()) -> list[G
                 "screening": screening,
                 "slug": program.slug,
                 "name": program.text("name", language),
-                "summary": program.text("summary", language),
-                "description": program.text("description", language),
                 "reasons": [str(reason) for reason in screening.reasons],
                 "value_cents": screening.estimated_value_cents,
                 "value_period": screening.estimated_value_period,

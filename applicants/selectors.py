@@ -123,28 +123,48 @@ def open_applications_by_program(
     *, applicant: Applicant | None, program_ids=None, exclude_submit_token: str = ""
 ) -> dict[int, Application]:
     """{program id: the resident's newest application still open (or approved)} for the
-    programs whose published version does not allow re-application. One query."""
-    if applicant is None or applicant.pk is None:
-        return {}
-    queryset = (
-        Application.objects.filter(submission__applicant=applicant)
-        .exclude(status__in=Application.REAPPLY_ALLOWED_AFTER)
-        # An approval whose certification period has ended no longer holds the place.
-        .exclude(status=Application.Status.APPROVED, certified_until__lt=timezone.localdate())
-        .exclude(
-            program_id__in=ProgramVersion.objects.filter(
-                status=ProgramVersion.Status.PUBLISHED, allows_reapplication=True
-            ).values("program_id")
-        )
-        .select_related("program")
-        .order_by("submitted_at", "pk")
-    )
+    programs whose published version does not allow re-application. One query.
+
+    Written as SQL (through `Application.objects.raw`): the results page asks on every
+    view, and building this query with the ORM cost several times running it. The
+    applications come without their programs; `application.program` reads one."""
     if program_ids is not None:
-        queryset = queryset.filter(program_id__in=list(program_ids))
-    if exclude_submit_token:
-        queryset = queryset.exclude(submission__submit_token=exclude_submit_token)
+        program_ids = list(program_ids)
+    if applicant is None or applicant.pk is None or program_ids == []:
+        return {}
+    sql, params = _open_applications_sql(
+        applicant_id=applicant.pk,
+        program_ids=program_ids,
+        exclude_submit_token=exclude_submit_token,
+    )
     # Oldest first, so the newest open application of a program wins.
-    return {application.program_id: application for application in queryset}
+    return {
+        application.program_id: application for application in Application.objects.raw(sql, params)
+    }
+
+
+def _open_applications_sql(*, applicant_id, program_ids, exclude_submit_token) -> tuple:
+    """The query of `open_applications_by_program`; only table names from the models' own
+    metadata go into the text, every value is a parameter."""
+    closed = sorted(Application.REAPPLY_ALLOWED_AFTER)
+    sql = (
+        f"SELECT a.* FROM {Application._meta.db_table} a"  # noqa: S608
+        f" JOIN {Submission._meta.db_table} s ON s.id = a.submission_id"
+        f" WHERE s.applicant_id = %s AND a.status NOT IN ({', '.join(['%s'] * len(closed))})"
+        # An approval whose certification period has ended no longer holds the place.
+        " AND NOT (a.status = %s AND a.certified_until IS NOT NULL AND a.certified_until < %s)"
+        f" AND a.program_id NOT IN (SELECT v.program_id FROM {ProgramVersion._meta.db_table} v"
+        " WHERE v.status = %s AND v.allows_reapplication = %s)"
+    )
+    params = [applicant_id, *closed, Application.Status.APPROVED, timezone.localdate()]
+    params += [ProgramVersion.Status.PUBLISHED, True]
+    if program_ids is not None:
+        sql += f" AND a.program_id IN ({', '.join(['%s'] * len(program_ids))})"
+        params += program_ids
+    if exclude_submit_token:
+        sql += " AND s.submit_token <> %s"
+        params.append(exclude_submit_token)
+    return sql + " ORDER BY a.submitted_at, a.id", params
 
 
 def application_history(*, application: Application) -> list[ApplicationUpdate]:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applicants.emails import submission_confirmation_create
-from applicants.models import Applicant, Application, Submission
-from applicants.selectors import applicant_answers, open_applications_by_program
+from applicants.models import Answer, Applicant, Application, Submission
+from applicants.selectors import open_applications_by_program
 from applicants.signals import submission_created
 from programs.models import Program
 
@@ -96,7 +96,7 @@ def submission_create(
     to one of the programs (see `submission_refuse_duplicates`).
 
     Each version, screening and answer is read once: versions from the in-process cache,
-    the profile in one query inside the transaction.
+    the profile inside the transaction, in the query that locks the applicant's row.
     """
     if not programs:
         existing = _existing_submission(applicant=applicant, submit_token=submit_token)
@@ -105,6 +105,7 @@ def submission_create(
         raise SubmissionNotAllowed(_("Choose at least one program to apply to."))
     try:
         with transaction.atomic():
+            answers = _lock_applicant_and_read_answers(applicant)
             submission_refuse_duplicates(
                 applicant=applicant,
                 programs=programs,
@@ -124,7 +125,6 @@ def submission_create(
             chosen = _versions_to_apply(
                 programs, started=versions, partner_organization=partner_organization
             )
-            answers = applicant_answers(applicant=applicant)
             applications = _applications_build(
                 submission, programs, chosen, answers, language, renews=renews
             )
@@ -135,7 +135,10 @@ def submission_create(
             # The confirmation is an outbox row of this transaction: a broker outage at
             # commit delays it, never loses it, and never fails the resident's request.
             submission_confirmation_create(
-                submission=submission, applications=applications, answers=answers
+                submission=submission,
+                applications=applications,
+                answers=answers,
+                new_submission=True,
             )
     except IntegrityError:
         # The same form arrived twice (at once, or again later); the first one won.
@@ -221,6 +224,25 @@ def _applications_build(
     return applications
 
 
+def _lock_applicant_and_read_answers(applicant: Applicant) -> dict:
+    """Lock the applicant's row and read their profile ({question key: value}) in one
+    query. The lock makes two submissions by the same resident (two tabs, two devices) go
+    one after the other, so the duplicate check that follows, a statement of its own that
+    sees what the other one committed while this one waited, cannot miss it. The answers
+    are as they were when this statement started, as a read of their own would be."""
+    # From the answers' side (an inner join): PostgreSQL cannot lock the nullable side of
+    # an outer join, and Django keeps `of` only for model instances, not values().
+    answers = list(
+        Answer.objects.filter(applicant_id=applicant.pk)
+        .select_related("applicant")
+        .only("question_key", "value", "applicant__id")
+        .select_for_update(of=("applicant",))
+    )
+    if not answers:  # nothing answered yet: nothing joined to lock through
+        list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk"))
+    return {answer.question_key: answer.value for answer in answers}
+
+
 def submission_refuse_duplicates(
     *,
     applicant: Applicant,
@@ -233,14 +255,12 @@ def submission_refuse_duplicates(
     `programs` that is neither denied nor withdrawn, unless that program's published
     version allows re-application.
 
-    Call it inside the submission's transaction: it locks the applicant's row, so two
-    submissions by the same resident (two tabs, two devices) are checked one after the
-    other. Applications of the submission with `submit_token` do not count: a resent form
-    is answered with that submission, not refused, and neither does the application
-    a renewal `renews`.
+    Call it inside the submission's transaction, after locking the applicant's row
+    (`_lock_applicant_and_read_answers`), so two submissions by the same resident are
+    checked one after the other. Applications of the submission with `submit_token` do
+    not count: a resent form is answered with that submission, not refused, and neither
+    does the application a renewal `renews`.
     """
-
-    list(Applicant.objects.select_for_update().filter(pk=applicant.pk).values_list("pk"))
     open_ones = open_applications_by_program(
         applicant=applicant,
         program_ids=[program.pk for program in programs],

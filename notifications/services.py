@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from uuid import uuid4
 
@@ -48,19 +48,33 @@ def notify_resident(
     render: Callable[[str], tuple[str, str]],
     submission=None,
     application=None,
+    cause_is_new: bool = False,
 ) -> list[Notification]:
     """Write the notifications `applicant` is owed for `cause` (a unique text such as
     "confirmation:<submission id>"), one per destination (the (channel, address) pairs
     the resident chose, from `applicants.contact.notification_destinations`), rendered by
     `render(channel)` -> (subject, body). Must run inside the cause's own transaction;
     the rows commit with it and their tasks are published on commit. Writing the same
-    cause twice writes nothing new. Returns the rows (empty when the resident gave no address)."""
+    cause twice writes nothing new. Returns the rows (empty when the resident gave no address).
+
+    `cause_is_new`: the cause was created in this very transaction (a new submission), so
+    nothing can have been written for it yet and the read that makes a second call
+    harmless is skipped; the unique cause key still refuses a second row.
+
+    The new rows are written already marked as queued (`queued_for`): their task is
+    published on commit, and marking them here saves an UPDATE after publishing. If
+    publishing fails the mark is cleared, so the next sweep sends them; only a process
+    that dies between commit and publishing leaves them to the sweeper's
+    NOTIFICATION_REQUEUE_AFTER_SECONDS."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify_resident() belongs inside its cause's transaction.")
-    rows = []
+    rows, created = [], []
+    marked = timezone.now()
     for channel, address in destinations:
         cause_key = f"{cause}:{channel}"
-        existing = Notification.objects.filter(cause_key=cause_key).first()
+        existing = (
+            None if cause_is_new else Notification.objects.filter(cause_key=cause_key).first()
+        )
         if existing is not None:
             rows.append(existing)
             continue
@@ -76,26 +90,41 @@ def notify_resident(
             applicant=applicant,
             submission=submission,
             application=application,
+            queued_for=marked,
         )
         _event(notification, action=Action.CREATED, from_status="")
         rows.append(notification)
-    new = [row.pk for row in rows if row.status == Status.PENDING and row.attempts == 0]
-    if new:
-        transaction.on_commit(partial(notifications_enqueue, ids=new))
+        created.append(notification.pk)
+    if created:
+        transaction.on_commit(partial(notifications_enqueue, ids=created, marked=marked))
+    # Written by an earlier call and never tried: published again, marked as usual.
+    unsent = [
+        row.pk
+        for row in rows
+        if row.pk not in created and row.status == Status.PENDING and row.attempts == 0
+    ]
+    if unsent:
+        transaction.on_commit(partial(notifications_enqueue, ids=unsent))
     return rows
 
 
-def notifications_enqueue(*, ids: Iterable[int], countdown: float = 0) -> int:
+def notifications_enqueue(
+    *, ids: Iterable[int], countdown: float = 0, marked: datetime | None = None
+) -> int:
     """Publish a `send_notification` message per id and note when each is due. Never
     raises: on a broker error (logged) the rest are left unqueued for the sweeper.
-    Returns how many were published."""
+    Returns how many were published. `marked`: the rows were written with `queued_for`
+    at that moment (`notify_resident`), so the mark is not written again."""
     from notifications.tasks import send_notification  # the task calls this module
 
     ids = list(ids)
-    due = timezone.now() + timedelta(seconds=countdown)
-    # Noted before publishing: a worker may run the message (and record a failure that
-    # clears the mark) before this process would get to note it afterwards.
-    Notification.objects.filter(pk__in=ids).update(queued_for=due)
+    if marked is not None:
+        due = marked
+    else:
+        due = timezone.now() + timedelta(seconds=countdown)
+        # Noted before publishing: a worker may run the message (and record a failure
+        # that clears the mark) before this process would get to note it afterwards.
+        Notification.objects.filter(pk__in=ids).update(queued_for=due)
     sent = 0
     try:
         for notification_id in ids:

@@ -76,12 +76,18 @@ def _channels_by_agency(agency_ids: set[int]) -> dict[int, list[AgencyChannel]]:
     channels: dict[int, list[AgencyChannel]] = defaultdict(list)
     for channel in AgencyChannel.objects.filter(agency_id__in=agency_ids, is_active=True):
         channels[channel.agency_id].append(channel)
-    for agency_id in agency_ids - channels.keys():
+    without = agency_ids - channels.keys()
+    if without:
         # No active channel: the internal queue, so nothing submitted is routed nowhere.
-        channel, _created = AgencyChannel.objects.get_or_create(
-            agency_id=agency_id, kind=AgencyChannel.Kind.INTERNAL
+        # Every such agency's at once (an agency's first submission would otherwise pay
+        # four statements each); one that has an inactive internal queue keeps it.
+        internal = AgencyChannel.Kind.INTERNAL
+        AgencyChannel.objects.bulk_create(
+            [AgencyChannel(agency_id=agency_id, kind=internal) for agency_id in without],
+            ignore_conflicts=True,  # the unique (agency, kind): made meanwhile, or inactive
         )
-        channels[agency_id].append(channel)
+        for channel in AgencyChannel.objects.filter(agency_id__in=without, kind=internal):
+            channels[channel.agency_id].append(channel)
     return channels
 
 
@@ -113,11 +119,15 @@ def deliveries_create_for_submission(
     with transaction.atomic(savepoint=False):
         deliveries = Delivery.objects.bulk_create(
             [
+                # Written already marked as queued: the fan-out message is published on
+                # commit (`_send_route_submission` clears the mark if that fails), and
+                # marking here saves an UPDATE after publishing.
                 Delivery(
                     application=application,
                     agency_id=application.program.agency_id,
                     channel=channel,
                     next_attempt_at=now,
+                    queued_for=now,
                 )
                 for application in applications
                 for channel in channels[application.program.agency_id]
@@ -129,11 +139,16 @@ def deliveries_create_for_submission(
                 for delivery in deliveries
             ]
         )
-        transaction.on_commit(partial(_send_route_submission, submission.pk))
+        transaction.on_commit(partial(_send_route_submission, submission.pk, marked=now))
     return deliveries
 
 
-def _send_route_submission(submission_id: int) -> None:
+def _send_route_submission(submission_id: int, *, marked) -> None:
+    """Publish the fan-out message of a committed submission. Its deliveries were written
+    marked as queued at `marked`, so a sweep while the message waits behind a routing
+    backlog does not send them a second time; if publishing fails the mark is cleared and
+    the next sweep sends them. (A process that dies between commit and publishing leaves
+    them to the sweeper after DELIVERY_REQUEUE_AFTER_SECONDS.)"""
     from agencies.routing.tasks import route_submission  # the tasks call this module
 
     try:
@@ -148,14 +163,11 @@ def _send_route_submission(submission_id: int) -> None:
             submission_id,
             exc_info=True,
         )
-        return
-    # The fan-out message is on its way: its deliveries count as queued from now, so a
-    # sweep while it waits behind a routing backlog does not send them a second time.
-    Delivery.objects.filter(
-        application__submission_id=submission_id,
-        status__in=Delivery.CLAIMABLE,
-        queued_for__isnull=True,
-    ).update(queued_for=timezone.now())
+        Delivery.objects.filter(
+            application__submission_id=submission_id,
+            status__in=Delivery.CLAIMABLE,
+            queued_for=marked,
+        ).update(queued_for=None)
 
 
 def deliveries_create_for_event(*, application, event: str, audit_event) -> list[Delivery]:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from applicants import identity
 from applicants.forms import ChooseProgramsForm
+from applicants.result_cards import render_result_cards
 from applicants.screening import estimate_totals, screen_answers, screening_groups
 from applicants.selectors import applicant_answers, open_applications_by_program
 from applicants.views.common import CHOSEN, CHOSEN_AT, CHOSEN_VERSIONS, PLAN, language_of
@@ -65,6 +66,7 @@ def results(request):
     for group in groups:
         for item in group.items:
             item["open_application"] = open_ones.get(item["screening"].program.pk)
+    render_result_cards(groups, language=language)
     return render(
         request,
         "applicants/results.html",

@@ -104,6 +104,38 @@ def test_writing_the_same_cause_twice_owes_one_message():
     assert Notification.objects.count() == 1
 
 
+def test_rows_are_written_marked_as_queued_and_a_second_call_publishes_the_unsent_again(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """The mark is written with the row (publishing on commit writes nothing more); a later
+    call for the same cause writes nothing and publishes the row again, since it was never
+    tried (publishing twice is harmless: the claim is conditional)."""
+    applicant = ApplicantFactory(email="ana@example.org")
+
+    def notify():
+        return services.notify_resident(
+            applicant=applicant,
+            destinations=[("email", "ana@example.org")],
+            kind="renewal",
+            cause="renewal:3",
+            language="en",
+            render=lambda channel: ("Renew", "Time to renew."),
+        )
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            [row] = notify()
+        assert row.queued_for is not None
+        assert Notification.objects.get().queued_for == row.queued_for
+        with transaction.atomic():
+            assert notify() == [row]
+    assert len(callbacks) == 2 and Notification.objects.count() == 1
+    for callback in callbacks:
+        callback()
+    assert len(mailoutbox) == 1
+    assert Notification.objects.get().status == "sent"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_notify_resident_refuses_to_run_outside_a_transaction():
     with pytest.raises(RuntimeError, match="inside its cause's transaction"):
