@@ -32,7 +32,7 @@ from .operands import (
     table_fields_computed_size,
     table_node,
 )
-from .row_base import RowError, children_of, depth_of
+from .row_base import RowError, children_of, depth_of, values_in_reading_order
 
 LIST_OPERATORS = ("add", "sub", "mul", "div", "min", "max")
 OPERATORS = (*LIST_OPERATORS, "percent", "round")
@@ -92,11 +92,11 @@ def _label_fields(node: dict) -> dict:
 
 
 def values_rows(values, types: dict) -> list[dict]:
-    """The rows for a rule's `values` (in their stored order)."""
+    """The rows for a rule's `values`, each after the values it uses."""
     rows: list[dict] = []
     if not isinstance(values, dict):
         return rows
-    for name, node in values.items():
+    for name, node in values_in_reading_order(values):
         fields = {"value_name": str(name)}
         if isinstance(node, dict):
             fields.update(_label_fields(node))
