@@ -13,6 +13,7 @@ from programs.demo import demo_programs_load
 from programs.models import Program, ProgramVersion
 from programs.services import program_version_create_draft
 from tests.factories import QuestionFactory, UserFactory
+from tests.programs.page_forms import form_fields
 from tests.programs.test_builder_rows import snap_or_income_rows
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +196,32 @@ def test_an_invalid_visibility_condition_is_refused_on_the_screen_page(staff_cli
     )
     screen.refresh_from_db()
     assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+
+
+def test_a_visibility_condition_added_as_a_browser_would_is_saved(staff_client, draft):
+    # Posting exactly the fields each page renders: the screen page once rendered no
+    # management form for its condition rows, so a browser's rows were dropped on save.
+    screen = draft.screens.order_by("order").last()
+    page = staff_client.get(screen_url(draft, screen)).content.decode()
+    data = {**form_fields(page), "action": "add_condition"}
+    page = staff_client.post(screen_url(draft, screen), data).content.decode()
+    data = {**form_fields(page), "action": "save"}
+    data.update({"rows-0-left_question": "household.size", "rows-0-op": "gte"})
+    data["rows-0-right_value"] = "2"
+    assert staff_client.post(screen_url(draft, screen), data).status_code == 302
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+    page = staff_client.get(screen_url(draft, screen)).content.decode()
+    assert staff_client.post(screen_url(draft, screen), form_fields(page)).status_code == 200
+    data = {**form_fields(page), "action": "save"}
+    assert staff_client.post(screen_url(draft, screen), data).status_code == 302
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+    before = draft.eligibility_rules
+    page = staff_client.get(url(draft)).content.decode()
+    assert staff_client.post(url(draft), {**form_fields(page), "action": "save"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
 
 
 def test_a_screening_date_no_table_period_covers_is_a_field_error(staff_client, draft):
