@@ -269,3 +269,15 @@ def test_a_program_admin_builds_a_computed_value_by_rows_and_uses_it_by_name(jou
     assert page.evaluate("document.activeElement.id") == "id_member_fields-0-validation_min"
     page.locator(".error-summary").get_by_role("link", name="min_members is greater").click()
     assert page.evaluate("document.activeElement.id") == "id_validation_min_members"
+    # A screen shown only to larger households: its condition rows are saved with the
+    # screen (they were dropped once, the page posting no count of its rows).
+    screen = draft.screens.order_by("order").last()
+    page.goto(f"/admin/programs/programversion/{draft.pk}/screens/{screen.pk}/")
+    press(page, "Add a condition at the end")
+    field(page, "rows-0-left_question").fill("household.size")
+    field(page, "rows-0-op").select_option("gte")
+    field(page, "rows-0-right_value").fill("3")
+    press(page, "Save the screen")
+    admin.check("screen shown only if", texts=["The screen is saved."])
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 3}]}
