@@ -36,6 +36,9 @@ def is_rendered_when_sent(kind: str) -> bool:
 def content(notification: Notification) -> tuple[str, str]:
     """(subject, body) of `notification` for the attempt being made now."""
     renderer = _renderers.get(notification.kind)
-    if renderer is None:
-        return notification.subject, notification.body
-    return renderer(notification)
+    if renderer is not None:
+        return renderer(notification)
+    if notification.body == NOT_STORED:
+        # Sending the placeholder would tell the resident nothing: fail the row instead.
+        raise LookupError(f"No renderer registered for {notification.kind!r} notifications.")
+    return notification.subject, notification.body

@@ -199,3 +199,16 @@ def test_the_admin_shows_the_row_but_no_link(
     assert b"new@example.org" in html
     assert b"/account/sign-up/verify/" not in html
     assert LINK.search(mail.outbox[0].body).group(1).encode() not in html
+
+
+def test_a_row_whose_renderer_is_missing_goes_dead_rather_than_send_the_placeholder(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import rendering
+
+    monkeypatch.delitem(rendering._renderers, "sign_up_verify")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    row = Notification.objects.get()
+    assert row.status == "dead" and "No renderer registered" in row.last_error
+    assert mail.outbox == []
