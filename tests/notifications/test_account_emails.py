@@ -212,3 +212,15 @@ def test_a_row_whose_renderer_is_missing_goes_dead_rather_than_send_the_placehol
     row = Notification.objects.get()
     assert row.status == "dead" and "No renderer registered" in row.last_error
     assert mail.outbox == []
+
+
+def test_a_verification_sent_after_the_account_was_confirmed_just_says_sign_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sign_up(client)
+    get_user_model().objects.filter(username="new@example.org").update(is_active=True)
+    for callback in callbacks:
+        callback()
+    (message,) = mail.outbox
+    assert "/account/sign-in/" in message.body and "/verify/" not in message.body
