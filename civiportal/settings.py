@@ -98,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "civiportal.middleware.StaffIdleTimeoutMiddleware",
+    # Needs the user (after an idle staff session is ended); CSRF reads the post later, in
+    # process_view, so it reads this parse.
+    "civiportal.request_limits.StaffFormFieldsMiddleware",
     "civiportal.middleware.PrivateByDefaultMiddleware",
     "civiportal.request_limits.GuestUploadQuotaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -195,6 +198,11 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Request bodies over this are refused unread (413); uploads are 10 MB each by default.
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", str(30 * 1024 * 1024)))
+# Signed-in staff may post this many form fields to the admin (everyone else: Django's
+# DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000). The program builder posts a whole rule as one
+# form: up to 500 condition rows of 44 fields and 500 named-value rows of 32
+# (civiportal/request_limits.py; the body stays within DATA_UPLOAD_MAX_MEMORY_SIZE).
+STAFF_FORM_MAX_NUMBER_FIELDS = 40_000
 # Files a guest (no account) may store per session, and upload requests per address.
 GUEST_UPLOAD_QUOTA = int(os.environ.get("GUEST_UPLOAD_QUOTA", "20"))
 GUEST_UPLOAD_REQUESTS_PER_HOUR = int(os.environ.get("GUEST_UPLOAD_REQUESTS_PER_HOUR", "60"))

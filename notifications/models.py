@@ -28,6 +28,11 @@ class Notification(models.Model):
         STATUS = "status", _("Status change")
         INFO_REQUEST = "info_request", _("Request for information")
         RENEWAL = "renewal", _("Renewal reminder")
+        # Account emails: their link is a credential, so their body is rendered when each
+        # attempt is made (notifications.rendering) and never stored.
+        SIGN_UP_VERIFY = "sign_up_verify", _("Account: confirm email")
+        SIGN_UP_EXISTS = "sign_up_exists", _("Account: already exists")
+        PASSWORD_RESET = "password_reset", _("Account: password reset")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -62,11 +67,22 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=10, default="en")
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("body"))
+    # Account emails go to a user who may have no Applicant yet (a sign-up).
     applicant = models.ForeignKey(
         "applicants.Applicant",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("applicant"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
     )
     submission = models.ForeignKey(
         "applicants.Submission",
@@ -111,6 +127,10 @@ class Notification(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(channel__in=["email", "sms"]), name="notification_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(applicant__isnull=False) | models.Q(user__isnull=False),
+                name="notification_has_recipient",
             ),
         ]
         indexes = [

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from notifications.models import Notification
+from notifications.rendering import content
 from notifications.sms import SmsError, TransientSmsError, sms_backend
 
 
@@ -21,9 +22,10 @@ class SendError(Exception):
 
 
 def _send_email(notification: Notification) -> str:
+    subject, body = content(notification)
     message = EmailMessage(
-        subject=notification.subject,
-        body=notification.body,
+        subject=subject,
+        body=body,
         to=[notification.address],
         headers={"Message-ID": notification.message_id},
         connection=get_connection(timeout=settings.NOTIFICATION_EMAIL_TIMEOUT_SECONDS),
@@ -44,8 +46,9 @@ def _send_email(notification: Notification) -> str:
 
 def _send_sms(notification: Notification) -> str:
     try:
+        _, body = content(notification)
         return sms_backend().send(
-            to=notification.address, body=notification.body, message_id=notification.message_id
+            to=notification.address, body=body, message_id=notification.message_id
         )
     except TransientSmsError as error:
         raise SendError(str(error), transient=True) from error

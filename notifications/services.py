@@ -49,6 +49,7 @@ def notify_resident(
     render: Callable[[str], tuple[str, str]],
     submission=None,
     application=None,
+    user=None,
     cause_is_new: bool = False,
 ) -> list[Notification]:
     """Write the notifications `applicant` is owed for `cause` (a unique text such as
@@ -61,6 +62,9 @@ def notify_resident(
     `cause_is_new`: the cause was created in this very transaction (a new submission), so
     nothing can have been written for it yet and the read that makes a second call
     harmless is skipped; the unique cause key still refuses a second row.
+
+    `applicant` may be None for an account email (`user` then names the account): a
+    sign-up has no Applicant yet.
 
     The new rows are written already marked as queued (`queued_for`): their task is
     published on commit, and marking them here saves an UPDATE after publishing. If
@@ -89,6 +93,7 @@ def notify_resident(
             subject=" ".join(subject.split())[:300],
             body=body,
             applicant=applicant,
+            user=user,
             submission=submission,
             application=application,
             queued_for=marked,

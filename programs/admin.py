@@ -53,6 +53,15 @@ class QuestionAdmin(admin.ModelAdmin):
         (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
     ]
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        form = context["adminform"].form
+        if form.is_bound:
+            # A linked summary (each error a link to its field) replaces Django's "Please
+            # correct the errors below.", which names no field.
+            context["error_summary"] = form.error_summary()
+            context["errors"] = []
+        return super().render_change_form(request, context, *args, **kwargs)
+
     @admin.display(description=_("used by programs"))
     def used_by_programs(self, obj):
         if not obj.pk:

@@ -12,6 +12,7 @@ from .builder.question_forms import (
     error_place,
     member_initial,
     members_of,
+    question_error_summary,
     validation_form_fields,
     validation_initial,
     validation_of,
@@ -56,6 +57,15 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
             initial=member_initial(self.instance.member_fields),
             prefix="member_fields",
         )
+        self.member_problems: list[str] = []
+
+    def _add_member_problem(self, message) -> None:
+        # Listed in the error summary by the member field's own error instead (question_forms).
+        self.member_problems.append(str(message))
+        self.add_error(None, message)
+
+    def error_summary(self) -> list[dict]:
+        return question_error_summary(self, self.member_formset, self.member_problems)
 
     def clean_options_text(self):
         options = parse_options(self.cleaned_data["options_text"], self.instance.options)
@@ -75,7 +85,7 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
         self.instance.validation = validation
         self.instance.member_fields = member_fields
         if any(form.errors for form, _member in members):
-            self.add_error(None, _("Correct the member fields below."))
+            self._add_member_problem(_("Correct the member fields below."))
         if self.errors.keys() - {"__all__"}:
             return cleaned
         definition = {
@@ -91,7 +101,7 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
                 form = members[member][0]
                 form.add_error(field if field in form.fields else None, error.message)
                 message = _("Member field %(number)d: %(message)s")
-                self.add_error(None, message % {"number": member + 1, "message": error.message})
+                self._add_member_problem(message % {"number": member + 1, "message": error.message})
             else:
                 self.add_error(field if field in self.fields else None, error.message)
         instance = self.instance

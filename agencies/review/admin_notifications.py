@@ -34,7 +34,7 @@ class NotificationAdmin(OutboxAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["retry_now", "mark_resolved"]
     inlines = [NotificationEventInline]
-    fields = ["kind", "channel", "address", "language", "submission", "application",
+    fields = ["kind", "channel", "address", "language", "user", "submission", "application",
               "idempotency_key", "status", "attempts", "next_attempt_at", "last_error",
               "claimed_at", "sent_at", "subject", "body", "created_at", "updated_at"]  # fmt: skip
     readonly_fields = fields

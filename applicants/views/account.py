@@ -22,7 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from applicants import identity
-from applicants.accounts import account_sign_up, account_verify
+from applicants.accounts import account_sign_up, account_verify, password_reset_request
 from applicants.forms import SignInForm, SignUpForm
 from applicants.models import Applicant
 from applicants.navigators.selectors import navigator_membership
@@ -133,9 +133,10 @@ def sign_out(request):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, but the email goes through the notification outbox
+    (`password_reset_request`) rather than being sent while the resident waits."""
+
     template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("applicants:password_reset_done")
 
     def form_valid(self, form):
@@ -150,7 +151,8 @@ class PasswordResetView(auth_views.PasswordResetView):
         if by_client or by_email:
             logger.warning("password reset throttled for %s", client_address(self.request))
             return redirect(self.success_url)
-        return super().form_valid(form)
+        password_reset_request(email=form.cleaned_data["email"], language=language_of(self.request))
+        return redirect(self.success_url)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

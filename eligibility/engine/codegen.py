@@ -1,6 +1,7 @@
 """Generate plain Python source for a checked rule and compile it once.
 
-The generated function ``_rule(A, as_of)`` returns ``(truth, deciders, slots)``:
+The generated function ``_rule(A, as_of)`` returns ``(truth, deciders, slots)`` (and, given a
+language, the ``Evaluation`` made of them, see ``rule_source``):
 
 * ``truth`` is True (eligible), False (ineligible) or None (unknown), using the three-valued
   rules in docs/eligibility-rules.md;
@@ -261,14 +262,26 @@ class Generator(OperandCode):
         truth, deciders = self.condition(root, 1, None, member=None, track=True, polarity=False)
         body = self.lines
         slots = "".join(f"{expr}, " for expr in self.slot_exprs)
-        head = ["def _rule(A, as_of):", *self.answer_loads()]
+        head = ["def _rule(A, as_of, language=None, keys=False):", *self.answer_loads()]
         # Values computed inside an ``any`` branch may be skipped: bind them all up front.
         computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
         if computed:
             head.append(f"    {' = '.join(computed)} = None")
         head.extend(self.prelude)  # after that binding, which would otherwise reset them
-        tail = f"    return {truth}, {deciders}, ({slots})"
-        return "\n\n".join([*self.functions, "\n".join([*head, *body, tail])]) + "\n"
+        # With a language, the function is the whole of ``CompiledRule.evaluate`` (one call
+        # per evaluation): ``_Evaluation`` and ``_explainer`` are bound by ``CompiledRule``.
+        tail = [
+            f"    S = ({slots})",
+            f"    if language is None: return {truth}, {deciders}, S",
+            f"    if {truth} is None:",
+            f"        missing = _explainer.missing({deciders}, S)",
+            f"        return _Evaluation('unknown', missing, {deciders}, _explainer, None, S,"
+            " language, keys)",
+            f"    outcome = 'eligible' if {truth} else 'ineligible'",
+            f"    return _Evaluation(outcome, [], {deciders}, _explainer, {truth}, S,"
+            " language, keys)",
+        ]
+        return "\n\n".join([*self.functions, "\n".join([*head, *body, *tail])]) + "\n"
 
     def operand_source(self, op: Operand) -> str:
         """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""

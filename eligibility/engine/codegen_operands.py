@@ -206,10 +206,12 @@ class OperandCode:
                     return self.const(op.limit(op.size.value))  # type: ignore[arg-type]
                 return self.table_lookup(op.limit, size, indent, out)
             # The period in effect depends on the screening date: pick it per call (memoised
-            # by date in DatedLimit), then look the size up in that period's precomputed sizes.
+            # by date in DatedLimit, read inline), then look the size up in that period's
+            # precomputed sizes.
             dated, period = self.fresh("_tp"), self.fresh("xp")
             self.namespace[dated] = op.dated
-            self.emit(indent, f"{period} = {dated}.at(as_of)", out)
+            self.namespace[f"{dated}m"] = op.dated.by_date  # type: ignore[union-attr]
+            self.emit(indent, f"{period} = {dated}m.get(as_of) or {dated}.at(as_of)", out)
             self.table_periods[id(op)] = period
             return self.table_lookup(None, size, indent, out, period=period)
         if isinstance(op, arithmetic.Computed | arithmetic.Named):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from . import sentences
+from . import sentence_code, sentences
 from .arithmetic import Computed, Named, leaf_inputs
 from .codegen import SWAPPED, GroupItem, LeafItem
 from .messages import (
@@ -43,11 +43,14 @@ class LeafExplainer:
     """Writes the sentence for one leaf.
 
     ``formatter(language, held)`` builds, once, a function from the slots tuple to the sentence,
-    with every part that does not depend on the resident's values already filled in.
+    with every part that does not depend on the resident's values already filled in. With
+    ``generated`` (the default) the sentences of computed and table comparisons are generated
+    code (``sentence_code``); without, closures (kept as the reference the tests compare with).
     """
 
-    def __init__(self, item: LeafItem) -> None:
+    def __init__(self, item: LeafItem, *, generated: bool = True) -> None:
         self.item = item
+        self.generated = generated
         node = item.node
         self.answered = isinstance(node, Answered)
         self.op = getattr(node, "op", "is_answered")
@@ -103,7 +106,10 @@ class LeafExplainer:
     def formatter(self, language: str, held: bool):
         function = self.formatters.get((language, held))
         if function is None:
-            function = self.formatters[(language, held)] = self.build(language, held)
+            function = self.build(language, held)
+            if isinstance(function, sentence_code.SentenceSource):
+                (function,) = sentence_code.compile_sentences([function])
+            self.formatters[(language, held)] = function
         return function
 
     def build(self, language: str, held: bool):
@@ -118,6 +124,13 @@ class LeafExplainer:
         other_operand = self.operands[other_index] if other_index is not None else None
         if isinstance(other_operand, Literal):  # written into the template already
             other_operand = None
+        if self.computed and self.generated:
+            limit = None
+            if isinstance(other_operand, TableRef):
+                limit = sentences.computed_table_limit(self.item, other_index, language)  # type: ignore[arg-type]
+            return sentence_code.ComputedSentence(self, language).sentence(
+                template, other_operand, other_index, limit
+            )
         if self.computed:
             return sentences.computed(self, template, language, other_operand, other_index)
         kind, value_slot = self.compare.kind, self.item.slots[first]
@@ -134,6 +147,9 @@ class LeafExplainer:
                 self.item.size_slots[other_index],
                 self.item.period_slots[other_index],
             )
+            if len(parts) == 3 and self.generated:
+                memo = sentences.table_limit_memo(other_operand, slots_of, language)
+                return sentence_code.table_comparison(parts, formatter, value_slot, slots_of, *memo)
             other = sentences.table_limit(other_operand, slots_of, language)
             if len(parts) == 3:
                 return sentences.table_comparison(parts, formatter, value_slot, other)
@@ -253,12 +269,13 @@ class LeafExplainer:
 class Explainer:
     """Turns ``(truth, deciders, slots)`` into reasons, missing keys and a threshold."""
 
-    def __init__(self, items: list, questions: dict) -> None:
+    def __init__(self, items: list, questions: dict, *, generated: bool = True) -> None:
         self.questions = questions
         # Indexed like ``items``, None for a group; a decider's int entry always names a leaf
         # (the casts below rely on it).
         self.leaves: list[LeafExplainer | None] = [
-            LeafExplainer(item) if isinstance(item, LeafItem) else None for item in items
+            LeafExplainer(item, generated=generated) if isinstance(item, LeafItem) else None
+            for item in items
         ]
         self.items = items
         self.by_outcome: dict[tuple[str, bool], list] = {}
@@ -282,10 +299,22 @@ class Explainer:
         key = (language, truth)
         found = self.by_outcome.get(key)
         if found is None:
-            found = self.by_outcome[key] = [
-                leaf.formatter(language, truth != leaf.item.polarity) if leaf else None
-                for leaf in self.leaves
-            ]
+            found, pending = [], []
+            for leaf in self.leaves:
+                function = None
+                if leaf is not None:
+                    held = truth != leaf.item.polarity
+                    function = leaf.formatters.get((language, held)) or leaf.build(language, held)
+                    if isinstance(function, sentence_code.SentenceSource):
+                        pending.append((len(found), leaf, held, function))
+                    else:
+                        leaf.formatters[(language, held)] = function
+                found.append(function)
+            # The generated ones compiled together (``sentence_code.compile_sentences``).
+            functions = sentence_code.compile_sentences([entry[3] for entry in pending])
+            for (position, leaf, held, _source), function in zip(pending, functions, strict=True):
+                found[position] = leaf.formatters[(language, held)] = function
+            self.by_outcome[key] = found
         return found
 
     def sentences(self, language: str) -> tuple[list, list]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from .values import DATE_MEMO_SIZE, MONEY_TEXTS
+
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 
@@ -237,6 +239,20 @@ def format_money(cents: int, language: str = "en") -> str:
     if remainder:
         return f"{sign}${dollars:,}.{remainder:02d}"
     return f"{sign}${dollars:,}"
+
+
+def remembered_money(cents: int, language: str = "en") -> str:
+    """``format_money``, remembered for integer cents (1.0 and True are not ints: they are
+    formatted, not looked up, so they never read the text of 1)."""
+    if cents.__class__ is not int:
+        return format_money(cents)
+    text = MONEY_TEXTS.get(cents)
+    if text is None:
+        text = format_money(cents)
+        if len(MONEY_TEXTS) >= DATE_MEMO_SIZE:
+            MONEY_TEXTS.clear()
+        MONEY_TEXTS[cents] = text
+    return text
 
 
 def format_number(value: float, language: str = "en") -> str:

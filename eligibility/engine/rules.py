@@ -50,15 +50,23 @@ class Evaluation:
 
     @property
     def reasons(self) -> list[str]:
-        if self._reasons is None:
-            explainer = self._explainer
-            if self._truth is None:
-                self._reasons = explainer.need_sentences(self.missing, self._language)
+        reasons = self._reasons
+        if reasons is None:
+            explainer, truth = self._explainer, self._truth
+            if truth is None:
+                reasons = explainer.need_sentences(self.missing, self._language)
+            elif explainer.has_groups:
+                reasons = explainer.sentences_for(truth, self.deciders, self._slots, self._language)
             else:
-                self._reasons = explainer.sentences_for(
-                    self._truth, self.deciders, self._slots, self._language
-                )
-        return self._reasons
+                # ``Explainer.sentences_for`` written out for the usual rule (every decider a
+                # leaf): reading reasons is most of an evaluation's cost, a call is a tenth.
+                formatters = (
+                    explainer.by_language.get(self._language) or explainer.sentences(self._language)
+                )[truth]
+                slots = self._slots
+                reasons = [formatters[index](slots) for index in self.deciders]
+            self._reasons = reasons
+        return reasons
 
     @property
     def threshold(self) -> dict | None:
@@ -113,6 +121,8 @@ class CompiledRule:
             self.source, generator.namespace, "_rule", f"<eligibility-rule-{next(_serial)}>"
         )
         self._explainer = Explainer(generator.items, questions)
+        generator.namespace["_Evaluation"] = Evaluation
+        generator.namespace["_explainer"] = self._explainer
         self._lookups = [ref.dated for ref in generator.table_refs]
 
     def periods_in_effect(self, as_of: date | str) -> list[dict]:
@@ -144,17 +154,10 @@ class CompiledRule:
         """
         if as_of.__class__ is not date:
             as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
-        truth, deciders, slots = self._function(answers, as_of)
         if language not in LANGUAGES:
             language = language_or_default(language)
-        explainer = self._explainer
-        if truth is None:
-            outcome, missing = "unknown", explainer.missing(deciders, slots)
-        else:
-            outcome, missing = ("eligible" if truth else "ineligible"), []
-        return Evaluation(
-            outcome, missing, deciders, explainer, truth, slots, language, explain_keys
-        )
+        # The generated function decides and builds the Evaluation itself (see codegen).
+        return self._function(answers, as_of, language, explain_keys)
 
 
 def compile_rule(

@@ -9,6 +9,8 @@ yes/no, a choice, a selection, a limit for a household size) are remembered per 
 
 from __future__ import annotations
 
+from string import Formatter
+
 from .arithmetic import Computed, Named
 from .computed_text import ComputationText
 from .messages import (
@@ -18,6 +20,7 @@ from .messages import (
     format_money,
     household_phrase,
     lower_first,
+    remembered_money,
     subject_from_label,
     table_period_phrase,
 )
@@ -71,15 +74,30 @@ def operand_subject(op: Operand, language: str, *, mid_sentence: bool = False) -
     return lower_first(text) if mid_sentence else text
 
 
+def template_pieces(template: str) -> list[str | tuple[str]]:
+    """A comparison's template (``LeafExplainer.template``: text with escaped braces around
+    ``{value}`` and ``{other}``) as literal text, braces read as braces, and its fields, as
+    ``("value",)`` / ``("other",)``, in order. Parsed rather than split on "{value}", which
+    a label may contain."""
+    pieces: list[str | tuple[str]] = []
+    for literal, name, _spec, _conversion in Formatter().parse(template):
+        if literal:
+            pieces.append(literal)
+        if name is not None:
+            pieces.append((name,))
+    return pieces
+
+
 def split_template(template: str) -> list[str]:
     """Literal pieces around the {value} and {other} fields, in that order."""
-    pieces = []
-    rest = template
-    for field in ("{value}", "{other}"):
-        if field in rest:
-            before, rest = rest.split(field, 1)
-            pieces.append(before.replace("{{", "{").replace("}}", "}"))
-    pieces.append(rest.replace("{{", "{").replace("}}", "}"))
+    pieces, current = [], ""
+    for piece in template_pieces(template):
+        if isinstance(piece, str):
+            current += piece
+        else:
+            pieces.append(current)
+            current = ""
+    pieces.append(current)
     return pieces
 
 
@@ -89,6 +107,8 @@ def escape(text: str) -> str:
 
 def value_formatter(kind: str, language: str):
     """A one-argument function formatting a value of ``kind`` in ``language``."""
+    if kind == "money":
+        return remembered_money
     base = VALUE_FORMATTERS[kind]
     if kind in LANGUAGE_FREE:
         return base
@@ -157,6 +177,18 @@ def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str
     """The function writing 'the limit of $1,234 for a household of 2 (figures of …)': a
     function of the household size and of the period in effect on the screening date, so
     remembered by both; the period and its source are named."""
+    phrases, table_phrase = table_limit_memo(operand, slots_of, language)
+    _other_slot, size_slot, period_slot = slots_of
+
+    def other(slots):
+        return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(slots)
+
+    return other
+
+
+def table_limit_memo(operand: TableRef, slots_of: tuple[int, int, int], language: str):
+    """``(phrases, table_phrase)`` for ``table_limit``: the phrases remembered by (household
+    size, id of the period's limit), and the function writing (and remembering) one."""
     other_slot, size_slot, period_slot = slots_of
     by_household = table_of(operand).by_household
     phrases: dict[object, str] = {}
@@ -173,10 +205,7 @@ def table_limit(operand: TableRef, slots_of: tuple[int, int, int], language: str
             phrases[(size, id(chosen))] = phrase
         return phrase
 
-    def other(slots):
-        return phrases.get((slots[size_slot], id(slots[period_slot]))) or table_phrase(slots)
-
-    return other
+    return phrases, table_phrase
 
 
 def table_comparison(parts: list[str], formatter, value_slot: int, other):
@@ -239,7 +268,7 @@ def computed(leaf, template: str, language: str, other_operand, other_index):
     value = shown(leaf.order[0])
     other = None
     if isinstance(other_operand, TableRef):
-        other = _computed_table_limit(item, other_index, language)
+        other = computed_table_limit(item, other_index, language)
     elif other_operand is not None:
         other_value = shown(other_index)
         other_subject = operand_subject(other_operand, language, mid_sentence=True)
@@ -248,34 +277,36 @@ def computed(leaf, template: str, language: str, other_operand, other_index):
         def other(slots):
             return pattern.format(subject=other_subject, value=other_value(slots))
 
-    # The template is final text around {value} and/or {other}: split it once.
-    if "{value}" in template and "{other}" in template and other:
-        head, rest = template.split("{value}", 1)
-        middle, tail = rest.split("{other}", 1)
-        return lambda slots: f"{head}{value(slots)}{middle}{other(slots)}{tail}"
-    if "{value}" in template:
-        head, tail = template.split("{value}", 1)
-        return lambda slots: f"{head}{value(slots)}{tail}"
-    if "{other}" in template and other:
-        head, tail = template.split("{other}", 1)
-        return lambda slots: f"{head}{other(slots)}{tail}"
-    return lambda slots: template
+    # Written in the template's order; an {other} with no other side stays as text.
+    parts: list = []
+    for piece in template_pieces(template):
+        if isinstance(piece, str):
+            parts.append(piece)
+        elif piece[0] == "value":
+            parts.append(value)
+        else:
+            parts.append(other or "{" + piece[0] + "}")
+    return lambda slots: "".join(part if part.__class__ is str else part(slots) for part in parts)
 
 
-def _computed_table_limit(item, other_index: int, language: str):
+def computed_table_limit(item, other_index: int, language: str):
+    """'$1,234 for a household of 2': a table limit compared with a computed value."""
     size_slot, limit_slot = item.size_slots[other_index], item.slots[other_index]
-    phrases: dict[object, str] = {}  # the limit depends on the household size only
+    period_slot = item.period_slots[other_index]
+    # The limit depends on the household size and on the period in effect on the screening
+    # date (a rule screens on many dates), so both key the memo.
+    phrases: dict[object, str] = {}
 
     def other(slots):
-        size = slots[size_slot]
-        phrase = phrases.get(size)
+        key = (slots[size_slot], id(slots[period_slot]))
+        phrase = phrases.get(key)
         if phrase is None:
             limit = slots[limit_slot]
             if limit is None:
                 return "?"
-            phrase = household_phrase(format_money(limit), household_size(size), language)
+            phrase = household_phrase(format_money(limit), household_size(key[0]), language)
             if len(phrases) < SENTENCE_MEMO_SIZE:
-                phrases[size] = phrase
+                phrases[key] = phrase
         return phrase
 
     return other

@@ -284,7 +284,9 @@ class DatedLimit:
         self._tables = tables
         self._options = {"percent": percent, "period": period, "rounding": rounding}
         self._limits: dict[int, TableLimit] = {}
-        self._by_date: dict[date, TableLimit] = {}
+        # Screening date -> limit; generated code reads it inline (``at`` only on a miss), so
+        # it is only ever cleared, never replaced.
+        self.by_date: dict[date, TableLimit] = {}
 
     def lookup_date(self, as_of: date) -> date:
         """The date whose period counts for a screening on ``as_of``."""
@@ -308,12 +310,12 @@ class DatedLimit:
         return limit
 
     def at(self, as_of: date) -> TableLimit:
-        limit = self._by_date.get(as_of)
+        limit = self.by_date.get(as_of)
         if limit is None:
             limit = self.limit_for(self.period_on(as_of))
-            if len(self._by_date) >= self.MEMO_DATES:
-                self._by_date.clear()
-            self._by_date[as_of] = limit
+            if len(self.by_date) >= self.MEMO_DATES:
+                self.by_date.clear()
+            self.by_date[as_of] = limit
         return limit
 
 

@@ -33,12 +33,18 @@ DATE_MEMO_SIZE = 4096
 AGE_MEMO_DATES = 8  # evaluation dates with an age memo; usually just today
 DATES: dict[object, date] = {}
 AGES: dict[date, dict[object, int]] = {}
+# Amounts of money as reasons show them ("$2,694.50"), by integer cents (``messages.
+# remembered_money``): a resident's income or rent is shown by many programs' reasons on one
+# results page. Bounded like DATES.
+MONEY_TEXTS: dict[int, str] = {}
 
 
 def clear_memos() -> None:
-    """Forget every remembered date and age (benchmarks start each timed pass from empty)."""
+    """Forget every remembered date, age and amount (benchmarks start each timed pass from
+    empty)."""
     DATES.clear()
     AGES.clear()
+    MONEY_TEXTS.clear()
 
 
 def memo_date(value: object) -> date:

@@ -6,6 +6,8 @@ income is below the limit" is then rows, not JSON kept as written.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .operands import (
     COMPARE_OPS,
     COMPUTED_SIZE,
@@ -83,17 +85,19 @@ def calculation_node(rows, index, path, types, errors, paths) -> dict:
     row = rows[index]
     op = row.get("op") or "eq"
     if op not in CALCULATION_OPS:
-        raise RowProblem("op", "Compare a calculation with is, is not, is below or is above.")
+        raise RowProblem("op", _("Compare a calculation with is, is not, is below or is above."))
     sides = [row.get("left") == COMPUTED, row.get("right") == COMPUTED]
     children = children_of(rows, index)
     needed = sum(sides) + _sized(row)
     if len(children) != needed:
         field = "left" if sides[0] else "right" if sides[1] else "table_size"
         message = (
-            "Indent one row under this one: the calculation."
+            _("Indent one row under this one: the calculation.")
             if needed == 1
-            else "Indent a row under this one for each calculation: the left side's first, "
-            "then the right side's or the household size's."
+            else _(
+                "Indent a row under this one for each calculation: the left side's first, "
+                "then the right side's or the household size's."
+            )
         )
         raise RowProblem(field, message)
     under = iter(children)

@@ -5,10 +5,11 @@ sentences and the examples, from their program documents (so exactly what an exp
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+
+from .forms import EXPECTED_CHOICES
 
 SAME, ADDED, REMOVED = "same", "added", "removed"
 
@@ -65,7 +66,10 @@ def _question_lines(document: dict) -> list[str]:
 
 def _rule_lines(document: dict, describer) -> list[str]:
     eligibility = document["eligibility"]
-    lines = ["  " * depth + text for depth, text in describer.lines(eligibility["rules"])]
+    rules = eligibility["rules"]
+    # Named values first, read as sentences: a changed deduction shows here, not only in JSON.
+    lines = describer.value_lines(rules.get("values")) if isinstance(rules, dict) else []
+    lines += ["  " * depth + text for depth, text in describer.lines(rules)]
     gating = (
         _("gating: ineligible residents cannot apply")
         if eligibility["gating"]
@@ -73,19 +77,38 @@ def _rule_lines(document: dict, describer) -> list[str]:
     )
     lines.append(gating)
     if eligibility.get("estimated_value"):
-        lines.append(
-            _("estimate: %(json)s")
-            % {"json": json.dumps(eligibility["estimated_value"], sort_keys=True)}
-        )
+        lines += _estimate_lines(eligibility["estimated_value"], describer)
     return lines
 
 
+def _estimate_lines(estimate: dict, describer) -> list[str]:
+    amount = estimate.get("amount")
+    lines = [_("estimate: %(amount)s") % {"amount": describer.operand(amount) if amount else "—"}]
+    for key in sorted(set(estimate) - {"amount"}):
+        value = estimate[key]
+        if isinstance(value, dict):  # explanation {en, es}, source {citation, url}
+            value = " / ".join(str(part) for part in value.values() if part)
+        lines.append(f"  {key}: {value}")
+    return lines
+
+
+def _answer_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_answer_text(item) for item in value)
+    if isinstance(value, dict):  # a household member: its fields in order
+        return "(" + "; ".join(f"{k} {_answer_text(v)}" for k, v in value.items()) + ")"
+    return str(value)
+
+
 def _example_lines(document: dict) -> list[str]:
+    outcomes = dict(EXPECTED_CHOICES)
     return [
-        f"{example['name']}: {example['expected']}"
+        f"{example['name']}: {outcomes.get(example['expected'], example['expected'])}"
         + (f" ({example['as_of']})" if example.get("as_of") else "")
         + " · "
-        + json.dumps(example["answers"], sort_keys=True, ensure_ascii=False)
+        + "; ".join(
+            f"{key} = {_answer_text(value)}" for key, value in sorted(example["answers"].items())
+        )
         for example in document["examples"]
     ]
 

@@ -98,6 +98,12 @@ class RuleEditor:
     def _check(self) -> dict | None:
         self.formset.is_valid()  # cleans each form, so that errors can be added to it
         self.values_formset.is_valid()
+        # Rows that did not all arrive (no management form: a post not from this page) or
+        # more than the page takes: saving what did arrive would drop conditions.
+        incomplete = [*self.formset.non_form_errors(), *self.values_formset.non_form_errors()]
+        if incomplete:
+            self.general_errors.extend(incomplete)
+            return None
         rows = [form.raw_row() for form in self.formset.forms]
         value_rows = [form.raw_row() for form in self.values_formset.forms]
         values, value_errors, value_paths = rows_values(value_rows, self.bank.types)

@@ -164,6 +164,9 @@ class MemberComparisonFields(forms.Form):
 
 
 class RuleRowForm(MemberComparisonFields):
+    # The error summary links a row's own errors to its first field: the row type, which
+    # every row shows (the member comparisons, declared first, are folded or absent).
+    field_order = ["kind"]
     kind = _choice(_("Row type"), KIND_CHOICES)
     depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
     left = _choice(_("Check"), LEFT_CHOICES)
@@ -240,6 +243,7 @@ def _shared(name: str) -> forms.Field:
 class ValueRowForm(MemberComparisonFields):
     """One row of a named value: the value itself, a calculation or an operand."""
 
+    field_order = ["kind"]  # as on the rule rows
     kind = _choice(_("Row type"), VALUE_KIND_CHOICES)
     depth = forms.IntegerField(min_value=0, max_value=60, required=False, widget=forms.HiddenInput)
     value_name = _text(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from .where import WHERE_FIELDS, where_fields, where_node
 
 COMPARE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "between")
@@ -209,12 +211,12 @@ def parse_literal(text: str, field: str, answer_type: str | None):
     """A literal as JSON, typed by the question it is compared with when known."""
     text = text.strip()
     if not text:
-        raise RowProblem(field, "Enter a value.")
+        raise RowProblem(field, _("Enter a value."))
     if answer_type in TEXT_TYPES or answer_type == "date":
         return text
     if answer_type == "yes_no" or text in ("true", "false"):
         if text not in ("true", "false", "yes", "no"):
-            raise RowProblem(field, "Enter yes or no.")
+            raise RowProblem(field, _("Enter yes or no."))
         return text in ("true", "yes")
     return parse_number(text, field, required=answer_type in NUMBER_TYPES)
 
@@ -226,7 +228,7 @@ def parse_number(text: str, field: str, *, required: bool = True):
     if DECIMAL.fullmatch(text):
         return float(text)
     if required:
-        raise RowProblem(field, "Enter a number, such as 185 or 137.5.")
+        raise RowProblem(field, _("Enter a number, such as 185 or 137.5."))
     return text
 
 
@@ -237,7 +239,7 @@ def _dollars(text: str, field: str):
     if DECIMAL.fullmatch(text):
         # Two decimals ("10.50") stay text: a float could not say the cents exactly.
         return text
-    raise RowProblem(field, "Enter an amount in dollars, such as 2694 or 10.50.")
+    raise RowProblem(field, _("Enter an amount in dollars, such as 2694 or 10.50."))
 
 
 def _need(row: dict, field: str, message: str) -> str:
@@ -257,11 +259,11 @@ def _label(row: dict, prefix: str, node: dict) -> dict:
 def left_node(row: dict, types: dict) -> dict:
     kind = row.get("left") or "answer"
     if kind == "named":
-        return _label(row, "left", {"named": _need(row, "left_name", "Enter a value's name.")})
-    key = _need(row, "left_question", "Choose a question.")
+        return _label(row, "left", {"named": _need(row, "left_name", _("Enter a value's name."))})
+    key = _need(row, "left_question", _("Choose a question."))
     node: dict = {kind: key}
     if kind == "sum":
-        node["field"] = _need(row, "left_field", "Choose the member field to add up.")
+        node["field"] = _need(row, "left_field", _("Choose the member field to add up."))
     if kind in ("count", "sum"):
         where = where_node(row, key, types, parse_literal, _need)
         if where is not None:
@@ -282,20 +284,20 @@ def left_type(row: dict, types: dict) -> str | None:
 
 
 def table_node(row: dict) -> dict:
-    node: dict = {"table": _need(row, "table_id", "Choose a table.")}
+    node: dict = {"table": _need(row, "table_id", _("Choose a table."))}
     when = row.get("table_when", "")
     if when == "year":
         node["year"] = parse_number(
-            _need(row, "table_when_value", "Enter the year."), "table_when_value"
+            _need(row, "table_when_value", _("Enter the year.")), "table_when_value"
         )
     elif when == "screening_date":
         node["in_effect_on"] = "screening_date"
     elif when == "last":
-        day = _need(row, "table_when_value", "Enter the switch day as MM-DD, such as 04-01.")
+        day = _need(row, "table_when_value", _("Enter the switch day as MM-DD, such as 04-01."))
         node["in_effect_on"] = {"last": day}
     size = row.get("table_size", "")
     if size and size != COMPUTED_SIZE:  # a computed size is filled in from the rows under it
-        value = _need(row, "table_size_value", "Choose how the household size is counted.")
+        value = _need(row, "table_size_value", _("Choose how the household size is counted."))
         node["household_size"] = {
             size: parse_number(value, "table_size_value") if size == "value" else value
         }
@@ -312,9 +314,9 @@ def right_node(row: dict, types: dict, field: str = "right_value") -> dict:
     if kind == "table":
         return table_node(row)
     if kind in ("answer", "age", "named"):
-        return {kind: _need(row, "right_question", "Choose a question.")}
+        return {kind: _need(row, "right_question", _("Choose a question."))}
     if kind == "dollars":
-        return {"dollars": _dollars(_need(row, field, "Enter an amount."), field)}
+        return {"dollars": _dollars(_need(row, field, _("Enter an amount.")), field)}
     return {"value": parse_literal(row.get(field, ""), field, left_type(row, types))}
 
 
@@ -324,14 +326,14 @@ def reason_node(row: dict) -> dict | None:
         if not (english or spanish):
             return None
         if not english:
-            raise RowProblem(f"{prefix}_en", "Write the English text too.")
+            raise RowProblem(f"{prefix}_en", _("Write the English text too."))
         return {"en": english, **({"es": spanish} if spanish else {})}
 
     single = text("reason")
     outcomes = {name: text(name) for name in ("met", "not_met")}
     outcomes = {name: value for name, value in outcomes.items() if value}
     if single and outcomes:
-        raise RowProblem("reason_en", "Write one reason for both outcomes or one per outcome.")
+        raise RowProblem("reason_en", _("Write one reason for both outcomes or one per outcome."))
     return single or outcomes or None
 
 
@@ -339,12 +341,12 @@ def condition_node(row: dict, types: dict) -> dict:
     """The JSON of one condition row; raises RowProblem naming the field at fault."""
     op = row.get("op") or "eq"
     if op == "is_answered":
-        node: dict = {op: _need(row, "left_question", "Choose a question.")}
+        node: dict = {op: _need(row, "left_question", _("Choose a question."))}
     elif op in LIST_OPS:
         answer_type = left_type(row, types)
         items = [item for item in row.get("right_value", "").split(",") if item.strip()]
         if not items:
-            raise RowProblem("right_value", "Enter the values to look for, separated by commas.")
+            raise RowProblem("right_value", _("Enter the values to look for, separated by commas."))
         literals = [parse_literal(item, "right_value", answer_type) for item in items]
         node = {op: [left_node(row, types), literals]}
     else:

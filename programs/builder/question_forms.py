@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import QuestionType
+from ..templatetags.portal_forms import summary_items
 from .texts import OPTIONS_HELP, options_text, parse_options
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -233,3 +234,22 @@ def error_place(path: str) -> tuple[int | None, str | None]:
     if head == "options":
         return member, "options_text"
     return member, head or None
+
+
+def question_error_summary(form, member_formset, member_problems) -> list[dict]:
+    """The question page's error summary: each error a link to its field, a member field's
+    errors named by its number (the form's own copies of them, `member_problems`, left out)."""
+    items = [item for item in summary_items(form) if str(item["message"]) not in member_problems]
+    if not member_formset.is_bound:
+        return items
+    items += [
+        {"href": "member-fields-title", "message": error}
+        for error in member_formset.non_form_errors()
+    ]
+    for number, member in enumerate(member_formset.forms, start=1):
+        for item in summary_items(member):
+            message = _("Member field %(number)d: %(message)s")
+            items.append(
+                {**item, "message": message % {"number": number, "message": item["message"]}}
+            )
+    return items

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils.translation import gettext as _
+
 from .calculations import (
     EXPRESSION_KINDS,
     calculation_node,
@@ -134,23 +136,20 @@ def rows_rule(rows: list[dict], types: dict, values=None):
         return ({"values": values} if values else {}), errors, paths
     for index, row in enumerate(rows[1:], start=1):
         if depth_of(row) == 0:
-            errors.append(
-                RowError(
-                    index,
-                    None,
-                    "Only one row can be at the top: put these rows in a group (all, any or not).",
-                )
+            message = _(
+                "Only one row can be at the top: put these rows in a group (all, any or not)."
             )
+            errors.append(RowError(index, None, message))
         elif depth_of(row) > depth_of(rows[index - 1]) + 1:
             errors.append(
-                RowError(index, None, "This row is indented too far: move it out one level.")
+                RowError(index, None, _("This row is indented too far: move it out one level."))
             )
         elif (
             depth_of(row) > depth_of(rows[index - 1])
             and rows[index - 1]["kind"] not in GROUPS
             and not holds_rows(rows[index - 1])
         ):
-            message = (
+            message = _(
                 "Only a group, or a condition compared with a calculation, can hold other "
                 "rows: move this row out one level."
             )
@@ -173,7 +172,7 @@ def _build(rows, index, path, types, errors, paths):
         if kind == "kept":
             return json.loads(row.get("json") or "null"), None
         if kind in EXPRESSION_KINDS:
-            message = "Put this part of a calculation under a condition compared with it."
+            message = _("Put this part of a calculation under a condition compared with it.")
             raise RowProblem("kind", message)
         if kind not in GROUPS and has_calculation(row):
             return calculation_node(rows, index, path, types, errors, paths), None
@@ -181,8 +180,12 @@ def _build(rows, index, path, types, errors, paths):
             return condition_node(row, types), None
         children = children_of(rows, index)
         if not children or (kind == "not" and len(children) != 1):
-            wanted = "exactly one row" if kind == "not" else "at least one row"
-            errors.append(RowError(index, None, f"This group needs {wanted} indented under it."))
+            message = (
+                _("This group needs exactly one row indented under it.")
+                if kind == "not"
+                else _("This group needs at least one row indented under it.")
+            )
+            errors.append(RowError(index, None, message))
             return None, None
         here = f"{path}.not" if kind == "not" else None
         built = [
@@ -197,7 +200,7 @@ def _build(rows, index, path, types, errors, paths):
     except RowProblem as problem:
         errors.append(RowError(index, problem.field, problem.message))
     except json.JSONDecodeError:
-        errors.append(RowError(index, None, "This row's stored rule is damaged: remove it."))
+        errors.append(RowError(index, None, _("This row's stored rule is damaged: remove it.")))
     return None, None
 
 

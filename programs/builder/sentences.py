@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from eligibility.engine.messages import format_list, format_money, subject_from_label
 
+from .row_base import values_in_reading_order
+
 OP_PHRASES = ("eq", "ne", "lt", "lte", "gt", "gte")
 
 
@@ -181,7 +183,7 @@ class Describer:
             return []
         self.know_values(values)
         lines = []
-        for name, node in values.items():
+        for name, node in values_in_reading_order(values):
             label = node.get("label") if isinstance(node, dict) else None
             title = (label.get(self.language) or label.get("en")) if isinstance(label, dict) else ""
             unlabelled = {k: v for k, v in node.items() if k != "label"} if label else node

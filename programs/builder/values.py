@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import re
 
+from django.utils.translation import gettext as _
+
 from .operands import (
     COMPUTED_SIZE,
     CONDITION_FIELDS,
@@ -30,7 +32,7 @@ from .operands import (
     table_fields_computed_size,
     table_node,
 )
-from .row_base import RowError, children_of, depth_of
+from .row_base import RowError, children_of, depth_of, values_in_reading_order
 
 LIST_OPERATORS = ("add", "sub", "mul", "div", "min", "max")
 OPERATORS = (*LIST_OPERATORS, "percent", "round")
@@ -90,11 +92,11 @@ def _label_fields(node: dict) -> dict:
 
 
 def values_rows(values, types: dict) -> list[dict]:
-    """The rows for a rule's `values` (in their stored order)."""
+    """The rows for a rule's `values`, each after the values it uses."""
     rows: list[dict] = []
     if not isinstance(values, dict):
         return rows
-    for name, node in values.items():
+    for name, node in values_in_reading_order(values):
         fields = {"value_name": str(name)}
         if isinstance(node, dict):
             fields.update(_label_fields(node))
@@ -195,16 +197,16 @@ def rows_values(rows: list[dict], types: dict):
             continue
         name = (row.get("value_name") or "").strip()
         if not NAME.fullmatch(name):
-            message = "Name the value with lower-case letters, digits and _, such as net_income."
+            message = _("Name the value with lower-case letters, digits and _, such as net_income.")
             errors.append(RowError(index, "value_name", message))
             continue
         if name in values:
-            errors.append(RowError(index, "value_name", "Another value has this name."))
+            errors.append(RowError(index, "value_name", _("Another value has this name.")))
             continue
         paths[index] = f"$.values.{name}"
         children = children_of(rows, index)
         if len(children) != 1:
-            message = "A named value needs exactly one row indented under it."
+            message = _("A named value needs exactly one row indented under it.")
             errors.append(RowError(index, None, message))
             continue
         node = expression_node(rows, children[0], paths[index], types, errors, paths)
@@ -224,24 +226,24 @@ def _outline_errors(rows: list[dict], *, named: bool = True) -> list[RowError]:
         above = rows[index - 1] if index else None
         if not named and (kind == "value_name" or (index and depth == 0)):
             message = (
-                "Named values belong to the rule: choose another type for this row."
+                _("Named values belong to the rule: choose another type for this row.")
                 if kind == "value_name"
-                else "Only one row can be at the top: put these rows in a calculation."
+                else _("Only one row can be at the top: put these rows in a calculation.")
             )
             errors.append(RowError(index, "kind" if kind == "value_name" else None, message))
         elif named and (depth == 0) != (kind == "value_name"):
             message = (
-                "A named value starts at the left: outdent this row."
+                _("A named value starts at the left: outdent this row.")
                 if kind == "value_name"
-                else "Indent this row under a named value."
+                else _("Indent this row under a named value.")
             )
             errors.append(RowError(index, "kind" if depth == 0 else None, message))
         elif above is not None and depth > depth_of(above) + 1:
             errors.append(
-                RowError(index, None, "This row is indented too far: move it out one level.")
+                RowError(index, None, _("This row is indented too far: move it out one level."))
             )
         elif above is not None and depth > depth_of(above) and not holds(above):
-            message = "Only a named value or a calculation can hold rows: outdent this row."
+            message = _("Only a named value or a calculation can hold rows: outdent this row.")
             errors.append(RowError(index, None, message))
     return errors
 
@@ -267,7 +269,7 @@ def rows_expression(rows: list[dict], types: dict, path: str):
 def _label(row: dict, index: int, errors: list) -> dict | None:
     english, spanish = row.get("label_en", ""), row.get("label_es", "")
     if not english:
-        errors.append(RowError(index, "label_en", "Write the English name too."))
+        errors.append(RowError(index, "label_en", _("Write the English name too.")))
         return None
     return {"en": english, **({"es": spanish} if spanish else {})}
 
@@ -290,7 +292,7 @@ def expression_node(rows, index, path, types, errors, paths):
         errors.append(RowError(index, problem.field, problem.message))
         return None
     except json.JSONDecodeError:
-        errors.append(RowError(index, None, "This row's stored value is damaged: remove it."))
+        errors.append(RowError(index, None, _("This row's stored value is damaged: remove it.")))
         return None
     if node is not None and (row.get("label_en") or row.get("label_es")):
         node["label"] = _label(row, index, errors)
@@ -300,7 +302,7 @@ def expression_node(rows, index, path, types, errors, paths):
 def _size(rows, index, path, types, errors, paths):
     children = children_of(rows, index)
     if len(children) != 1:
-        message = "Indent one row under this one: the household size's calculation."
+        message = _("Indent one row under this one: the household size's calculation.")
         raise RowProblem("table_size", message)
     return expression_node(rows, children[0], f"{path}.household_size", types, errors, paths)
 
@@ -313,7 +315,7 @@ def _operand(row: dict, kind: str, types: dict) -> dict:
     if kind in ("value", "cents"):
         text = (row.get("right_value") or "").strip()
         if not text:
-            raise RowProblem("right_value", "Enter a number.")
+            raise RowProblem("right_value", _("Enter a number."))
         return {kind: parse_number(text, "right_value")}
     return right_node({**row, "right": kind}, types)
 
@@ -322,12 +324,16 @@ def _operator(rows, index, kind, path, types, errors, paths) -> dict | None:
     children = children_of(rows, index)
     single = kind in ("percent", "round")
     if not children or (single and len(children) != 1):
-        wanted = "exactly one row" if single else "at least one row"
-        raise RowProblem("kind", f"This calculation needs {wanted} indented under it.")
+        message = (
+            _("This calculation needs exactly one row indented under it.")
+            if single
+            else _("This calculation needs at least one row indented under it.")
+        )
+        raise RowProblem("kind", message)
     if kind == "percent":
         text = rows[index].get("right_value") or ""
         if not text.strip():
-            raise RowProblem("right_value", "Enter the percent, such as 20.")
+            raise RowProblem("right_value", _("Enter the percent, such as 20."))
         percent = parse_number(text, "right_value")
         part = expression_node(rows, children[0], f"{path}.of", types, errors, paths)
         return {"percent": percent, "of": part}

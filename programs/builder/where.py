@@ -8,6 +8,8 @@ were written. Anything else (nesting, `not`) the row keeps as written.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 SLOTS = ("where", "where2", "where3")
 PARTS = ("subject", "field", "op", "value")
 WHERE_OPS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in")
@@ -71,20 +73,20 @@ def where_node(row: dict, key: str, types: dict, parse_literal, need) -> dict | 
     if join:
         return {join: comparisons}
     if len(comparisons) > 1:
-        need({}, "where_join", "Choose whether all or any of the member comparisons must hold.")
+        need({}, "where_join", _("Choose whether all or any of the member comparisons must hold."))
     return comparisons[0]
 
 
 def _comparison(row: dict, slot: str, key: str, types: dict, parse_literal, need) -> dict:
     subject = row[f"{slot}_subject"]
-    field = need(row, f"{slot}_field", "Choose the member field.")
+    field = need(row, f"{slot}_field", _("Choose the member field."))
     member_type = "number" if subject == "member_age" else types.get(f"{key}:{field}")
     op = row.get(f"{slot}_op") or "eq"
     text = row.get(f"{slot}_value", "")
     if op in ("in", "not_in"):
         items = [item for item in text.split(",") if item.strip()]
         if not items:
-            need({}, f"{slot}_value", "Enter the values to look for, separated by commas.")
+            need({}, f"{slot}_value", _("Enter the values to look for, separated by commas."))
         return {
             op: [{subject: field}, [parse_literal(i, f"{slot}_value", member_type) for i in items]]
         }

@@ -7,6 +7,8 @@ household-members question has member fields.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from programs.models import QuestionType
 from programs.question_types.patterns import pattern_problem
 
@@ -40,30 +42,49 @@ def definition_errors(definition: dict, path: str, *, member: bool = False) -> l
     errors: list[DocumentError] = []
     qtype = definition.get("type")
     if qtype not in VALIDATION_KEYS:
-        return [DocumentError(f"{path}.type", f"unknown question type {qtype!r}")]
+        return [
+            DocumentError(f"{path}.type", _("unknown question type %(type)r") % {"type": qtype})
+        ]
     if member and qtype in MEMBER_FIELD_EXCLUDED:
         errors.append(
-            DocumentError(f"{path}.type", f"a household member field cannot be of type {qtype}")
+            DocumentError(
+                f"{path}.type",
+                _("a household member field cannot be of type %(type)s") % {"type": qtype},
+            )
         )
     options = definition.get("options") or []
     if qtype in CHOICE_TYPES:
         if not options:
-            errors.append(DocumentError(f"{path}.options", f"a {qtype} question needs options"))
+            errors.append(
+                DocumentError(
+                    f"{path}.options", _("a %(type)s question needs options") % {"type": qtype}
+                )
+            )
         seen = set()
         for index, option in enumerate(options):
             value = option.get("value")
             if value in seen:
                 errors.append(
-                    DocumentError(f"{path}.options[{index}].value", f"duplicate option {value!r}")
+                    DocumentError(
+                        f"{path}.options[{index}].value",
+                        _("duplicate option %(value)r") % {"value": value},
+                    )
                 )
             seen.add(value)
     elif options:
-        errors.append(DocumentError(f"{path}.options", f"a {qtype} question has no options"))
+        errors.append(
+            DocumentError(
+                f"{path}.options", _("a %(type)s question has no options") % {"type": qtype}
+            )
+        )
 
     validation = definition.get("validation") or {}
     for name in sorted(set(validation) - VALIDATION_KEYS[qtype]):
         errors.append(
-            DocumentError(f"{path}.validation.{name}", f"{name!r} does not apply to {qtype}")
+            DocumentError(
+                f"{path}.validation.{name}",
+                _("%(name)r does not apply to %(type)s") % {"name": name, "type": qtype},
+            )
         )
     if "pattern" in validation:
         problem = pattern_problem(validation["pattern"])
@@ -72,26 +93,40 @@ def definition_errors(definition: dict, path: str, *, member: bool = False) -> l
     for low, high in (("min", "max"), ("min_members", "max_members")):
         if low in validation and high in validation and validation[low] > validation[high]:
             errors.append(
-                DocumentError(f"{path}.validation.{low}", f"{low} is greater than {high}")
+                DocumentError(
+                    f"{path}.validation.{low}",
+                    _("%(low)s is greater than %(high)s") % {"low": low, "high": high},
+                )
             )
     if qtype == QuestionType.IDENTIFIER and "pattern" not in validation:
-        errors.append(DocumentError(f"{path}.validation", "an identifier question needs a pattern"))
+        errors.append(
+            DocumentError(f"{path}.validation", _("an identifier question needs a pattern"))
+        )
 
     member_fields = definition.get("member_fields") or []
     if qtype == QuestionType.HOUSEHOLD_MEMBERS:
         if not member_fields:
             errors.append(
-                DocumentError(f"{path}.member_fields", "a household_members question needs fields")
+                DocumentError(
+                    f"{path}.member_fields", _("a household_members question needs fields")
+                )
             )
         seen = set()
         for index, field in enumerate(member_fields):
             here = f"{path}.member_fields[{index}]"
             if field.get("key") in seen:
-                errors.append(DocumentError(f"{here}.key", f"duplicate field {field.get('key')!r}"))
+                errors.append(
+                    DocumentError(
+                        f"{here}.key", _("duplicate field %(key)r") % {"key": field.get("key")}
+                    )
+                )
             seen.add(field.get("key"))
             errors.extend(definition_errors(field, here, member=True))
     elif member_fields:
         errors.append(
-            DocumentError(f"{path}.member_fields", f"a {qtype} question has no member fields")
+            DocumentError(
+                f"{path}.member_fields",
+                _("a %(type)s question has no member fields") % {"type": qtype},
+            )
         )
     return errors

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 
 import regex
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -59,17 +60,17 @@ def _repeats(body: str) -> bool:
 def pattern_problem(pattern) -> str | None:
     """Why `pattern` cannot be used, or None when it is safe to run."""
     if not isinstance(pattern, str):
-        return "a pattern must be text"
+        return _("a pattern must be text")
     if len(pattern) > MAX_PATTERN_LENGTH:
-        return f"a pattern is at most {MAX_PATTERN_LENGTH} characters"
+        return _("a pattern is at most %(limit)d characters") % {"limit": MAX_PATTERN_LENGTH}
     if "\x00" in pattern:
-        return "a pattern cannot contain a NUL character"
+        return _("a pattern cannot contain a NUL character")
     try:
         regex.compile(pattern)
     except (regex.error, TypeError, ValueError) as error:
-        return f"not a valid pattern: {error}"
+        return _("not a valid pattern: %(error)s") % {"error": error}
     if any(quantified and _repeats(body) for body, quantified in _groups(pattern)):
-        return (
+        return _(
             "this pattern repeats a group that itself repeats (like (a+)+ or (a|b)*), "
             "which can take minutes on some inputs; write it without the nested repeat"
         )

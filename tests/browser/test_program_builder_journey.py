@@ -253,3 +253,31 @@ def test_a_program_admin_builds_a_computed_value_by_rows_and_uses_it_by_name(jou
     household = Question.objects.get(key="household.members")
     page.goto(f"/admin/programs/question/{household.pk}/change/")
     admin.check("member fields as forms", texts=["Member field 1", "Member field 2"])
+    # A mistake: the linked summary replaces Django's "Please correct the errors below".
+    field(page, "validation_min_members").fill("5")
+    field(page, "validation_max_members").fill("2")
+    field(page, "member_fields-0-validation_min").fill("lots")
+    press(page, "Save")
+    admin.check(
+        "question errors summarised",
+        texts=["There is a problem", "Member field 1: Enter a number, such as 0 or 20."],
+    )
+    assert page.locator(".errornote").count() == 0
+    page.locator(".error-summary").get_by_role(
+        "link", name="Member field 1: Enter a number"
+    ).click()
+    assert page.evaluate("document.activeElement.id") == "id_member_fields-0-validation_min"
+    page.locator(".error-summary").get_by_role("link", name="min_members is greater").click()
+    assert page.evaluate("document.activeElement.id") == "id_validation_min_members"
+    # A screen shown only to larger households: its condition rows are saved with the
+    # screen (they were dropped once, the page posting no count of its rows).
+    screen = draft.screens.order_by("order").last()
+    page.goto(f"/admin/programs/programversion/{draft.pk}/screens/{screen.pk}/")
+    press(page, "Add a condition at the end")
+    field(page, "rows-0-left_question").fill("household.size")
+    field(page, "rows-0-op").select_option("gte")
+    field(page, "rows-0-right_value").fill("3")
+    press(page, "Save the screen")
+    admin.check("screen shown only if", texts=["The screen is saved."])
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 3}]}

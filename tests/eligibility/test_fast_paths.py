@@ -1,9 +1,9 @@
 """The engine's speed-ups give exactly the results of the plain definitions.
 
 Dates and ages are remembered by answer value (values.py), money is formatted from lookup
-tables (messages.py), small values' sentences are remembered per condition (explain.py) and
-``any`` compiles to nested if/else unless it is very wide (codegen.py). Each is checked here
-against the straightforward computation.
+tables and remembered by cents (messages.py), small values' sentences are remembered per
+condition (explain.py) and ``any`` compiles to nested if/else unless it is very wide
+(codegen.py). Each is checked here against the straightforward computation.
 """
 
 from datetime import date
@@ -113,6 +113,39 @@ def test_money_formatting_matches_the_format_spec_definition(cents):
 )
 def test_money_formatting_at_the_table_edges(cents):
     assert messages.format_money(cents) == reference_money(cents)
+
+
+@given(
+    st.lists(
+        st.one_of(st.integers(-(10**9), 10**9), st.sampled_from([100.0, 1.5, True])), max_size=30
+    )
+)
+def test_remembered_money_is_the_formatted_money(amounts):
+    values.clear_memos()
+    for amount in amounts * 2:  # the second time from the memo
+        assert messages.remembered_money(amount) == messages.format_money(amount)
+    # Only integer cents are remembered: 100.0 equals 100 as a key but reads "$1.0".
+    assert all(key.__class__ is int for key in values.MONEY_TEXTS)
+
+
+def test_remembered_money_stays_bounded_and_is_cleared_with_the_other_memos():
+    for cents in range(values.DATE_MEMO_SIZE + 50):
+        messages.remembered_money(cents)
+    assert 0 < len(values.MONEY_TEXTS) <= values.DATE_MEMO_SIZE
+    values.clear_memos()
+    assert not values.MONEY_TEXTS
+
+
+def test_an_amount_reads_the_same_whether_remembered_or_not():
+    rule = compile_({"gte": [{"answer": "utility.bill"}, {"dollars": 2}]})
+    seen = [
+        rule.evaluate({"utility.bill": bill}, as_of=AS_OF).reasons[0] for bill in (100, 100.0, 100)
+    ]
+    assert seen == [
+        "Your monthly utility bill, $1, is below the minimum of $2.",
+        "Your monthly utility bill, $1.0, is below the minimum of $2.",
+        "Your monthly utility bill, $1, is below the minimum of $2.",
+    ]
 
 
 def test_remembered_number_sentences_follow_the_value():

@@ -94,3 +94,24 @@ def message_ids(directory: Path) -> list[str]:
             if chunk.strip():
                 ids.append(message_from_bytes(chunk.lstrip())["Message-ID"])
     return ids
+
+
+class DownWhileMarkedFileBackend(FileBackend):
+    """The file email backend behind a mail server that is down while SMTP_DOWN_MARKER
+    exists: each send then fails as a closed SMTP port does (connection refused)."""
+
+    def send_messages(self, email_messages):
+        if Path(os.environ["SMTP_DOWN_MARKER"]).exists():
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().send_messages(email_messages)
+
+
+def message_bodies(directory: Path) -> list[str]:
+    """The text body of every email the file backend wrote in `directory`."""
+    bodies = []
+    for path in sorted(directory.glob("*.log")):
+        for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if chunk.strip():
+                payload = message_from_bytes(chunk.lstrip()).get_payload(decode=True)
+                bodies.append(payload.decode())
+    return bodies

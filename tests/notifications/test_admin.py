@@ -100,3 +100,19 @@ def test_the_review_page_shows_a_dead_status_message_to_the_caseworker(client, s
     client.force_login(w.caseworker_a)
     page = client.get(reverse("admin:applicants_application_change", args=[w.app_a.pk])).text
     assert "Dead, needs attention" in page and "550 no such user" in page
+
+
+def test_caseworkers_do_not_see_account_emails(
+    client, admin_client, status_messages, django_capture_on_commit_callbacks
+):
+    """A sign-up email belongs to no agency: only superusers see its row."""
+    from applicants.accounts import account_sign_up
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_sign_up(email="new@example.org", password="a-long-passphrase-42")
+    account_email = Notification.objects.get(kind="sign_up_verify")
+    client.force_login(status_messages.caseworker_a)
+    listed = list(client.get(URL).context["cl"].result_list)
+    assert account_email not in listed
+    assert client.get(f"{URL}{account_email.pk}/change/").status_code == 302
+    assert account_email in list(admin_client.get(URL).context["cl"].result_list)

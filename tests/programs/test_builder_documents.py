@@ -4,9 +4,11 @@ nothing written on error), and a readable comparison of two versions."""
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from programs.demo import demo_programs_load
@@ -14,6 +16,8 @@ from programs.documents.export import export_document
 from programs.models import Program, ProgramVersion
 from programs.services import program_version_create_draft, program_version_update
 from tests.factories import UserFactory
+
+SNAP_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "examples" / "snap-net-income.json"
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +103,29 @@ def test_two_versions_compare_as_sentences_screens_and_examples(staff_client):
     assert f'added:</strong> <span class="diff-text">  {income} 250%' in page
     assert "transit.has_orca_card (optional)" in page and "transit.has_orca_card (required)" in page
     assert page.count("removed:") == 4  # the rule line, the screen question, two examples
+
+
+def diff_lines(page, change):
+    return [
+        line.split("</span>")[0]
+        for line in page.split(f'{change}:</strong> <span class="diff-text">')[1:]
+    ]
+
+
+def test_named_values_and_the_estimate_compare_as_sentences(staff_client):
+    call_command("import_programs", str(SNAP_DOCUMENT), "--publish")
+    published = ProgramVersion.objects.get(program__slug="snap-net-income-check")
+    draft = program_version_create_draft(program=published.program, from_version=published)
+    rules = copy.deepcopy(draft.eligibility_rules)
+    rules["values"]["earned_income_deduction"]["percent"] = 25
+    estimate = {"amount": {"named": "net_income"}, "period": "monthly"}
+    program_version_update(version=draft, eligibility_rules=rules, estimated_value=estimate)
+    page = staff_client.get(
+        reverse("admin:programs_programversion_compare", args=[draft.pk]),
+        {"with": published.pk},
+    ).content.decode()
+    removed, added = diff_lines(page, "removed"), diff_lines(page, "added")
+    assert len(removed) == 1 and "20%" in removed[0]
+    assert any("25%" in line for line in added)
+    assert any(line.startswith("estimate: ") for line in added)
+    assert not any("{" in line for line in removed + added)  # sentences, not JSON

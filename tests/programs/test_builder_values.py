@@ -14,6 +14,7 @@ from django.utils import translation
 
 from programs.builder.forms import ValueRowForm
 from programs.builder.outline import apply_value_action, parse_value_action
+from programs.builder.row_base import values_in_reading_order
 from programs.builder.values import blank_value_row, rows_values, value_error_field, values_rows
 from programs.documents.export import export_document
 from programs.models import ProgramVersion
@@ -148,9 +149,14 @@ def test_values_read_into_rows_are_rows_and_give_back_the_same_json():
     values = PROGRAM["eligibility"]["rules"]["values"]
     rows = values_rows(values, TYPES)
     assert "kept" not in {r["kind"] for r in rows}
+    # The file keeps the database's key order (jsonb: shorter names first); the rows come
+    # back each value after the ones it uses, the order they were typed in.
     assert [(r["kind"], r["depth"]) for r in rows] == [
         (r["kind"], r["depth"]) for r in snap_value_rows()
     ]
+    names = [r["value_name"] for r in rows if r["kind"] == "value_name"]
+    assert names == [r["value_name"] for r in snap_value_rows() if r["kind"] == "value_name"]
+    assert names != list(values)
     assert rows_values(rows, TYPES)[0] == values
     odd = {"odd": {"add": [{"dollars": 1}], "extra": True}}
     kept = values_rows(odd, TYPES)
@@ -268,3 +274,20 @@ def test_the_value_rows_and_the_estimate_page_speak_spanish(staff_client, snap_d
     assert "Agregar un valor con nombre" in page
     assert "El ingreso neto mensual de su hogar es: el mayor de" in page
     assert "Beneficio estimado de" in estimate and "Revisar la estimación" in estimate
+
+
+def test_values_read_each_after_the_ones_it_uses_and_a_cycle_keeps_every_value():
+    values = {
+        "total": {"add": [{"named": "b_part"}, {"named": "a_part"}]},
+        "a_part": {"value": 1},
+        "b_part": {"mul": [{"named": "a_part"}, {"value": 2}]},
+        "spare": {"value": 3},
+    }
+    assert [name for name, _node in values_in_reading_order(values)] == [
+        "a_part",
+        "b_part",
+        "total",
+        "spare",
+    ]
+    loop = {"x": {"named": "y"}, "y": {"named": "x"}, "z": {"value": 1}}
+    assert sorted(name for name, _node in values_in_reading_order(loop)) == ["x", "y", "z"]

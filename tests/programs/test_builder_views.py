@@ -1,6 +1,8 @@
 """The rule builder page in the admin (programs/builder/views.py), posted as a browser
 without JavaScript would: rows in, live check, try-it, save; errors on the row's field."""
 
+from urllib.parse import urlencode
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -11,11 +13,13 @@ from programs.demo import demo_programs_load
 from programs.models import Program, ProgramVersion
 from programs.services import program_version_create_draft
 from tests.factories import QuestionFactory, UserFactory
+from tests.programs.page_forms import form_fields
 from tests.programs.test_builder_rows import snap_or_income_rows
 
 pytestmark = pytest.mark.django_db
 
 FIELDS = list(RuleRowForm.base_fields)
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -194,6 +198,32 @@ def test_an_invalid_visibility_condition_is_refused_on_the_screen_page(staff_cli
     assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
 
 
+def test_a_visibility_condition_added_as_a_browser_would_is_saved(staff_client, draft):
+    # Posting exactly the fields each page renders: the screen page once rendered no
+    # management form for its condition rows, so a browser's rows were dropped on save.
+    screen = draft.screens.order_by("order").last()
+    page = staff_client.get(screen_url(draft, screen)).content.decode()
+    data = {**form_fields(page), "action": "add_condition"}
+    page = staff_client.post(screen_url(draft, screen), data).content.decode()
+    data = {**form_fields(page), "action": "save"}
+    data.update({"rows-0-left_question": "household.size", "rows-0-op": "gte"})
+    data["rows-0-right_value"] = "2"
+    assert staff_client.post(screen_url(draft, screen), data).status_code == 302
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+    page = staff_client.get(screen_url(draft, screen)).content.decode()
+    assert staff_client.post(screen_url(draft, screen), form_fields(page)).status_code == 200
+    data = {**form_fields(page), "action": "save"}
+    assert staff_client.post(screen_url(draft, screen), data).status_code == 302
+    screen.refresh_from_db()
+    assert screen.visible_if == {"gte": [{"answer": "household.size"}, {"value": 2}]}
+    before = draft.eligibility_rules
+    page = staff_client.get(url(draft)).content.decode()
+    assert staff_client.post(url(draft), {**form_fields(page), "action": "save"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
+
+
 def test_a_screening_date_no_table_period_covers_is_a_field_error(staff_client, draft):
     answers = {"try-as_of": "2001-01-01", "try-income__monthly_gross": "900"}
     response = staff_client.post(url(draft), post_rows(SNAP_OR_185, action="try", **answers))
@@ -315,6 +345,40 @@ def test_the_builder_speaks_spanish_too(staff_client, draft):
     with translation.override("es"):
         page = staff_client.get(url(draft), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Revisar la regla" in page and "Se cumple alguna de estas:" in page
+
+
+def test_a_post_whose_rows_did_not_arrive_saves_nothing(staff_client, draft):
+    before = draft.eligibility_rules
+    response = staff_client.post(url(draft), {"action": "save"})
+    assert response.status_code == 200
+    assert "ManagementForm data is missing" in response.content.decode()
+    too_many = [row("all", 0)] + [row(left_question="household.size", right_value="1")] * 500
+    data = urlencode(post_rows(too_many, action="save"))  # as a browser posts it
+    response = staff_client.post(url(draft), data, content_type=FORM_ENCODED)
+    assert "Please submit at most 500 forms." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.eligibility_rules == before
+
+
+def test_row_problems_are_told_in_spanish_on_their_field(staff_client, draft):
+    def check_in_spanish(rows):
+        with translation.override("es"):
+            response = staff_client.post(
+                url(draft), post_rows(rows, action="check"), HTTP_ACCEPT_LANGUAGE="es"
+            )
+        return response.content.decode()
+
+    rows = [*SNAP_OR_185, row("any", 0)]  # a second row at the top
+    page = check_in_spanish(rows)
+    assert "Solo una fila puede estar en el nivel superior" in page
+    assert 'href="#id_rows-3-kind"' in page  # the row's type: every row shows it
+    rows = [dict(r) for r in SNAP_OR_185]
+    rows[1]["left_question"], rows[2]["right_value"] = "", ""
+    page = check_in_spanish(rows)
+    assert "Elija una pregunta." in page and "Choose a question." not in page
+    assert 'href="#id_rows-1-left_question"' in page
+    assert "Escriba los valores que se buscan, separados por comas." in page
+    assert 'href="#id_rows-2-right_value"' in page
 
 
 def test_a_condition_compared_with_a_calculation_is_built_with_rows_under_it(staff_client, draft):

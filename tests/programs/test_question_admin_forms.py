@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from programs.builder.question_forms import (
     member_initial,
@@ -191,3 +192,43 @@ def test_a_new_household_question_is_built_with_member_forms(staff_client):
     form = staff_client.post(url, data).context["adminform"].form
     # The whole list is at fault, not one member: the error is the form's own.
     assert any("needs fields" in error for error in form.non_field_errors())
+
+
+def test_the_error_summary_links_each_problem_to_its_field(staff_client):
+    question = household_question()
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    data = as_posted(question)
+    data["validation_min_members"] = "5"
+    data["validation_max_members"] = "2"
+    data["member_fields-3-validation_min"] = "lots"
+    data["member_fields-2-validation_pattern"] = "("
+    response = staff_client.post(url, data)
+    page = response.content.decode()
+    assert "Please correct the error" not in page  # Django's note names no field
+    assert 'class="error-summary" role="alert" aria-labelledby="error-summary-title"' in page
+    assert 'tabindex="-1"' in page
+    links = {item["href"]: item["message"] for item in response.context["error_summary"]}
+    assert "min_members is greater than max_members" in links["id_validation_min_members"]
+    assert links["id_member_fields-3-validation_min"] == (
+        "Member field 4: Enter a number, such as 0 or 20."
+    )
+    assert links["id_member_fields-2-validation_pattern"].startswith("Member field 3: ")
+    # The form's own copies of member problems are not listed twice.
+    messages = [item["message"] for item in response.context["error_summary"]]
+    assert "Correct the member fields below." not in messages
+    assert len(messages) == len(set(messages)) == 4  # the pattern has two problems
+    for href in links:
+        assert f'href="#{href}"' in page and f'id="{href}"' in page
+
+
+def test_the_question_pages_problems_are_told_in_spanish(staff_client):
+    question = household_question()
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    data = as_posted(question)
+    data["validation_min_members"], data["validation_max_members"] = "5", "2"
+    data["member_fields-1-key"] = "name"  # the first field's key again
+    with translation.override("es"):
+        response = staff_client.post(url, data, HTTP_ACCEPT_LANGUAGE="es")
+    messages = [str(item["message"]) for item in response.context["error_summary"]]
+    assert "min_members es mayor que max_members" in messages
+    assert "Campo de miembro 2: campo repetido 'name'" in messages

@@ -114,3 +114,15 @@ def test_the_federal_fiscal_year_switches_every_figure_on_1_october(published):
         ("usda_snap_standard_deduction", "2026-10-01"),
         ("usda_snap_excess_shelter_cap", "2026-10-01"),
     } <= used
+
+
+def test_the_example_is_its_own_export_byte_for_byte(published, tmp_path):
+    # docs/program-format.md promises export -> import -> export is identical; the example
+    # is written as the export writes it, so it is also the first export itself.
+    first = tmp_path / "first.json"
+    call_command("export_programs", SLUG, "--out", str(first))
+    assert first.read_bytes() == DOCUMENT.read_bytes()
+    call_command("import_programs", str(first))
+    second = tmp_path / "second.json"
+    call_command("export_programs", SLUG, "--version", "draft", "--out", str(second))
+    assert second.read_bytes() == DOCUMENT.read_bytes()
