@@ -13,18 +13,10 @@ from tests.factories import (
     QuestionFactory,
     ScreenFactory,
     ScreenQuestionFactory,
-    UserFactory,
 )
 from tests.programs.test_builder_views import post_rows, row
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    user = UserFactory(username="builder", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
 
 
 def management(prefix, total=0, initial=0):

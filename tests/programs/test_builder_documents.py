@@ -22,12 +22,6 @@ SNAP_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "examples" / "sna
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
-    return client
-
-
 def upload(client, document, **extra):
     body = json.dumps(document).encode()
     data = {"document": SimpleUploadedFile("programs.json", body, "application/json"), **extra}

@@ -11,7 +11,7 @@ from programs.builder.forms import ValueRowForm
 from programs.builder.values import blank_value_row, expression_rows, rows_expression
 from programs.demo import CATALOG_DIR
 from programs.services import program_version_create_draft
-from tests.factories import ProgramFactory, QuestionFactory, UserFactory
+from tests.factories import ProgramFactory, QuestionFactory
 
 ESTIMATES = [
     program["eligibility"]["estimated_value"]
@@ -27,12 +27,6 @@ def test_every_catalog_estimate_amount_survives_rows_and_back(estimate):
     rows = expression_rows(estimate["amount"], {})
     amount, errors, _paths = rows_expression(rows, {}, "$.amount")
     assert errors == [] and amount == estimate["amount"]
-
-
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

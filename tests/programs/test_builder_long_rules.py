@@ -10,29 +10,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from programs.builder.forms import RuleRowForm, RuleRowFormSet, ValueRowForm, ValueRowFormSet
-from programs.demo import demo_programs_load
-from programs.models import Program
-from programs.services import program_version_create_draft
-from tests.factories import UserFactory
 from tests.programs.test_builder_views import post_rows, row, url
 
 pytestmark = pytest.mark.django_db
 
 FORM = "application/x-www-form-urlencoded"  # what a browser sends for these forms
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
-def draft():
-    demo_programs_load()
-    program = Program.objects.get(slug="recreation-scholarship")
-    published = program.versions.get(status="published")
-    return program_version_create_draft(program=program, from_version=published)
 
 
 def sixty_conditions():

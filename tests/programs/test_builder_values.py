@@ -20,7 +20,6 @@ from programs.documents.export import export_document
 from programs.models import ProgramVersion
 from programs.selectors import versions_for_export
 from programs.services import program_version_create_draft, program_version_update
-from tests.factories import UserFactory
 from tests.programs.test_builder_views import post_rows
 from tests.programs.test_builder_views import row as condition_row
 from tests.programs.test_documents import keep_test_connection  # noqa: F401
@@ -192,12 +191,6 @@ def test_value_buttons_add_values_operands_and_calculations():
     rows = apply_value_action(rows, *parse_value_action("value_indent:1"))
     assert rows[1]["depth"] == 2
     assert parse_value_action("indent:1") is None and parse_value_action("value_boom:1") is None
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

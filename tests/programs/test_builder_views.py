@@ -10,8 +10,7 @@ from django.utils import translation
 from programs.builder.forms import RuleRowForm
 from programs.builder.rows import blank_row
 from programs.demo import demo_programs_load
-from programs.models import Program, ProgramVersion
-from programs.services import program_version_create_draft
+from programs.models import ProgramVersion
 from tests.factories import QuestionFactory, UserFactory
 from tests.programs.page_forms import form_fields
 from tests.programs.test_builder_rows import snap_or_income_rows
@@ -20,20 +19,6 @@ pytestmark = pytest.mark.django_db
 
 FIELDS = list(RuleRowForm.base_fields)
 FORM_ENCODED = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(username="builder", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
-def draft():
-    demo_programs_load()
-    program = Program.objects.get(slug="recreation-scholarship")
-    published = program.versions.get(status="published")
-    return program_version_create_draft(program=program, from_version=published)
 
 
 def post_rows(rows, **extra):
