@@ -230,6 +230,8 @@ class LeafExplainer:
             )
         if kind == "choices":
             return sentences.remembered_selection(parts, formatter, value_slot)
+        if self.generated:  # an amount of money is read from its memo inline
+            return sentence_code.plain_value(parts, formatter, value_slot)
         return sentences.plain_value(parts, formatter, value_slot)
 
     def literal_text(self, index: int, language: str) -> str:

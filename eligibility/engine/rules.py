@@ -64,7 +64,9 @@ class Evaluation:
                     explainer.by_language.get(self._language) or explainer.sentences(self._language)
                 )[truth]
                 slots = self._slots
-                reasons = [formatters[index](slots) for index in self.deciders]
+                reasons = []
+                for index in self.deciders:  # a loop, not a comprehension: no function made
+                    reasons.append(formatters[index](slots))
             self._reasons = reasons
         return reasons
 
@@ -122,6 +124,8 @@ class CompiledRule:
         )
         self._explainer = Explainer(generator.items, questions)
         generator.namespace["_Evaluation"] = Evaluation
+        generator.namespace["_new"] = object.__new__
+        generator.namespace["_NOT_YET"] = _NOT_YET
         generator.namespace["_explainer"] = self._explainer
         self._lookups = [ref.dated for ref in generator.table_refs]
 

@@ -268,6 +268,16 @@ class ComputedSentence:
         return source.build(joined(pieces))
 
 
+def plain_value(parts: list[str], formatter, value_slot: int) -> SentenceSource:
+    """``sentences.plain_value`` ("{subject}, {value}, is above $1,000.") as one function:
+    an amount of money is read from ``MONEY_TEXTS`` without a call."""
+    before, after = parts
+    source = SentenceSource()
+    value = source.slot(value_slot)
+    shown = source.assign(1, f"'?' if {value} is None else {source.formatted(value, formatter)}")
+    return source.build(joined([before, (shown,), after]))
+
+
 def table_comparison(parts: list[str], formatter, value_slot: int, limit_slots, phrases, write):
     """``sentences.table_comparison`` over ``sentences.table_limit`` as one function: the
     limit's phrase read from its memo (``phrases``) inline, written by ``write`` when not
