@@ -1,7 +1,8 @@
 """Generated sentence code (``eligibility/engine/sentence_code.py``) writes exactly the text of
 the closures it replaced (kept as ``Explainer(..., generated=False)``), in English and Spanish,
-for random rules over random partial answers: table comparisons, and computed values of every
-arithmetic function compared with literals, other answers and dated table limits."""
+for random rules over random partial answers: table comparisons, a value compared with a literal,
+and computed values of every arithmetic function compared with literals, other answers and
+dated table limits."""
 
 from datetime import date
 from fractions import Fraction
@@ -201,3 +202,27 @@ def test_labels_with_quotes_braces_and_backslashes_read_as_written():
     spanish = rule.evaluate(answers, as_of="2026-02-01", language="es").reasons
     assert spanish[0].startswith("Su {other} «neto» \\, $95 (")
     assert spanish[1].startswith("Su {other} «neto» \\, 3, ")
+
+
+@given(
+    st.one_of(
+        st.integers(0, 10**9),
+        st.integers(0, 10**6).map(float),
+        st.floats(0, 10**6, allow_nan=False),
+        st.integers(0, 10**5).map(Fraction),
+        st.booleans(),
+    ),
+    st.sampled_from([None, {"en": "Your {value} income", "es": "Su ingreso {other}"}]),
+)
+def test_an_amount_compared_with_a_literal_reads_as_the_closure_writes_it(amount, label):
+    # The value-only sentence is generated code reading ``MONEY_TEXTS`` inline: an int finds
+    # its text there, any other class (1.0, Fraction, True) is formatted, never looked up.
+    values.clear_memos()
+    subject = {"answer": "household.income_monthly"}
+    if label is not None:
+        subject["label"] = label
+    rule = compile_({"lte": [subject, {"dollars": 1000}]})
+    assert rule._explainer.formatters("en", False)[0].__name__.startswith("_s")  # generated
+    for answers in ({"household.income_monthly": amount}, {"household.income_monthly": 100}):
+        assert_same_sentences(rule, answers, date(2026, 2, 1))
+        assert_same_sentences(rule, answers, date(2026, 2, 1))  # the second read is remembered
