@@ -1,5 +1,9 @@
 """What the two outboxes (agency deliveries and resident notifications) share: the
-append-only event trail written with every state change and staff action."""
+append-only event trail written with every state change and staff action, and the
+conditional claim of a row by one worker."""
+
+from datetime import timedelta
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -29,3 +33,39 @@ class OutboxEvent(AppendOnlyModel):
     class Meta:
         abstract = True
         ordering = ["created_at", "pk"]
+
+
+# A row due "now" on another machine's clock is due here too.
+CLOCK_SKEW = timedelta(seconds=2)
+
+
+def claim_row(row: models.Model, *, now, status: str, extra: dict | None = None) -> bool:
+    """Claim `row` (read, unlocked) into `status` with one conditional UPDATE: it matches only
+    while the row still has the status, claim token and attempts that were read and is due,
+    so of two workers racing for a row exactly one wins (the other's UPDATE waits for the
+    winner's row lock, then re-checks and matches nothing). Every claim sets a fresh token,
+    which makes the check exact. On success `row` holds the new values."""
+    fields = {
+        "status": status,
+        "attempts": row.attempts + 1,
+        "claimed_at": now,
+        "claim_token": uuid4(),
+        "updated_at": now,
+        **(extra or {}),
+    }
+    claimed = (
+        type(row)
+        .objects.filter(
+            pk=row.pk,
+            status=row.status,
+            claim_token=row.claim_token,
+            attempts=row.attempts,
+            next_attempt_at__lte=now + CLOCK_SKEW,
+        )
+        .update(**fields)
+    )
+    if not claimed:
+        return False
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return True

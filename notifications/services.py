@@ -15,7 +15,6 @@ import random
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
-from uuid import uuid4
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -25,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from civiportal.after_response import on_commit_after_response
+from civiportal.outbox import CLOCK_SKEW, claim_row
 from notifications import sending
 from notifications.models import InvalidNotificationTransition, Notification, NotificationEvent
 from notifications.signals import notification_sent
@@ -36,7 +36,6 @@ Action = NotificationEvent.Action
 QUEUE = "notifications"
 # Publishing while a resident waits: try briefly, then leave the row to the sweeper.
 ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CLOCK_SKEW = timedelta(seconds=2)
 
 
 def notify_resident(
@@ -189,29 +188,13 @@ def retry_delay_seconds(*, attempts: int) -> float:
 
 
 def _claim(notification: Notification, *, now) -> bool:
-    """Claim a due row as `sending` with one conditional UPDATE on what was read (status,
-    token, attempts), committed with its event before anything is sent: of two workers
+    """Claim a due row as `sending` (`civiportal.outbox.claim_row`: one conditional UPDATE
+    on what was read), committed with its event before anything is sent: of two workers
     exactly one wins, and one that dies while sending leaves a row the sweeper releases."""
-    from_status, token = notification.status, uuid4()
-    fields = {
-        "status": Status.SENDING,
-        "attempts": notification.attempts + 1,
-        "claimed_at": now,
-        "claim_token": token,
-        "updated_at": now,
-    }
+    from_status = notification.status
     with transaction.atomic():
-        claimed = Notification.objects.filter(
-            pk=notification.pk,
-            status=notification.status,
-            claim_token=notification.claim_token,
-            attempts=notification.attempts,
-            next_attempt_at__lte=now + CLOCK_SKEW,
-        ).update(**fields)
-        if not claimed:
+        if not claim_row(notification, now=now, status=Status.SENDING):
             return False
-        for name, value in fields.items():
-            setattr(notification, name, value)
         _event(notification, action=Action.CLAIMED, from_status=from_status)
     return True
 

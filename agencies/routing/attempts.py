@@ -5,7 +5,6 @@ import logging
 import random
 from datetime import timedelta
 from functools import partial
-from uuid import uuid4
 
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
@@ -24,11 +23,11 @@ from agencies.routing.services import (
     delivery_locked,
     delivery_transition,
 )
+from civiportal.outbox import CLOCK_SKEW, claim_row
 
 logger = logging.getLogger(__name__)
 
 # Workers' clocks may run slightly ahead of the one that scheduled a retry.
-CLOCK_SKEW = timedelta(seconds=2)
 Status = Delivery.Status
 Action = DeliveryEvent.Action
 
@@ -45,37 +44,17 @@ def retry_delay_seconds(*, attempts: int) -> float:
 
 
 def _claim(delivery: Delivery, *, now, to_status: str) -> bool:
-    """Claim `delivery` (read, unlocked, as pending or failed) with one conditional UPDATE:
-    it matches only while the row still has the status and claim token that were read, so
-    of two workers racing for a row exactly one wins (the other's UPDATE waits for the
-    winner's row lock, then re-checks and matches nothing). Every claim sets a fresh token,
-    which makes the check exact. On success `delivery` holds the new values."""
+    """Claim `delivery` (read, unlocked, as pending or failed) into `to_status`
+    (`civiportal.outbox.claim_row`: one conditional UPDATE, exactly one of two racing
+    workers wins). On success `delivery` holds the new values."""
     if not delivery.can_move_to(to_status):
         raise InvalidDeliveryTransition(
             f"A delivery that is {delivery.status} cannot become {to_status}."
         )
-    token = uuid4()
-    fields = {
-        "status": to_status,
-        "attempts": delivery.attempts + 1,
-        "claimed_at": now,
-        "claim_token": token,
-        "updated_at": now,
-    }
+    extra = None
     if to_status == Status.DELIVERED:
-        fields |= {"delivered_at": timezone.now(), "last_error": ""}
-    claimed = Delivery.objects.filter(
-        pk=delivery.pk,
-        status=delivery.status,
-        claim_token=delivery.claim_token,
-        attempts=delivery.attempts,
-        next_attempt_at__lte=now + CLOCK_SKEW,
-    ).update(**fields)
-    if not claimed:
-        return False
-    for name, value in fields.items():
-        setattr(delivery, name, value)
-    return True
+        extra = {"delivered_at": timezone.now(), "last_error": ""}
+    return claim_row(delivery, now=now, status=to_status, extra=extra)
 
 
 def _event(delivery: Delivery, *, action: str, from_status: str, message: str = "") -> None:
