@@ -244,7 +244,7 @@ def screen(
             % {"date": as_of.isoformat()},
             "unchecked": _("We could not check this program. You may still apply."),
         }
-    context = _Context(answers, as_of, language, texts, explain, explain_keys)
+    context = _Context(answers, as_of, language, texts, explain, explain_keys, shared={})
     return [
         _screen_version(version, entry, context)
         for version, entry in zip(versions, compiled, strict=True)
@@ -261,6 +261,9 @@ class _Context:
     texts: dict
     explain: bool
     explain_keys: bool
+    # Household aggregates the programs have in common, each computed once per screening
+    # (eligibility/engine/shared.py): valid for these answers on this date only.
+    shared: dict
 
 
 def _screen_version(version, entry: CompiledVersion, context: _Context) -> ProgramScreening:
@@ -297,6 +300,7 @@ def _evaluate(entry: CompiledVersion, context: _Context):
             as_of=context.as_of,
             language=context.language,
             explain_keys=context.explain_keys,
+            shared=context.shared,
         )
         if context.explain:
             evaluation.reasons, evaluation.threshold  # noqa: B018 - written now, not later

@@ -1,7 +1,7 @@
 """Generate plain Python source for a checked rule and compile it once.
 
-The generated function ``_rule(A, as_of)`` returns ``(truth, deciders, slots)`` (and, given a
-language, the ``Evaluation`` made of them, see ``rule_source``):
+The generated function ``_rule(A, as_of=…, truth_only=True)`` returns ``(truth, deciders,
+slots)`` (without ``truth_only``, the ``Evaluation`` made of them, see ``rule_source``):
 
 * ``truth`` is True (eligible), False (ineligible) or None (unknown), using the three-valued
   rules in docs/eligibility-rules.md;
@@ -259,28 +259,37 @@ class Generator(OperandCode):
     # -- whole rule ---------------------------------------------------------------------------
 
     def rule_source(self, root: Condition) -> str:
+        """The source of ``_rule``, which is ``CompiledRule.evaluate`` itself (one call per
+        evaluation): it reads the date and language, decides, and fills the ``Evaluation`` in
+        without calling its ``__init__``. ``_as_date``, ``_LANGUAGES``, ``_language``, ``_new``,
+        ``_Evaluation``, ``_explainer`` and ``_NOT_YET`` are bound by ``CompiledRule``."""
+        self.shares = True
         truth, deciders = self.condition(root, 1, None, member=None, track=True, polarity=False)
         body = self.lines
         slots = "".join(f"{expr}, " for expr in self.slot_exprs)
-        head = ["def _rule(A, as_of, language=None, keys=False):", *self.answer_loads()]
+        head = [
+            "def _rule(A, *, as_of, language='en', explain_keys=False, shared=None,"
+            " truth_only=False):",
+            "    if as_of.__class__ is not _date: as_of = _as_date(as_of)",
+            *self.answer_loads(),
+        ]
+        if self.uses_shared:
+            head.append("    SH = {} if shared is None else shared")
         # Values computed inside an ``any`` branch may be skipped: bind them all up front.
         computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
         if computed:
             head.append(f"    {' = '.join(computed)} = None")
         head.extend(self.prelude)  # after that binding, which would otherwise reset them
-        # With a language, the function is the whole of ``CompiledRule.evaluate`` (one call
-        # per evaluation). It fills the ``Evaluation`` in itself, without calling its
-        # ``__init__`` (a tenth of the cost of an evaluation that reads no reasons):
-        # ``_new``, ``_Evaluation``, ``_explainer`` and ``_NOT_YET`` are bound by ``CompiledRule``.
         tail = [
             f"    S = ({slots})",
-            f"    if language is None: return {truth}, {deciders}, S",
+            f"    if truth_only: return {truth}, {deciders}, S",
+            "    if language not in _LANGUAGES: language = _language(language)",
             "    e = _new(_Evaluation)",
             f"    e.outcome = 'ineligible' if {truth} is False else 'eligible' if {truth} else"
             " 'unknown'",
             f"    e.missing = [] if {truth} is not None else _explainer.missing({deciders}, S)",
             f"    e.deciders = {deciders}; e._truth = {truth}; e._slots = S",
-            "    e._explainer = _explainer; e._language = language; e._keys = keys",
+            "    e._explainer = _explainer; e._language = language; e._keys = explain_keys",
             "    e._reasons = None; e._threshold = _NOT_YET",
             "    return e",
         ]

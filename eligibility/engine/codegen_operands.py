@@ -18,6 +18,7 @@ from .nodes import (
     Operand,
     TableRef,
 )
+from .shared import MISSING, shared_key
 from .values import AGES, DATES, EMPTY, ages_on, memo_age, memo_date
 
 if TYPE_CHECKING:  # the items are defined with the conditions that make them
@@ -42,6 +43,7 @@ class OperandCode:
             "_mage": memo_age,
             "_D": DATES,
             "_mdate": memo_date,
+            "_MISS": MISSING,
         }
         self.items: list[LeafItem | GroupItem] = []
         self.answer_vars: dict[str, str] = {}
@@ -60,6 +62,9 @@ class OperandCode:
         self.prelude: list[str] = []
         self.named_vars: dict[str, str] = {}
         self.computed_inputs: dict[int, list[str]] = {}  # id(Computed) -> input expressions
+        # Aggregates read the screening's shared values (a rule's function, not an estimate's).
+        self.shares = False
+        self.uses_shared = False
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -190,11 +195,16 @@ class OperandCode:
                 return self.hoisted("len", self.answer(op.question))
             source, var = self.answer(op.question), self.fresh("x")
             function = self.aggregate_function(op)
-            self.emit(
-                indent,
-                f"{var} = None if {source} is None else {function}({source}, as_of, ag)",
-                out,
-            )
+            computed = f"None if {source} is None else {function}({source}, as_of, ag)"
+            if not self.shares or member is not None:
+                self.emit(indent, f"{var} = {computed}", out)
+                return var
+            # Looked up in the screening's shared values first (see shared.py).
+            key = self.fresh("_K")
+            self.namespace[key] = shared_key(op)
+            self.uses_shared = True
+            self.emit(indent, f"{var} = SH.get({key}, _MISS)", out)
+            self.emit(indent, f"if {var} is _MISS: {var} = SH[{key}] = {computed}", out)
             return var
         if isinstance(op, TableRef):
             size = self.operand(op.size, indent, out, member)  # type: ignore[arg-type]

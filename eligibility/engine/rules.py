@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from itertools import count
 
@@ -110,7 +111,21 @@ _NOT_YET = object()
 
 
 class CompiledRule:
-    """A rule compiled to one plain Python function, plus what is needed to explain it."""
+    """A rule compiled to one plain Python function, plus what is needed to explain it.
+
+    ``evaluate(answers, *, as_of, language="en", explain_keys=False, shared=None)`` checks
+    ``answers`` as of ``as_of`` (a date or an ISO string); the ``Evaluation`` explains itself
+    in ``language`` (en/es) when its reasons or threshold are read. ``explain_keys`` also gives
+    ``reason_keys`` (which answers each reason may print), so a stored result can later be
+    shown without the values a viewer may not see. ``shared``: a dict made for one screening
+    (one resident's answers on one date) and passed to every rule of it, in which rules keep
+    the household aggregates they have in common (see ``shared.py``).
+
+    ``evaluate`` is the generated function itself, not a method calling it: a call is a
+    twentieth of an evaluation.
+    """
+
+    evaluate: Callable[..., Evaluation]
 
     def __init__(self, rule: object, questions: dict[str, QuestionInfo], tables: TableSet) -> None:
         root, errors = parse_rule(rule, questions, tables)
@@ -119,49 +134,35 @@ class CompiledRule:
         generator = Generator()
         self.source = generator.rule_source(root)
         self.rule = rule
-        self._function = build(
+        self._explainer = Explainer(generator.items, questions)
+        generator.namespace.update(
+            _Evaluation=Evaluation,
+            _new=object.__new__,
+            _NOT_YET=_NOT_YET,
+            _explainer=self._explainer,
+            _date=date,
+            _as_date=as_date,
+            _LANGUAGES=LANGUAGES,
+            _language=language_or_default,
+        )
+        self._function = self.evaluate = build(
             self.source, generator.namespace, "_rule", f"<eligibility-rule-{next(_serial)}>"
         )
-        self._explainer = Explainer(generator.items, questions)
-        generator.namespace["_Evaluation"] = Evaluation
-        generator.namespace["_new"] = object.__new__
-        generator.namespace["_NOT_YET"] = _NOT_YET
-        generator.namespace["_explainer"] = self._explainer
         self._lookups = [ref.dated for ref in generator.table_refs]
 
     def periods_in_effect(self, as_of: date | str) -> list[dict]:
         """The table periods this rule reads on ``as_of``, with their sources, in rule order
         (each once): what results name as "the figures used". Raises ``NoPeriodInEffect``."""
-        if not isinstance(as_of, date):
-            as_of = date.fromisoformat(as_of)
-        return periods_used(self._lookups, as_of)  # type: ignore[arg-type]
+        return periods_used(self._lookups, as_date(as_of))  # type: ignore[arg-type]
 
     def truth(self, answers: dict, *, as_of: date | str) -> bool | None:
         """Only the three-valued result: True, False or None (no explanation)."""
-        if not isinstance(as_of, date):
-            as_of = date.fromisoformat(as_of)
-        return self._function(answers, as_of)[0]
+        return self._function(answers, as_of=as_of, truth_only=True)[0]
 
-    def evaluate(
-        self,
-        answers: dict,
-        *,
-        as_of: date | str,
-        language: str = "en",
-        explain_keys: bool = False,
-    ) -> Evaluation:
-        """Check ``answers`` as of ``as_of``; the result explains itself in ``language``
-        (en/es) when its reasons or threshold are read.
 
-        ``explain_keys`` also gives ``reason_keys`` (which answers each reason may print), so
-        a stored result can later be shown without the values a viewer may not see.
-        """
-        if as_of.__class__ is not date:
-            as_of = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
-        if language not in LANGUAGES:
-            language = language_or_default(language)
-        # The generated function decides and builds the Evaluation itself (see codegen).
-        return self._function(answers, as_of, language, explain_keys)
+def as_date(value: date | str) -> date:
+    """A screening date given as a date (or datetime) or as an ISO string."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def compile_rule(

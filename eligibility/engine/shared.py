@@ -1,0 +1,56 @@
+"""Values one screening computes once for every program: household aggregates.
+
+Screening checks one resident's answers against every published program. Programs often ask
+the same question of the household ("the combined income of the adults", "the children under
+18"), and an aggregate loops over every member each time. A rule compiled with sharing looks
+such a value up first in a ``shared`` dict that the caller creates for the screening (one
+resident's answers, one screening date) and passes to every rule; the first rule to need it
+computes and stores it.
+
+An aggregate is stored under a key written from everything its value depends on besides the
+answers and the date (``shared_key``): its function, collection, field, filter and the types
+of the questions it reads. Two aggregates share an entry only when their keys are equal, so
+equal keys mean equal values; rules that differ anywhere get different keys and compute
+their own. A ``shared`` dict must never be reused for other answers or another date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, is_dataclass
+from datetime import date
+from fractions import Fraction
+
+from .questions import QuestionInfo
+
+MISSING = object()  # "not computed yet": None is a value (an unknown aggregate)
+
+# Attributes that never change a value: where a node is in its rule, and what it is called.
+_NOT_VALUE = frozenset({"path", "label", "reason"})
+_PLAIN = (str, int, float, bool, Fraction, date)
+
+
+def shared_key(node: object) -> str:
+    """A key for ``node``'s value that is equal for two nodes only when they compute the same
+    value from the same answers on the same date."""
+    return repr(_structure(node))
+
+
+def _structure(value: object) -> object:
+    if isinstance(value, QuestionInfo):
+        # The type decides how a blank answer is read; labels never change a value.
+        members = tuple(sorted((value.member_fields or {}).items()))
+        return ("question", value.key, value.type, members)
+    if is_dataclass(value) and not isinstance(value, type):
+        parts = tuple(
+            (item.name, _structure(getattr(value, item.name)))
+            for item in fields(value)
+            if item.name not in _NOT_VALUE
+        )
+        return (type(value).__name__, parts)
+    if isinstance(value, list | tuple):
+        return tuple(_structure(item) for item in value)
+    if value is None or isinstance(value, _PLAIN):
+        return (type(value).__name__, repr(value))  # 1, 1.0 and True stay apart
+    # Anything else (a table, its periods) is itself: shared only by rules holding that very
+    # object, which lives as long as they do.
+    return ("object", id(value))
