@@ -268,7 +268,9 @@ class Generator(OperandCode):
         body = self.lines
         slots = "".join(f"{expr}, " for expr in self.slot_exprs)
         head = [
-            "def _rule(A, *, as_of, language='en', explain_keys=False, shared=None,"
+            # Not keyword-only: CPython fills a keyword-only default from a dict, a tenth of a
+            # simple evaluation; the arguments most passed come first for the same reason.
+            "def _rule(A, as_of, shared=None, language='en', explain_keys=False,"
             " truth_only=False):",
             "    if as_of.__class__ is not _date: as_of = _as_date(as_of)",
             *self.answer_loads(),

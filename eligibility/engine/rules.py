@@ -113,7 +113,7 @@ _NOT_YET = object()
 class CompiledRule:
     """A rule compiled to one plain Python function, plus what is needed to explain it.
 
-    ``evaluate(answers, *, as_of, language="en", explain_keys=False, shared=None)`` checks
+    ``evaluate(answers, as_of, shared=None, language="en", explain_keys=False)`` checks
     ``answers`` as of ``as_of`` (a date or an ISO string); the ``Evaluation`` explains itself
     in ``language`` (en/es) when its reasons or threshold are read. ``explain_keys`` also gives
     ``reason_keys`` (which answers each reason may print), so a stored result can later be
@@ -122,7 +122,7 @@ class CompiledRule:
     the household aggregates they have in common (see ``shared.py``).
 
     ``evaluate`` is the generated function itself, not a method calling it: a call is a
-    twentieth of an evaluation.
+    twentieth of an evaluation. Pass everything after ``answers`` by name.
     """
 
     evaluate: Callable[..., Evaluation]

@@ -21,7 +21,8 @@ from .computed_text import WORDING, format_exact, format_scaled
 from .messages import OTHER_ANSWER, format_money, lower_first, remembered_money
 from .nodes import Literal, Operand, TableRef
 from .sentences import operand_subject, template_pieces, value_formatter
-from .values import MONEY_TEXTS
+from .shared import text_key
+from .values import COMPUTED_TEXTS, MONEY_TEXTS, remember_computed_text
 
 _serial = count()
 
@@ -91,6 +92,15 @@ def compile_sentences(sources: list[SentenceSource]) -> list:
     return [namespace[f"_s{source.serial}"] for source in sources]
 
 
+# What a computed operand's explanation says, by ``shared.text_key``: one small int each, so a
+# remembered text's key hashes fast.
+_DESCRIPTIONS: dict[str, int] = {}
+
+
+def description_id(operand: Operand, language: str) -> int:
+    return _DESCRIPTIONS.setdefault(text_key(operand, language), len(_DESCRIPTIONS))
+
+
 # Literal text (``str``) and locals (``(name,)``) of a sentence, in order.
 Pieces = list[str | tuple[str]]
 
@@ -157,12 +167,23 @@ class ComputedSentence:
         source.emit(indent + 1, f"{name} = '?'")
         source.emit(indent, "else:")
         slot_of = self.item.input_slots[index]
-        computed = operand.definition if isinstance(operand, Named) else operand
-        formula = self.formula(computed, raw, slot_of, indent + 1)  # type: ignore[arg-type]
-        value = source.assign(
-            indent + 1, formatted_scaled(source, raw, scale_of(operand), operand.kind)
+        # Remembered by what is explained and every value shown (``values.COMPUTED_TEXTS``),
+        # for a whole-number value only: a float of whole cents is written "$12.0", not "$12".
+        explained = self.source.const(description_id(operand, self.language))
+        shown = ", ".join(source.slot(slot) for slot in dict.fromkeys(slot_of.values()))
+        key = source.assign(
+            indent + 1, f"({explained}, {raw}, {shown}) if {raw}.__class__ is int else None"
         )
-        source.emit(indent + 1, f"{name} = {joined([(value,), ' (', *formula, ')'])}")
+        source.namespace["_ct"], source.namespace["_rct"] = COMPUTED_TEXTS, remember_computed_text
+        source.emit(indent + 1, f"{name} = _ct.get({key})")
+        source.emit(indent + 1, f"if {name} is None:")
+        computed = operand.definition if isinstance(operand, Named) else operand
+        formula = self.formula(computed, raw, slot_of, indent + 2)  # type: ignore[arg-type]
+        value = source.assign(
+            indent + 2, formatted_scaled(source, raw, scale_of(operand), operand.kind)
+        )
+        source.emit(indent + 2, f"{name} = {joined([(value,), ' (', *formula, ')'])}")
+        source.emit(indent + 2, f"if {key}: _rct({key}, {name})")
         return name
 
     def formula(self, op: Computed, raw: str, slot_of: dict[int, int], indent: int) -> Pieces:

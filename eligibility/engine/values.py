@@ -37,14 +37,27 @@ AGES: dict[date, dict[object, int]] = {}
 # remembered_money``): a resident's income or rent is shown by many programs' reasons on one
 # results page. Bounded like DATES.
 MONEY_TEXTS: dict[int, str] = {}
+# Computed values as reasons explain them ("$1,234 (your income of $2,000 minus …)"), by what
+# is explained and every value the explanation shows (``sentence_code.ComputedSentence``): a
+# named value is explained by each condition using it, and programs defining it alike explain
+# it alike. The text depends on the values only (equal values are written alike). Bounded
+# like DATES.
+COMPUTED_TEXTS: dict[tuple, str] = {}
+
+
+def remember_computed_text(key: tuple, text: str) -> None:
+    if len(COMPUTED_TEXTS) >= DATE_MEMO_SIZE:
+        COMPUTED_TEXTS.clear()
+    COMPUTED_TEXTS[key] = text
 
 
 def clear_memos() -> None:
-    """Forget every remembered date, age and amount (benchmarks start each timed pass from
-    empty)."""
+    """Forget every remembered date, age, amount and computed text (benchmarks start each
+    timed pass from empty)."""
     DATES.clear()
     AGES.clear()
     MONEY_TEXTS.clear()
+    COMPUTED_TEXTS.clear()
 
 
 def memo_date(value: object) -> date:

@@ -6,7 +6,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eligibility.engine import QuestionInfo, compile_rule
+from eligibility.engine import QuestionInfo, compile_rule, values
 from eligibility.engine.shared import shared_key
 from tests.eligibility.support import AS_OF, TABLES, compile_
 from tests.eligibility.test_properties import ANSWERS, DATES, RULES, SETTINGS
@@ -150,3 +150,61 @@ def test_a_screening_date_given_as_text_reads_as_that_date():
         rule.evaluate(HOUSEHOLD, as_of=date(2025, 6, 1))
     )
     assert rule.truth(HOUSEHOLD, as_of="2025-06-01") is True
+
+
+# -- a computed value's explanation, remembered by what it explains and the values it shows ----
+
+NET = {
+    "sub": [{"answer": "household.income_monthly"}, {"answer": "utility.bill"}],
+    "label": {"en": "Your net income", "es": "Su ingreso neto"},
+}
+
+
+def net_rule(dollars, net=NET):
+    return {"values": {"net": net}, "lte": [{"named": "net"}, {"dollars": dollars}]}
+
+
+NET_ANSWERS = {"household.income_monthly": 200000, "utility.bill": 15000}
+
+
+def test_a_named_value_defined_alike_is_explained_once_per_resident():
+    values.clear_memos()
+    first = compile_(net_rule(1000)).evaluate(NET_ANSWERS, as_of=AS_OF)
+    second = compile_(net_rule(1500)).evaluate(NET_ANSWERS, as_of=AS_OF)
+    assert first.reasons == [
+        "Your net income, $1,850 (your household's monthly income of $2,000 minus your monthly "
+        "utility bill of $150), is above the limit of $1,000."
+    ]
+    assert second.reasons[0].replace("$1,500", "$1,000") == first.reasons[0]
+    assert len(values.COMPUTED_TEXTS) == 1
+    values.clear_memos()
+    assert not values.COMPUTED_TEXTS
+
+
+def test_explanations_that_read_differently_are_kept_apart():
+    values.clear_memos()
+    relabelled = {**NET, "label": {"en": "What is left", "es": "Lo que queda"}}
+    added = {**NET, "add": NET["sub"]}
+    del added["sub"]
+    plain = compile_(net_rule(1000)).evaluate(NET_ANSWERS, as_of=AS_OF)
+    other_label = compile_(net_rule(1000, relabelled)).evaluate(NET_ANSWERS, as_of=AS_OF)
+    other_sum = compile_(net_rule(1000, added)).evaluate(NET_ANSWERS, as_of=AS_OF)
+    spanish = compile_(net_rule(1000)).evaluate(NET_ANSWERS, as_of=AS_OF, language="es")
+    assert other_label.reasons[0].startswith("What is left, $1,850 (your household's")
+    assert other_sum.reasons[0].startswith("Your net income, $2,150 (your household's")
+    assert "plus your monthly utility bill" in other_sum.reasons[0]
+    assert spanish.reasons[0].startswith("Su ingreso neto, $1,850 (el ingreso mensual")
+    assert plain.reasons[0].startswith("Your net income, $1,850 (")
+    # Four definitions or languages, four texts (a label counts even where it is not shown).
+    assert len(values.COMPUTED_TEXTS) == 4
+
+
+def test_a_value_that_is_not_an_int_is_written_every_time():
+    # Some amounts read differently as floats ("$12.0"): only int values are remembered.
+    values.clear_memos()
+    floats = {"household.income_monthly": 200000.0, "utility.bill": 15000.0}
+    rule = compile_(net_rule(1000))
+    from_floats = rule.evaluate(floats, as_of=AS_OF).reasons
+    assert not values.COMPUTED_TEXTS
+    assert from_floats == rule.evaluate(NET_ANSWERS, as_of=AS_OF).reasons
+    assert len(values.COMPUTED_TEXTS) == 1
