@@ -23,7 +23,7 @@ from .messages import (
     subject_from_label,
 )
 from .nodes import Answered, AnswerRef, Compare, Literal, TableRef
-from .sentences import MEMO_KINDS, SENTENCE_MEMO_SIZE, operand_subject, question_of
+from .sentences import MEMO_KINDS, SENTENCE_MEMO_SIZE, operand_subject, question_of, write
 
 __all__ = ["SENTENCE_MEMO_SIZE", "Explainer", "LeafExplainer", "operand_subject"]
 
@@ -333,7 +333,7 @@ class Explainer:
         deciders only."""
         formatters = (self.by_language.get(language) or self.sentences(language))[truth]
         if not self.has_groups:  # every decider is a leaf index
-            return [formatters[index](slots) for index in deciders]
+            return [write(formatters[index], slots) for index in deciders]
         return self.group_reasons(formatters, truth, deciders, slots, language)
 
     def group_reasons(
@@ -342,7 +342,7 @@ class Explainer:
         sentences = []
         for entry in deciders:
             if entry.__class__ is int:
-                sentences.append(formatters[entry](slots))
+                sentences.append(write(formatters[entry], slots))
             else:
                 group: GroupItem = self.items[entry[0]]
                 held = truth != group.polarity

@@ -67,7 +67,11 @@ class Evaluation:
                 slots = self._slots
                 reasons = []
                 for index in self.deciders:  # a loop, not a comprehension: no function made
-                    reasons.append(formatters[index](slots))
+                    sentence = formatters[index]
+                    if sentence.__class__ is tuple:  # a remembered value (``sentences.write``)
+                        reasons.append(sentence[0][slots[sentence[1]]])
+                    else:
+                        reasons.append(sentence(slots))
             self._reasons = reasons
         return reasons
 

@@ -122,23 +122,38 @@ def with_labels(formatter, labels: dict[str, str], kind: str):
     return lambda value: formatter(labels.get(value, value))
 
 
-def remembered_value(parts: list[str], formatter, value_slot: int, *, any_class: bool):
-    """'{subject} is {value}.' remembered by value. Equal values give equal sentences (1,
-    1.0 and True read alike as numbers or yes/no); with ``any_class`` False (text) only
-    real strings are remembered, where str() is the value."""
-    before, after = parts
-    memo: dict[object, str] = {}
+class RememberedTexts(dict):
+    """'{subject} is {value}.' by value: ``texts[value]`` is the sentence, written on first
+    use. Equal values give equal sentences (1, 1.0 and True read alike as numbers or yes/no);
+    with ``any_class`` False (text) only real strings are remembered, where str() is the value.
+    At most SENTENCE_MEMO_SIZE are kept (then they are written each time)."""
 
-    def remembered(slots):
-        value = slots[value_slot]
-        text = memo.get(value)
-        if text is None:
-            text = f"{before}{'?' if value is None else formatter(value)}{after}"
-            if len(memo) < SENTENCE_MEMO_SIZE and (any_class or value.__class__ is str):
-                memo[value] = text
+    __slots__ = ("after", "any_class", "before", "formatter")
+
+    def __init__(self, parts: list[str], formatter, *, any_class: bool) -> None:
+        super().__init__()
+        self.before, self.after = parts
+        self.formatter, self.any_class = formatter, any_class
+
+    def __missing__(self, value):
+        text = f"{self.before}{'?' if value is None else self.formatter(value)}{self.after}"
+        if len(self) < SENTENCE_MEMO_SIZE and (self.any_class or value.__class__ is str):
+            self[value] = text
         return text
 
-    return remembered
+
+def remembered_value(parts: list[str], formatter, value_slot: int, *, any_class: bool):
+    """The sentence as data, ``(texts, value_slot)``: reading ``texts[slots[value_slot]]`` is
+    a dict lookup where a sentence function would be a call, and most reasons are these
+    (``write`` reads either form)."""
+    return (RememberedTexts(parts, formatter, any_class=any_class), value_slot)
+
+
+def write(sentence, slots: tuple) -> str:
+    """A sentence for ``slots``: a function of them, or a remembered value's ``(texts, slot)``."""
+    if sentence.__class__ is tuple:
+        return sentence[0][slots[sentence[1]]]
+    return sentence(slots)
 
 
 def remembered_selection(parts: list[str], formatter, value_slot: int):

@@ -219,3 +219,10 @@ def test_sentences_stay_right_past_the_memo_size():
     for size in [*range(5, 5 + 2 * explain.SENTENCE_MEMO_SIZE), 5, 300]:
         reasons = rule.evaluate({"household.size": size}, as_of=AS_OF).reasons
         assert reasons == [f"Your household size, {size:,}, is above the limit of 4."]
+    # The sentence is a remembered value read without a call (``sentences.write``), and its
+    # memo stopped growing at its size.
+    (sentence,) = rule._explainer.sentences("en")[False]
+    texts, slot = sentence
+    assert slot == 0
+    assert len(texts) == explain.SENTENCE_MEMO_SIZE
+    assert texts[5] == "Your household size, 5, is above the limit of 4."

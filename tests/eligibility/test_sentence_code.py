@@ -14,6 +14,7 @@ from eligibility.engine import values
 from eligibility.engine.computed_text import format_scaled
 from eligibility.engine.explain import Explainer
 from eligibility.engine.sentence_code import money_scaled
+from eligibility.engine.sentences import write
 from tests.eligibility.support import QUESTIONS, compile_
 from tests.eligibility.test_arithmetic_properties import ANSWERS as COMPUTED_ANSWERS
 from tests.eligibility.test_arithmetic_properties import MONEY as MONEY_TREES
@@ -95,7 +96,7 @@ def outcome_of(sentence, slots):
     """The sentence, or the kind of error writing it raises (a leaf that did not decide may
     see values its sentence never shows, the same for both)."""
     try:
-        return sentence(slots)
+        return write(sentence, slots)
     except (TypeError, ValueError, ZeroDivisionError) as error:
         return type(error)
 
