@@ -294,7 +294,11 @@ def scaled_term(operand: Operand, value: str) -> tuple[str, int | None]:
 
 
 def times(expression: str, factor: int) -> str:
-    return expression if factor == 1 else f"{expression} * {factor}"
+    if factor == 1:
+        return expression
+    if expression.lstrip("-").isdigit():  # a literal: written as its product
+        return str(int(expression) * factor)
+    return f"{expression} * {factor}"
 
 
 def scaled_expression(op: Computed, terms) -> tuple[str | None, int]:
@@ -304,7 +308,7 @@ def scaled_expression(op: Computed, terms) -> tuple[str | None, int]:
         scale = math.lcm(*(s for _, s in terms))
         parts = [times(e, scale // s) for e, s in terms]
         if function in ("min", "max"):
-            return f"{function}({', '.join(parts)})", scale
+            return min_max(function, parts), scale
         return PY_FUNCTIONS[function].join(parts), scale
     if function == "mul":
         (a, sa), (b, sb) = terms
@@ -322,6 +326,19 @@ def scaled_expression(op: Computed, terms) -> tuple[str | None, int]:
         return times(e, sign * exact.denominator), s * abs(exact.numerator)
     (e, s) = terms[0]
     return f"_rs({e}, {s}, {op.rounding!r})", 1
+
+
+_SIMPLE = re.compile(r"^(?:[A-Za-z_]\w*|-?\d+)$")
+
+
+def min_max(function: str, parts: list[str]) -> str:
+    """``min(a, b)`` / ``max(a, b)`` of two names or numbers written as the comparison the
+    builtin makes (``b if b < a else a``: the same result, NaN included), without its call;
+    anything else as the call."""
+    if len(parts) == 2 and all(_SIMPLE.match(part) for part in parts):
+        first, second = parts
+        return f"({second} if {second} {'<' if function == 'min' else '>'} {first} else {first})"
+    return f"{function}({', '.join(parts)})"
 
 
 def exact_expression(generator, op: Computed, terms) -> str:

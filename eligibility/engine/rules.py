@@ -58,20 +58,11 @@ class Evaluation:
                 reasons = explainer.need_sentences(self.missing, self._language)
             elif explainer.has_groups:
                 reasons = explainer.sentences_for(truth, self.deciders, self._slots, self._language)
-            else:
-                # ``Explainer.sentences_for`` written out for the usual rule (every decider a
-                # leaf): reading reasons is most of an evaluation's cost, a call is a tenth.
-                formatters = (
-                    explainer.by_language.get(self._language) or explainer.sentences(self._language)
-                )[truth]
-                slots = self._slots
-                reasons = []
-                for index in self.deciders:  # a loop, not a comprehension: no function made
-                    sentence = formatters[index]
-                    if sentence.__class__ is tuple:  # a remembered value (``sentences.write``)
-                        reasons.append(sentence[0][slots[sentence[1]]])
-                    else:
-                        reasons.append(sentence(slots))
+            else:  # every decider a leaf: one generated function writes them all
+                functions = explainer.reasons_by_language.get(
+                    self._language
+                ) or explainer.reasons_functions(self._language)
+                reasons = functions[truth](self.deciders, self._slots)
             self._reasons = reasons
         return reasons
 

@@ -39,6 +39,8 @@ class SentenceSource:
         self.constants: dict[int, str] = {}  # id(value) -> name, each object bound once
         self.counter = 0
         self.slots: set[int] = set()
+        self.body: list[str] = []  # set by ``build``: the function's lines but its return
+        self.result = ""  # and the expression it returns
 
     def fresh(self) -> str:
         self.counter += 1
@@ -75,7 +77,9 @@ class SentenceSource:
         """Finish the function returning ``result`` (an expression), to be compiled."""
         head = [f"    s{index} = S[{index}]" for index in sorted(self.slots)]
         signature = f"def _s{self.serial}(S):"
-        self.text = "\n".join([signature, *head, *self.lines, f"    return {result}"])
+        self.body = [*head, *self.lines]
+        self.result = result
+        self.text = "\n".join([signature, *self.body, f"    return {result}"])
         return self
 
 
@@ -89,7 +93,10 @@ def compile_sentences(sources: list[SentenceSource]) -> list:
         "\n\n".join(source.text for source in sources), "<eligibility-sentences>", "exec"
     )
     exec(code, namespace)  # noqa: S102 - generated from a checked rule, texts are repr()'d
-    return [namespace[f"_s{source.serial}"] for source in sources]
+    functions = [namespace[f"_s{source.serial}"] for source in sources]
+    for function, source in zip(functions, sources, strict=True):
+        function.source = source  # written into a rule's reasons function (reasons_code.py)
+    return functions
 
 
 # What a computed operand's explanation says, by ``shared.text_key``: one small int each, so a

@@ -11,6 +11,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eligibility.engine.arithmetic import min_max
 from eligibility.engine.values import round_cents
 from tests.eligibility.support import AS_OF, TABLES, compile_
 
@@ -188,3 +189,24 @@ def test_decimal_literals_add_up_exactly():
     # 0.1 + 0.2 is 0.30000000000000004 in floats; rules compute it exactly.
     rule = compile_({"eq": [{"add": [{"value": 0.1}, {"value": 0.2}]}, {"value": 0.3}]})
     assert rule.evaluate({}, as_of=AS_OF).outcome == "eligible"
+
+
+VALUES = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.fractions(),
+)
+
+
+@given(a=VALUES, b=VALUES, function=st.sampled_from(["min", "max"]))
+def test_min_and_max_written_out_return_what_the_builtins_return(a, b, function):
+    # The generated comparison must pick the very object the builtin picks, NaN included.
+    expression = min_max(function, ["a", "b"])
+    assert "(" in expression and function not in expression
+    picked = eval(expression, {}, {"a": a, "b": b})  # noqa: S307 - our own generated code
+    assert picked is {"min": min, "max": max}[function](a, b)
+
+
+def test_min_and_max_of_anything_but_names_and_numbers_stay_calls():
+    assert min_max("min", ["x1 * 4", "x2"]) == "min(x1 * 4, x2)"
+    assert min_max("max", ["x1", "x2", "0"]) == "max(x1, x2, 0)"
