@@ -95,7 +95,8 @@ def compile_sentences(sources: list[SentenceSource]) -> list:
     exec(code, namespace)  # noqa: S102 - generated from a checked rule, texts are repr()'d
     functions = [namespace[f"_s{source.serial}"] for source in sources]
     for function, source in zip(functions, sources, strict=True):
-        function.source = source  # written into a rule's reasons function (reasons_code.py)
+        # Kept so a rule's reasons function can write the sentence inline (reasons_code.py).
+        setattr(function, "source", source)  # noqa: B010 - a function object's attribute
     return functions
 
 
