@@ -22,6 +22,16 @@ from .models import Program, ProgramVersion, Question
 # -- question bank -------------------------------------------------------------------------
 
 
+def validation_fieldset() -> list[str]:
+    """The validation fields, the pattern's Spanish words beside its English ones."""
+    fields = []
+    for key in VALIDATION_KEYS:
+        fields.append(f"validation_{key}")
+        if key == "pattern_description":
+            fields.append("pattern_description_es")
+    return fields
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionAdminForm
@@ -48,7 +58,7 @@ class QuestionAdmin(admin.ModelAdmin):
         (_("Choices"), {"fields": ["options_text"]}),
         (
             _("Validation (leave empty what does not apply)"),
-            {"fields": [f"validation_{key}" for key in VALIDATION_KEYS]},
+            {"fields": validation_fieldset()},
         ),
         (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
     ]

@@ -34,9 +34,12 @@ class QuestionAdminForm(SpanishTextsMixin, forms.ModelForm):
     settings as fields and a household's member fields as a formset (`member_formset`,
     rendered by the question's change form template)."""
 
-    spanish_fields = ("label", "help_text")
+    spanish_fields = ("label", "help_text", "pattern_description")
     label_es = spanish_field(_("label (Spanish)"))
     help_text_es = spanish_field(_("help text (Spanish)"), long=True)
+    # Spanish of the validation's "pattern in words": residents who read Spanish are told it
+    # when their answer does not match (kept in `translations`, like the label's).
+    pattern_description_es = spanish_field(_("the pattern in words (Spanish)"))
     options_text = forms.CharField(
         label=_("options"), required=False, widget=forms.Textarea, help_text=OPTIONS_HELP
     )

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import QuestionType
@@ -64,7 +65,7 @@ def _text(spec: QuestionSpec, raw) -> str:
 
 
 def _pattern_error(spec: QuestionSpec) -> ValidationError:
-    description = spec.validation.get("pattern_description")
+    description = pattern_description(spec)
     if description:
         return ValidationError(
             _("Enter it in the right format: %(description)s."),
@@ -72,6 +73,17 @@ def _pattern_error(spec: QuestionSpec) -> ValidationError:
             params={"description": str(description).rstrip(".")},
         )
     return ValidationError(_("Enter it in the right format."), code="pattern")
+
+
+def pattern_description(spec: QuestionSpec, language: str | None = None) -> str:
+    """The pattern in words in the active language (`translations`), else in English."""
+    english = spec.validation.get("pattern_description") or ""
+    language = (language or translation.get_language() or "en").split("-")[0]
+    if language != "en":
+        words = ((spec.translations or {}).get(language) or {}).get("pattern_description")
+        if words:
+            return str(words)
+    return str(english)
 
 
 def _bounds_error(code: str, limit_text: str) -> ValidationError:

@@ -232,3 +232,27 @@ def test_the_question_pages_problems_are_told_in_spanish(staff_client):
     messages = [str(item["message"]) for item in response.context["error_summary"]]
     assert "min_members es mayor que max_members" in messages
     assert "Campo de miembro 2: campo repetido 'name'" in messages
+
+
+def test_the_pattern_in_words_is_kept_in_spanish_beside_the_english(staff_client):
+    question = QuestionFactory(
+        key="housing.account",
+        type="identifier",
+        label="Account number",
+        validation={"pattern": "[0-9]{6,12}", "pattern_description": "6 to 12 digits"},
+        translations={"es": {"label": "Número de cuenta"}},
+    )
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    page = staff_client.get(url).content.decode()
+    english_at = page.index('name="validation_pattern_description"')
+    assert english_at < page.index('name="pattern_description_es"')
+    data = as_posted(question)
+    data.update(label_es="Número de cuenta", pattern_description_es="de 6 a 12 dígitos")
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    question.refresh_from_db()
+    assert question.validation["pattern_description"] == "6 to 12 digits"
+    assert question.translations == {
+        "es": {"label": "Número de cuenta", "pattern_description": "de 6 a 12 dígitos"}
+    }
+    assert 'value="de 6 a 12 dígitos"' in staff_client.get(url).content.decode()

@@ -235,6 +235,26 @@ def test_identifier_pattern_is_full_match_with_description():
         clean_value(ident, "x123-45-6789")
 
 
+def test_the_pattern_is_described_in_the_residents_language():
+    ident = q(
+        "identifier",
+        validation={"pattern": r"[0-9]{6,12}", "pattern_description": "6 to 12 digits"},
+        translations={"es": {"pattern_description": "de 6 a 12 dígitos"}},
+    )
+    untranslated = q("identifier", validation=ident["validation"])
+    with translation.override("es"):
+        with pytest.raises(ValidationError) as spanish:
+            clean_value(ident, "12a")
+        assert messages(spanish) == "Ingréselo en el formato correcto: de 6 a 12 dígitos."
+        # No Spanish words yet: the English ones, in the Spanish sentence.
+        with pytest.raises(ValidationError) as fallback:
+            clean_value(untranslated, "12a")
+        assert messages(fallback) == "Ingréselo en el formato correcto: 6 to 12 digits."
+    with translation.override("en"), pytest.raises(ValidationError) as english:
+        clean_value(ident, "12a")
+    assert messages(english) == "Enter it in the right format: 6 to 12 digits."
+
+
 # --- name, address ------------------------------------------------------------------------
 
 
