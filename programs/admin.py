@@ -13,6 +13,7 @@ from . import (
     admin_versions,  # noqa: F401
     selectors,
 )
+from .admin_errors import LinkedErrorSummaryMixin
 from .admin_forms import ProgramAdminForm, QuestionAdminForm
 from .builder.admin import ProgramDocumentsMixin
 from .builder.question_forms import VALIDATION_KEYS
@@ -104,7 +105,7 @@ class VersionListInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(ProgramDocumentsMixin, admin.ModelAdmin):
+class ProgramAdmin(LinkedErrorSummaryMixin, ProgramDocumentsMixin, admin.ModelAdmin):
     form = ProgramAdminForm
     fields = [
         "name",

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .admin_errors import LinkedErrorSummaryMixin
 from .admin_forms import ProgramVersionAdminForm, ScreenAdminForm
 from .admin_preview import preview_view
 from .builder.admin import (
@@ -83,7 +84,9 @@ class ScreenInline(FrozenAwareInlineMixin, admin.StackedInline):
 
 
 @admin.register(ProgramVersion)
-class ProgramVersionAdmin(VersionBuilderMixin, VersionSummariesMixin, admin.ModelAdmin):
+class ProgramVersionAdmin(
+    LinkedErrorSummaryMixin, VersionBuilderMixin, VersionSummariesMixin, admin.ModelAdmin
+):
     form = ProgramVersionAdminForm
     list_display = ["program", "number", "status", "published_at", "effective_at", "updated_at"]
     list_filter = ["status", "program"]
@@ -294,7 +297,7 @@ class ScreenQuestionInline(FrozenAwareInlineMixin, admin.TabularInline):
 
 
 @admin.register(Screen)
-class ScreenAdmin(admin.ModelAdmin):
+class ScreenAdmin(LinkedErrorSummaryMixin, admin.ModelAdmin):
     """One screen of a version and its questions in order (reached from the version page)."""
 
     form = ScreenAdminForm
