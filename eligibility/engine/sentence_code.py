@@ -100,13 +100,23 @@ def compile_sentences(sources: list[SentenceSource]) -> list:
     return functions
 
 
-# What a computed operand's explanation says, by ``shared.text_key``: one small int each, so a
-# remembered text's key hashes fast.
+# What a computed operand's explanation says, by ``shared.text_key``: one int each, so a
+# remembered text's key hashes fast. Ids are never reused: when the registry is full (rules
+# tried in the builder keep adding to it) it is emptied and later rules get new ids, so an id a
+# compiled rule holds always means the same explanation.
 _DESCRIPTIONS: dict[str, int] = {}
+_DESCRIPTION_IDS = count()
+DESCRIPTIONS_KEPT = 4096
 
 
 def description_id(operand: Operand, language: str) -> int:
-    return _DESCRIPTIONS.setdefault(text_key(operand, language), len(_DESCRIPTIONS))
+    key = text_key(operand, language)
+    found = _DESCRIPTIONS.get(key)
+    if found is None:
+        if len(_DESCRIPTIONS) >= DESCRIPTIONS_KEPT:
+            _DESCRIPTIONS.clear()
+        found = _DESCRIPTIONS[key] = next(_DESCRIPTION_IDS)
+    return found
 
 
 # Literal text (``str``) and locals (``(name,)``) of a sentence, in order.

@@ -208,3 +208,21 @@ def test_a_value_that_is_not_an_int_is_written_every_time():
     assert not values.COMPUTED_TEXTS
     assert from_floats == rule.evaluate(NET_ANSWERS, as_of=AS_OF).reasons
     assert len(values.COMPUTED_TEXTS) == 1
+
+
+def test_explanation_ids_stay_bounded_and_are_never_reused(monkeypatch):
+    from eligibility.engine import sentence_code
+
+    monkeypatch.setattr(sentence_code, "DESCRIPTIONS_KEPT", 3)
+    values.clear_memos()
+    first = compile_(net_rule(1000))
+    first_reasons = first.evaluate(NET_ANSWERS, as_of=AS_OF).reasons
+    seen = set()
+    for extra in range(6):  # six other explanations fill and empty the registry twice
+        relabelled = {**NET, "label": {"en": f"Net {extra}"}}
+        compile_(net_rule(1000, relabelled)).evaluate(NET_ANSWERS, as_of=AS_OF).reasons  # noqa: B018
+        seen.update(key[0] for key in values.COMPUTED_TEXTS)
+    assert len(sentence_code._DESCRIPTIONS) <= 3
+    assert len(seen) == len(values.COMPUTED_TEXTS) >= 6  # one id per explanation, none shared
+    # The first rule's id still means its own explanation.
+    assert first.evaluate(NET_ANSWERS, as_of=AS_OF).reasons == first_reasons
