@@ -50,6 +50,8 @@ def reasons_function(formatters: list):
 def _search(indexes: list[int], bodies: dict[int, list[str]], indent: int) -> list[str]:
     """Lines running the body of the one of ``indexes`` that ``i`` is (it is one of them)."""
     pad = "    " * indent
+    if not indexes:  # a rule of groups only never comes here; kept valid Python all the same
+        return [f"{pad}pass"]
     if len(indexes) == 1:
         return [pad + line for line in bodies[indexes[0]]]
     middle = len(indexes) // 2

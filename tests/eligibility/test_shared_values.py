@@ -226,3 +226,22 @@ def test_explanation_ids_stay_bounded_and_are_never_reused(monkeypatch):
     assert len(seen) == len(values.COMPUTED_TEXTS) >= 6  # one id per explanation, none shared
     # The first rule's id still means its own explanation.
     assert first.evaluate(NET_ANSWERS, as_of=AS_OF).reasons == first_reasons
+
+
+@given(
+    size=st.integers(1, 40),
+    picks=st.lists(st.integers(0, 39), max_size=12),
+    holes=st.sets(st.integers(0, 39)),
+)
+def test_a_rules_reasons_function_writes_each_deciders_own_sentence(size, picks, holes):
+    """The binary search of ``reasons_code`` finds every index's sentence, whatever the
+    number of conditions and the groups (None) between them."""
+    from eligibility.engine.reasons_code import reasons_function
+
+    sentences = [
+        None if index in holes else (lambda slots, index=index: f"condition {index} of {slots}")
+        for index in range(size)
+    ]
+    deciders = tuple(index for index in picks if index < size and index not in holes)
+    written = reasons_function(sentences)(deciders, ("s",))
+    assert written == [f"condition {index} of ('s',)" for index in deciders]
