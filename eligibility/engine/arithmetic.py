@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .nodes import AgeOf, Aggregate, Literal, Operand
-from .values import ROUNDINGS, exact_number, round_cents
+from .values import ROUNDINGS, exact_number, exact_round, round_scaled
 
 FUNCTIONS = ("add", "sub", "mul", "div", "min", "max", "percent", "round")
 HEADS = (*FUNCTIONS, "named")
@@ -357,25 +357,6 @@ def exact_expression(generator, op: Computed, terms) -> str:
         return f"{real[0]} * {generator.const(op.percent / 100)}"  # type: ignore[operator]
     generator.namespace["_rc"] = exact_round
     return f"_rc({real[0]}, {op.rounding!r})"
-
-
-def round_scaled(value: int, scale: int, rounding: str) -> int:
-    """``round_cents(value / scale)`` with integers only (floor division rounds down)."""
-    if rounding == "cent":
-        return (2 * value + scale) // (2 * scale)
-    dollar = 100 * scale
-    if rounding == "down_dollar":
-        return value // dollar * 100
-    if rounding == "up_dollar":
-        return -(-value // dollar) * 100
-    if rounding == "nearest_dollar":
-        return (2 * value + dollar) // (2 * dollar) * 100
-    raise ValueError(f"unknown rounding {rounding!r}")
-
-
-def exact_round(amount, rounding: str) -> int:
-    """``round_cents`` for an int or a Fraction (int / 100 would be a float)."""
-    return round_cents(Fraction(amount), rounding)
 
 
 def register_slots(op: Operand, generator, slot) -> dict[int, int]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .arithmetic import Computed, Named, exact_round, round_scaled, scale_of
+from .arithmetic import Computed, Named, scale_of
 from .messages import format_money, lower_first
 from .nodes import Literal, Operand
+from .values import exact_round, round_scaled
 
 WORDING = {
     "en": {

@@ -23,7 +23,6 @@ from .messages import (
     subject_from_label,
 )
 from .nodes import Answered, AnswerRef, Compare, Literal, TableRef
-from .reasons_code import reasons_function
 from .sentences import MEMO_KINDS, SENTENCE_MEMO_SIZE, operand_subject, question_of, write
 
 __all__ = ["SENTENCE_MEMO_SIZE", "Explainer", "LeafExplainer", "operand_subject"]
@@ -286,7 +285,8 @@ class Explainer:
         # by the truth itself (False is 0, True is 1). Only supported languages are keys.
         self.by_language: dict[str, tuple[list, list]] = {}
         self.has_groups = any(isinstance(item, GroupItem) for item in items)
-        # language -> (reasons function when ineligible, … when eligible): see reasons_code.py
+        # language -> (reasons function when ineligible, … when eligible), set by
+        # ``reasons_code.reasons_functions``
         self.reasons_by_language: dict[str, tuple] = {}
         self.needs: dict[str, dict[str, str]] = {}  # language -> key -> "We still need …"
 
@@ -328,16 +328,6 @@ class Explainer:
         if found is None:
             found = (self.formatters(language, False), self.formatters(language, True))
             self.by_language[language] = found
-        return found
-
-    def reasons_functions(self, language: str) -> tuple:
-        """Per outcome, the function writing all of a result's reasons (a rule without groups:
-        every decider a leaf), built once per language."""
-        found = self.reasons_by_language.get(language)
-        if found is None:
-            ineligible, eligible = self.sentences(language)
-            found = (reasons_function(ineligible), reasons_function(eligible))
-            self.reasons_by_language[language] = found
         return found
 
     def sentences_for(self, truth: bool, deciders: tuple, slots: tuple, language: str) -> list[str]:

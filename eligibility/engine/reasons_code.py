@@ -17,6 +17,18 @@ from itertools import count
 _serial = count()
 
 
+def reasons_functions(explainer, language: str) -> tuple:
+    """Per outcome (ineligible, eligible), the function writing all of a result's reasons
+    for ``explainer``'s rule (one without groups: every decider a leaf), built once per
+    language and kept on the explainer."""
+    found = explainer.reasons_by_language.get(language)
+    if found is None:
+        ineligible, eligible = explainer.sentences(language)
+        found = (reasons_function(ineligible), reasons_function(eligible))
+        explainer.reasons_by_language[language] = found
+    return found
+
+
 def reasons_function(formatters: list):
     """``_reasons(D, S)`` for a rule's sentence ``formatters`` (per item, None for a group; see
     ``Explainer.formatters``), for rules whose deciders are all leaves."""

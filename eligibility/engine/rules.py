@@ -11,6 +11,7 @@ from .codegen import Generator, build
 from .explain import Explainer
 from .messages import LANGUAGES, language_or_default
 from .questions import QuestionInfo
+from .reasons_code import reasons_functions
 from .tables import TableSet, periods_used
 
 _serial = count(1)
@@ -59,9 +60,9 @@ class Evaluation:
             elif explainer.has_groups:
                 reasons = explainer.sentences_for(truth, self.deciders, self._slots, self._language)
             else:  # every decider a leaf: one generated function writes them all
-                functions = explainer.reasons_by_language.get(
-                    self._language
-                ) or explainer.reasons_functions(self._language)
+                functions = explainer.reasons_by_language.get(self._language) or reasons_functions(
+                    explainer, self._language
+                )
                 reasons = functions[truth](self.deciders, self._slots)
             self._reasons = reasons
         return reasons

@@ -136,3 +136,22 @@ def exact_number(value: object) -> Fraction | None:
         except ValueError:
             return None
     return None
+
+
+def round_scaled(value: int, scale: int, rounding: str) -> int:
+    """``round_cents(value / scale)`` with integers only (floor division rounds down)."""
+    if rounding == "cent":
+        return (2 * value + scale) // (2 * scale)
+    dollar = 100 * scale
+    if rounding == "down_dollar":
+        return value // dollar * 100
+    if rounding == "up_dollar":
+        return -(-value // dollar) * 100
+    if rounding == "nearest_dollar":
+        return (2 * value + dollar) // (2 * dollar) * 100
+    raise ValueError(f"unknown rounding {rounding!r}")
+
+
+def exact_round(amount, rounding: str) -> int:
+    """``round_cents`` for an int or a Fraction (int / 100 would be a float)."""
+    return round_cents(Fraction(amount), rounding)
