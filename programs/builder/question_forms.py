@@ -35,7 +35,15 @@ VALIDATION_KEYS = (
     "allowed_extensions",
     "max_size_bytes",
 )
-MEMBER_VALIDATION_KEYS = ("min", "max", "decimal_places", "max_length", "pattern", "display")
+MEMBER_VALIDATION_KEYS = (
+    "min",
+    "max",
+    "decimal_places",
+    "max_length",
+    "pattern",
+    "pattern_description",
+    "display",
+)
 COUNTS = {"decimal_places", "max_length", "min_members", "max_members", "max_size_bytes"}
 DISPLAY_CHOICES = [
     ("", gettext_lazy("The default")),
@@ -117,6 +125,9 @@ class MemberFieldForm(forms.Form):
     label_es = forms.CharField(label=gettext_lazy("Label (Spanish)"), required=False)
     help_text = forms.CharField(label=gettext_lazy("Help text (English)"), required=False)
     help_text_es = forms.CharField(label=gettext_lazy("Help text (Spanish)"), required=False)
+    pattern_description_es = forms.CharField(
+        label=gettext_lazy("The pattern in words (Spanish)"), required=False
+    )
     optional = forms.BooleanField(
         label=gettext_lazy("Optional: people may leave it empty"), required=False
     )
@@ -138,7 +149,13 @@ class MemberFieldForm(forms.Form):
         ]
 
     def validation_fields(self):
-        return [self[f"validation_{key}"] for key in MEMBER_VALIDATION_KEYS]
+        """The validation fields, the pattern's Spanish words after its English ones."""
+        fields = []
+        for key in MEMBER_VALIDATION_KEYS:
+            fields.append(self[f"validation_{key}"])
+            if key == "pattern_description":
+                fields.append(self["pattern_description_es"])
+        return fields
 
 
 MemberFieldFormSet = forms.formset_factory(
@@ -160,6 +177,7 @@ def member_initial(member_fields) -> list[dict]:
                 "label_es": spanish.get("label", ""),
                 "help_text": field.get("help_text", ""),
                 "help_text_es": spanish.get("help_text", ""),
+                "pattern_description_es": spanish.get("pattern_description", ""),
                 "optional": field.get("required") is False,
                 "options_text": options_text(field.get("options")),
                 "original": index,
@@ -206,7 +224,7 @@ def _member(form, data: dict, old: dict) -> dict:
         member["validation"] = validation
     translations = {k: v for k, v in (old.get("translations") or {}).items() if k != "es"}
     spanish = {k: v for k, v in ((old.get("translations") or {}).get("es") or {}).items()}
-    for name in ("label", "help_text"):
+    for name in ("label", "help_text", "pattern_description"):
         spanish.pop(name, None)
         if data.get(f"{name}_es"):
             spanish[name] = data[f"{name}_es"]

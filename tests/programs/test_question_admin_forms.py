@@ -256,3 +256,31 @@ def test_the_pattern_in_words_is_kept_in_spanish_beside_the_english(staff_client
         "es": {"label": "Número de cuenta", "pattern_description": "de 6 a 12 dígitos"}
     }
     assert 'value="de 6 a 12 dígitos"' in staff_client.get(url).content.decode()
+
+
+def test_a_member_fields_pattern_in_words_is_kept_in_english_and_spanish(staff_client):
+    question = household_question()
+    url = reverse("admin:programs_question_change", args=[question.pk])
+    data = as_posted(question)
+    number = int(data["member_fields-TOTAL_FORMS"])
+    data["member_fields-TOTAL_FORMS"] = str(number + 1)
+    data.update(
+        {
+            f"member_fields-{number}-key": "badge",
+            f"member_fields-{number}-type": "identifier",
+            f"member_fields-{number}-label": "Badge number",
+            f"member_fields-{number}-validation_pattern": "[0-9]{4}",
+            f"member_fields-{number}-validation_pattern_description": "4 digits",
+            f"member_fields-{number}-pattern_description_es": "4 dígitos",
+        }
+    )
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question.refresh_from_db()
+    badge = question.member_fields[-1]
+    assert badge["validation"] == {"pattern": "[0-9]{4}", "pattern_description": "4 digits"}
+    assert badge["translations"] == {"es": {"pattern_description": "4 dígitos"}}
+    page = staff_client.get(url).content.decode()
+    english_at = page.index(f'name="member_fields-{number}-validation_pattern_description"')
+    assert english_at < page.index(f'name="member_fields-{number}-pattern_description_es"')
+    assert 'value="4 dígitos"' in page

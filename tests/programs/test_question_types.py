@@ -333,6 +333,25 @@ def test_household_member_errors_in_spanish_use_spanish_field_label():
     assert "Fecha de nacimiento" in messages(exc)
 
 
+def test_a_member_fields_pattern_is_described_in_the_residents_language():
+    badge = {
+        "key": "badge",
+        "type": "identifier",
+        "label": "Badge number",
+        "validation": {"pattern": "[0-9]{4}", "pattern_description": "4 digits"},
+        "translations": {"es": {"label": "Número de placa", "pattern_description": "4 dígitos"}},
+    }
+    household = q("household_members", member_fields=[badge])
+    with translation.override("es"):
+        with pytest.raises(ValidationError) as exc:
+            clean_value(household, [{"badge": "12a"}])
+        assert "Número de placa: Ingréselo en el formato correcto: 4 dígitos." in messages(exc)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as exc:
+            clean_value(household, [{"badge": "12a"}])
+        assert "Badge number: Enter it in the right format: 4 digits." in messages(exc)
+
+
 def test_household_too_many_members_and_missing_required_member_field():
     with pytest.raises(ValidationError) as exc:
         clean_value(HOUSEHOLD, [person(str(n)) for n in range(4)])
