@@ -16,21 +16,11 @@ from . import (
 from .admin_errors import LinkedErrorSummaryMixin
 from .admin_forms import ProgramAdminForm, QuestionAdminForm
 from .builder.admin import ProgramDocumentsMixin
-from .builder.question_forms import VALIDATION_KEYS
+from .builder.question_forms import validation_field_names
 from .documents.validate import FROZEN
 from .models import Program, ProgramVersion, Question
 
 # -- question bank -------------------------------------------------------------------------
-
-
-def validation_fieldset() -> list[str]:
-    """The validation fields, the pattern's Spanish words beside its English ones."""
-    fields = []
-    for key in VALIDATION_KEYS:
-        fields.append(f"validation_{key}")
-        if key == "pattern_description":
-            fields.append("pattern_description_es")
-    return fields
 
 
 @admin.register(Question)
@@ -59,7 +49,7 @@ class QuestionAdmin(admin.ModelAdmin):
         (_("Choices"), {"fields": ["options_text"]}),
         (
             _("Validation (leave empty what does not apply)"),
-            {"fields": validation_fieldset()},
+            {"fields": validation_field_names()},
         ),
         (_("Usage"), {"fields": ["used_by_programs", "created_at", "updated_at"]}),
     ]

@@ -78,6 +78,17 @@ def _validation_field(key: str) -> forms.Field:
     return forms.CharField(label=label, required=False, help_text=help_text)
 
 
+def validation_field_names(keys=VALIDATION_KEYS) -> list[str]:
+    """The validation fields' names in the order a page shows them: the pattern's Spanish
+    words (`pattern_description_es`, kept in `translations`) after its English ones."""
+    names = []
+    for key in keys:
+        names.append(f"validation_{key}")
+        if key == "pattern_description":
+            names.append("pattern_description_es")
+    return names
+
+
 def validation_form_fields(keys=VALIDATION_KEYS) -> dict[str, forms.Field]:
     return {f"validation_{key}": _validation_field(key) for key in keys}
 
@@ -149,13 +160,7 @@ class MemberFieldForm(forms.Form):
         ]
 
     def validation_fields(self):
-        """The validation fields, the pattern's Spanish words after its English ones."""
-        fields = []
-        for key in MEMBER_VALIDATION_KEYS:
-            fields.append(self[f"validation_{key}"])
-            if key == "pattern_description":
-                fields.append(self["pattern_description_es"])
-        return fields
+        return [self[name] for name in validation_field_names(MEMBER_VALIDATION_KEYS)]
 
 
 MemberFieldFormSet = forms.formset_factory(

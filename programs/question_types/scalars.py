@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from civiportal.i18n import translated
 from programs.models import QuestionType
 
 from .dates import clean_date
@@ -77,13 +77,8 @@ def _pattern_error(spec: QuestionSpec) -> ValidationError:
 
 def pattern_description(spec: QuestionSpec, language: str | None = None) -> str:
     """The pattern in words in the active language (`translations`), else in English."""
-    english = spec.validation.get("pattern_description") or ""
-    language = (language or translation.get_language() or "en").split("-")[0]
-    if language != "en":
-        words = ((spec.translations or {}).get(language) or {}).get("pattern_description")
-        if words:
-            return str(words)
-    return str(english)
+    english = str(spec.validation.get("pattern_description") or "")
+    return str(translated(spec, "pattern_description", language, english=english))
 
 
 def _bounds_error(code: str, limit_text: str) -> ValidationError:
