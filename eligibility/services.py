@@ -9,27 +9,26 @@ objects shared by the results page, the API and the CLI.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from eligibility.engine import (
-    CompiledEstimate,
-    CompiledRule,
-    NoPeriodInEffect,
-    compile_estimate,
-    compile_rule,
+from eligibility.compiled import (
+    CompiledVersion,
+    clear_compiled_cache,
+    compile_versions,
+    compiled_screen_condition,
+    compiled_screening,
+    screening_failure_record,
 )
+from eligibility.engine import Evaluation, NoPeriodInEffect
 from eligibility.models import ScreeningFailure, ScreeningRecord
 from eligibility.published import versions_in_effect
-from eligibility.table_selectors import reference_table_set
-from programs.eligibility_glue import question_infos
-from programs.models import Program, ProgramVersion, Question, Screen
+from programs.models import Program, ProgramVersion, Screen
+
+__all__ = ["clear_compiled_cache", "screen", "screen_visible", "screening_failure_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -84,111 +83,6 @@ class ProgramScreening:
         return self.estimated_value_cents
 
 
-@dataclass(frozen=True)
-class CompiledVersion:
-    rule: CompiledRule | None
-    estimate: CompiledEstimate | None
-    error: str | None = None  # why the version could not be compiled (it is then unchecked)
-
-
-# Keyed by (version id, published_at): published versions are immutable, so an entry can
-# only go stale if a version were re-published, which gives it a new timestamp. Compiled rules
-# hold the reference-table periods, so every entry is dropped when the tables change.
-_compiled_versions: dict[tuple[int, object], CompiledVersion] = {}
-_compiled_screens: dict[int, CompiledRule | None] = {}
-_cache_lock = threading.Lock()
-_tables_revision: list[object] = [None]
-
-
-def clear_compiled_cache() -> None:
-    with _cache_lock:
-        _compiled_versions.clear()
-        _compiled_screens.clear()
-
-
-def _current_tables():
-    """The table periods now in the database; forgets compiled rules built on older ones.
-    No query of its own once the request read the published signature."""
-    revision, tables = reference_table_set()
-    if _tables_revision[0] != revision:
-        with _cache_lock:
-            _compiled_versions.clear()
-            _compiled_screens.clear()
-            _tables_revision[0] = revision
-    return tables
-
-
-def _version_key(version: ProgramVersion) -> tuple[int, object]:
-    return (version.id, version.published_at)
-
-
-def _compile_versions(versions: list[ProgramVersion]) -> list[CompiledVersion]:
-    """Compiled rules for `versions`, in their order; one query for the question bank on a
-    cache miss, none on a hit."""
-    tables = _current_tables()
-    # Each key is built once (a screening of 50 programs built 200 of them before).
-    keys = [_version_key(v) for v in versions]
-    entries = [_compiled_versions.get(key) for key in keys]
-    if None in entries:
-        infos = question_infos(Question.objects.all())
-        for index, version in enumerate(versions):
-            if entries[index] is None:
-                entries[index] = _compile_version(version, infos, tables)
-                with _cache_lock:
-                    _compiled_versions[keys[index]] = entries[index]
-    return entries  # type: ignore[return-value]
-
-
-def _compile_version(version: ProgramVersion, infos, tables) -> CompiledVersion:
-    """Compile one version on its own, so that one that cannot be compiled (a bank question
-    changed under it, a rule the limits missed) is reported and left out, not fatal to all."""
-    rule = version.eligibility_rules or None
-    estimate = version.estimated_value or None
-    values = rule.get("values") if isinstance(rule, dict) else None
-    try:
-        return CompiledVersion(
-            rule=compile_rule(rule, infos, tables) if rule else None,
-            estimate=compile_estimate(estimate, infos, tables, values=values) if estimate else None,
-        )
-    except Exception as error:
-        # The isolation boundary: whatever one version's rule does (RecursionError included),
-        # it must not stop the others from compiling.
-        message = _failure_message(error)
-        screening_failure_record(version=version, stage=ScreeningFailure.Stage.COMPILE, error=error)
-        return CompiledVersion(rule=None, estimate=None, error=message)
-
-
-def _failure_message(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"[:2000]
-
-
-def screening_failure_record(*, version: ProgramVersion, stage: str, error: BaseException) -> None:
-    """Log a program version that failed while screening and keep it for program admins.
-
-    Written in its own savepoint so that a failure while recording never breaks the
-    screening of the other programs or the caller's transaction.
-    """
-    message = _failure_message(error)
-    logger.error(
-        "Screening left out %s v%s (%s failed): %s",
-        version.program.slug,
-        version.number,
-        stage,
-        message,
-        exc_info=error,
-    )
-    try:
-        with transaction.atomic():
-            updated = ScreeningFailure.objects.filter(version=version, stage=stage).update(
-                occurrences=F("occurrences") + 1, message=message, last_seen=timezone.now()
-            )
-            if not updated:
-                ScreeningFailure.objects.create(version=version, stage=stage, message=message)
-    except Exception:
-        # The log line above is the record of last resort; screening goes on.
-        logger.exception("Could not record the screening failure of version %s", version.pk)
-
-
 def published_versions(
     *, program_slugs: list[str] | None = None, display_modes=SCREENED_BY_DEFAULT
 ) -> list[ProgramVersion]:
@@ -231,7 +125,7 @@ def screen(
     """
     if versions is None:
         versions = published_versions(program_slugs=program_slugs, display_modes=display_modes)
-    compiled = _compile_versions(versions)
+    compiled = compile_versions(versions)
     as_of = as_of or timezone.localdate()
     language = (language or translation.get_language() or "en").split("-")[0]
     with translation.override(language):
@@ -244,10 +138,11 @@ def screen(
             % {"date": as_of.isoformat()},
             "unchecked": _("We could not check this program. You may still apply."),
         }
-    context = _Context(answers, as_of, language, texts, explain, explain_keys, shared={})
+    context = _Context(answers, as_of, language, texts, explain, explain_keys)
+    decided = _decisions(versions, compiled, context)
     return [
-        _screen_version(version, entry, context)
-        for version, entry in zip(versions, compiled, strict=True)
+        _screen_version(version, entry, decision, context)
+        for version, entry, decision in zip(versions, compiled, decided, strict=True)
     ]
 
 
@@ -261,19 +156,32 @@ class _Context:
     texts: dict
     explain: bool
     explain_keys: bool
-    # Household aggregates the programs have in common, each computed once per screening
-    # (eligibility/engine/shared.py): valid for these answers on this date only.
-    shared: dict
 
 
-def _screen_version(version, entry: CompiledVersion, context: _Context) -> ProgramScreening:
+def _decisions(versions, entries: list[CompiledVersion], context: _Context) -> list:
+    """Per version, its rule's ``Evaluation`` or the exception its evaluation raised, all
+    decided by one function for the whole screening (engine/screening.py: the answers, ages
+    and household aggregates read once); None for a version without a rule, and for every
+    version when fewer than two have one (each is then evaluated on its own)."""
+    screening = compiled_screening(versions, entries)
+    if screening is None:
+        return [None] * len(entries)
+    results = iter(
+        screening.screen(context.answers, context.as_of, context.language, context.explain_keys)
+    )
+    return [None if entry.rule is None else next(results) for entry in entries]
+
+
+def _screen_version(
+    version, entry: CompiledVersion, decision, context: _Context
+) -> ProgramScreening:
     evaluation = estimate = None
     tables_used: list[dict] = []
     if entry.error is not None:
         outcome, reasons = UNCHECKED, [context.texts["unchecked"]]
     else:
         try:
-            evaluation, estimate, tables_used = _evaluate(entry, context)
+            evaluation, estimate, tables_used = _evaluate(entry, decision, context)
             outcome = evaluation.outcome if evaluation else "eligible"
             reasons = None if evaluation else [context.texts["open_to_all"]]
         except NoPeriodInEffect:
@@ -290,18 +198,23 @@ def _screen_version(version, entry: CompiledVersion, context: _Context) -> Progr
     return _screening(version, outcome, reasons, evaluation, estimate, tables_used, context)
 
 
-def _evaluate(entry: CompiledVersion, context: _Context):
+def _evaluate(entry: CompiledVersion, decision, context: _Context):
     """(evaluation or None for a rule-less version, estimate, tables used) of one compiled
-    version. Its sentences are written here when wanted, inside the caller's isolation."""
+    version, given its ``decision`` (see ``_decisions``). Its sentences are written here when
+    wanted, inside the caller's isolation."""
     evaluation, tables_used = None, []
     if entry.rule is not None:
-        evaluation = entry.rule.evaluate(
-            context.answers,
-            as_of=context.as_of,
-            language=context.language,
-            explain_keys=context.explain_keys,
-            shared=context.shared,
-        )
+        if decision is None:
+            evaluation = entry.rule.evaluate(
+                context.answers,
+                as_of=context.as_of,
+                language=context.language,
+                explain_keys=context.explain_keys,
+            )
+        elif isinstance(decision, Evaluation):
+            evaluation = decision
+        else:  # what evaluating it raised, raised here, in its own isolation
+            raise decision
         if context.explain:
             evaluation.reasons, evaluation.threshold  # noqa: B018 - written now, not later
         tables_used = entry.rule.periods_in_effect(context.as_of)
@@ -350,14 +263,7 @@ def screen_visible(screen_: Screen, answers: dict, *, as_of: date | None = None)
     """
     if not screen_.visible_if:
         return True
-    compiled = _compiled_screens.get(screen_.pk)
-    if compiled is None:
-        # A hit needs no query: screen() empties this cache whenever the tables change.
-        tables = _current_tables()
-        compiled = compile_rule(screen_.visible_if, question_infos(Question.objects.all()), tables)
-        if screen_.version.status != ProgramVersion.Status.DRAFT:
-            with _cache_lock:
-                _compiled_screens[screen_.pk] = compiled
+    compiled = compiled_screen_condition(screen_)
     truth = compiled.truth(answers, as_of=as_of or timezone.localdate())
     return truth is not False
 

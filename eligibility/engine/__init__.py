@@ -10,6 +10,7 @@ from .estimates import CompiledEstimate, EstimatedValue, compile_estimate
 from .examples import ExampleFailure, check_examples
 from .questions import QUESTION_TYPES, QuestionInfo
 from .rules import CompiledRule, Evaluation, compile_rule
+from .screening import CompiledScreening, compile_screening
 from .table_documents import TableDocumentInvalid, table_document_errors, tables_from_document
 from .tables import NoPeriodInEffect, Table, TableError, TableSet, load_tables
 
@@ -17,6 +18,7 @@ __all__ = [
     "QUESTION_TYPES",
     "CompiledEstimate",
     "CompiledRule",
+    "CompiledScreening",
     "EstimatedValue",
     "Evaluation",
     "ExampleFailure",
@@ -31,6 +33,7 @@ __all__ = [
     "check_examples",
     "compile_estimate",
     "compile_rule",
+    "compile_screening",
     "load_tables",
     "table_document_errors",
     "tables_from_document",

@@ -263,39 +263,51 @@ class Generator(OperandCode):
         evaluation): it reads the date and language, decides, and fills the ``Evaluation`` in
         without calling its ``__init__``. ``_as_date``, ``_LANGUAGES``, ``_language``, ``_new``,
         ``_Evaluation``, ``_explainer`` and ``_NOT_YET`` are bound by ``CompiledRule``."""
-        self.shares = True
-        truth, deciders = self.condition(root, 1, None, member=None, track=True, polarity=False)
-        body = self.lines
-        slots = "".join(f"{expr}, " for expr in self.slot_exprs)
+        truth, deciders = self.decide(root)
         head = [
             # Not keyword-only: CPython fills a keyword-only default from a dict, a tenth of a
             # simple evaluation; the arguments most passed come first for the same reason.
-            "def _rule(A, as_of, shared=None, language='en', explain_keys=False,"
-            " truth_only=False):",
+            "def _rule(A, as_of, language='en', explain_keys=False, truth_only=False):",
             "    if as_of.__class__ is not _date: as_of = _as_date(as_of)",
             *self.answer_loads(),
         ]
-        if self.uses_shared:
-            head.append("    SH = {} if shared is None else shared")
-        # Values computed inside an ``any`` branch may be skipped: bind them all up front.
-        computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
-        if computed:
-            head.append(f"    {' = '.join(computed)} = None")
-        head.extend(self.prelude)  # after that binding, which would otherwise reset them
+        head.extend(self.rule_setup())
         tail = [
-            f"    S = ({slots})",
+            f"    S = ({self.slots_tuple()})",
             f"    if truth_only: return {truth}, {deciders}, S",
             "    if language not in _LANGUAGES: language = _language(language)",
+            *self.evaluation_lines(truth, deciders, "_explainer"),
+            "    return e",
+        ]
+        return "\n\n".join([*self.functions, "\n".join([*head, *self.lines, *tail])]) + "\n"
+
+    def decide(self, root: Condition) -> tuple[str, str]:
+        """Emit the decision of a whole rule; returns (truth variable, deciders variable)."""
+        return self.condition(root, 1, None, member=None, track=True, polarity=False)
+
+    def rule_setup(self) -> list[str]:
+        """The lines between reading the answers and deciding: every computed slot bound (a
+        value computed inside an ``any`` branch may be skipped), then the named values (after
+        that binding, which would otherwise reset them)."""
+        computed = [expr for expr in self.slot_exprs if expr.startswith("x")]
+        bound = [f"    {' = '.join(computed)} = None"] if computed else []
+        return bound + self.prelude
+
+    def slots_tuple(self) -> str:
+        return "".join(f"{expr}, " for expr in self.slot_exprs)
+
+    @staticmethod
+    def evaluation_lines(truth: str, deciders: str, explainer: str) -> list[str]:
+        """``e``, the ``Evaluation`` of a decided rule (``S`` bound to its slots)."""
+        return [
             "    e = _new(_Evaluation)",
             f"    e.outcome = 'ineligible' if {truth} is False else 'eligible' if {truth} else"
             " 'unknown'",
-            f"    e.missing = [] if {truth} is not None else _explainer.missing({deciders}, S)",
+            f"    e.missing = [] if {truth} is not None else {explainer}.missing({deciders}, S)",
             f"    e.deciders = {deciders}; e._truth = {truth}; e._slots = S",
-            "    e._explainer = _explainer; e._language = language; e._keys = explain_keys",
+            f"    e._explainer = {explainer}; e._language = language; e._keys = explain_keys",
             "    e._reasons = None; e._threshold = _NOT_YET",
-            "    return e",
         ]
-        return "\n\n".join([*self.functions, "\n".join([*head, *body, *tail])]) + "\n"
 
     def operand_source(self, op: Operand) -> str:
         """A function ``_operand(A, as_of)`` computing one operand (used by estimates)."""

@@ -62,9 +62,9 @@ class OperandCode:
         self.prelude: list[str] = []
         self.named_vars: dict[str, str] = {}
         self.computed_inputs: dict[int, list[str]] = {}  # id(Computed) -> input expressions
-        # Aggregates read the screening's shared values (a rule's function, not an estimate's).
-        self.shares = False
-        self.uses_shared = False
+        # In one function screening every rule (screening.py): household aggregates, by
+        # ``shared_key``, held in locals of that function that every rule reads.
+        self.shared_locals: dict[str, str] | None = None
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -196,15 +196,13 @@ class OperandCode:
             source, var = self.answer(op.question), self.fresh("x")
             function = self.aggregate_function(op)
             computed = f"None if {source} is None else {function}({source}, as_of, ag)"
-            if not self.shares or member is not None:
+            if self.shared_locals is None or member is not None:
                 self.emit(indent, f"{var} = {computed}", out)
                 return var
-            # Looked up in the screening's shared values first (see shared.py).
-            key = self.fresh("_K")
-            self.namespace[key] = shared_key(op)
-            self.uses_shared = True
-            self.emit(indent, f"{var} = SH.get({key}, _MISS)", out)
-            self.emit(indent, f"if {var} is _MISS: {var} = SH[{key}] = {computed}", out)
+            # In a screening function, computed once for every rule that asks the same.
+            local = self.shared_locals.setdefault(shared_key(op), f"sh{len(self.shared_locals)}")
+            self.emit(indent, f"{var} = {local}", out)
+            self.emit(indent, f"if {var} is _MISS: {var} = {local} = {computed}", out)
             return var
         if isinstance(op, TableRef):
             size = self.operand(op.size, indent, out, member)  # type: ignore[arg-type]

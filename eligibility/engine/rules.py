@@ -109,16 +109,15 @@ _NOT_YET = object()
 class CompiledRule:
     """A rule compiled to one plain Python function, plus what is needed to explain it.
 
-    ``evaluate(answers, as_of, shared=None, language="en", explain_keys=False)`` checks
-    ``answers`` as of ``as_of`` (a date or an ISO string); the ``Evaluation`` explains itself
-    in ``language`` (en/es) when its reasons or threshold are read. ``explain_keys`` also gives
+    ``evaluate(answers, as_of, language="en", explain_keys=False)`` checks ``answers`` as of
+    ``as_of`` (a date or an ISO string); the ``Evaluation`` explains itself in ``language``
+    (en/es) when its reasons or threshold are read. ``explain_keys`` also gives
     ``reason_keys`` (which answers each reason may print), so a stored result can later be
-    shown without the values a viewer may not see. ``shared``: a dict made for one screening
-    (one resident's answers on one date) and passed to every rule of it, in which rules keep
-    the household aggregates they have in common (see ``shared.py``).
+    shown without the values a viewer may not see. To check one resident against many rules,
+    ``compile_screening`` (screening.py) runs them all in one function.
 
     ``evaluate`` is the generated function itself, not a method calling it: a call is a
-    twentieth of an evaluation. Pass everything after ``answers`` by name.
+    twentieth of an evaluation.
     """
 
     evaluate: Callable[..., Evaluation]
@@ -130,6 +129,7 @@ class CompiledRule:
         generator = Generator()
         self.source = generator.rule_source(root)
         self.rule = rule
+        self.root = root  # the checked tree, which ``compile_screening`` compiles again
         self._explainer = Explainer(generator.items, questions)
         generator.namespace.update(
             _Evaluation=Evaluation,

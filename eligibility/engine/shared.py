@@ -2,16 +2,15 @@
 
 Screening checks one resident's answers against every published program. Programs often ask
 the same question of the household ("the combined income of the adults", "the children under
-18"), and an aggregate loops over every member each time. A rule compiled with sharing looks
-such a value up first in a ``shared`` dict that the caller creates for the screening (one
-resident's answers, one screening date) and passes to every rule; the first rule to need it
-computes and stores it.
+18"), and an aggregate loops over every member each time. In the function that screens every
+rule at once (``screening.py``) each distinct aggregate is a local of its own, computed by the
+first rule that needs it and read by the others (``MISSING`` until then: an aggregate inside an
+``any`` branch that never ran is not computed at all).
 
-An aggregate is stored under a key written from everything its value depends on besides the
-answers and the date (``shared_key``): its function, collection, field, filter and the types
-of the questions it reads. Two aggregates share an entry only when their keys are equal, so
-equal keys mean equal values; rules that differ anywhere get different keys and compute
-their own. A ``shared`` dict must never be reused for other answers or another date.
+Two aggregates share a local only when their keys (``shared_key``) are equal: a key is written
+from everything the value depends on besides the answers and the date, namely its function,
+collection, field, filter and the types of the questions it reads. Equal keys mean equal values;
+rules that differ anywhere get different keys and compute their own.
 """
 
 from __future__ import annotations
