@@ -6,9 +6,11 @@ moment they sign up or sign in, that applicant is attached to (or merged into) t
 account's, so nothing entered is lost.
 """
 
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
-from applicants.models import Answer, Applicant
+from applicants.models import Answer, Applicant, Submission
 from applicants.services import applicant_for_user_get_or_create
 
 SESSION_KEY = "applicants.applicant_id"
@@ -62,12 +64,12 @@ def current_applicant_and_answer_rows(
     user = getattr(request, "user", None)
     looked_up = getattr(request, "acting", None) or getattr(request, "_current_applicant", None)
     if looked_up is None and user is not None and user.is_authenticated:
-        rows = list(Answer.objects.filter(applicant__user=user).select_related("applicant"))
+        rows = _with_submitted(Answer.objects.filter(applicant__user=user))
     elif looked_up is None and request.session.get(SESSION_KEY):
-        rows = list(
+        rows = _with_submitted(
             Answer.objects.filter(
                 applicant_id=request.session[SESSION_KEY], applicant__user__isnull=True
-            ).select_related("applicant")
+            )
         )
     else:
         rows = []
@@ -76,7 +78,28 @@ def current_applicant_and_answer_rows(
         return applicant, applicant_answer_rows(applicant=applicant) if looked_up else {}
     applicant = rows[0].applicant
     request._current_applicant = applicant
+    request._never_submitted = not rows[0].applicant_submitted
     return applicant, {row.question_key: row for row in rows}
+
+
+def _with_submitted(answers) -> list[Answer]:
+    """The answer rows with their applicant, each saying whether the applicant has ever
+    submitted (in the same query: see `never_submitted`)."""
+    # Written as SQL: the ORM's Exists(OuterRef) took longer to build than the query to run.
+    submitted = RawSQL(  # noqa: S611 - no value goes into the text
+        f"EXISTS (SELECT 1 FROM {Submission._meta.db_table} s"  # noqa: S608 - table names only
+        f" WHERE s.applicant_id = {Answer._meta.db_table}.applicant_id)",
+        (),
+        output_field=BooleanField(),
+    )
+    return list(answers.select_related("applicant").annotate(applicant_submitted=submitted))
+
+
+def never_submitted(request: HttpRequest) -> bool:
+    """Whether reading this request's resident and answers found that they have never
+    submitted anything, so they can have no open application to look up. False when not
+    known (nothing was read, a navigator acting for them)."""
+    return getattr(request, "_never_submitted", False)
 
 
 def current_applicant_or_create(request: HttpRequest) -> Applicant:

@@ -38,8 +38,14 @@ def results(request):
     screenings = screen_answers(
         answers=answers, language=language, for_navigator=bool(getattr(request, "acting", None))
     )
-    # A program with an open application is marked, not offered again.
-    open_ones = open_applications_by_program(applicant=applicant)
+    # A program with an open application is marked, not offered again. A resident who
+    # never submitted has none (known from the answers' query): most of those who see
+    # this page are applying for the first time.
+    open_ones = (
+        {}
+        if identity.never_submitted(request)
+        else open_applications_by_program(applicant=applicant)
+    )
     choices = [
         (s.program.slug, s.program.text("name", language))
         for s in screenings

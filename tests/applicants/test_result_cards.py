@@ -55,3 +55,27 @@ def test_a_card_names_an_open_application_instead_of_a_box(client, demo_programs
     card = _card(client.get("/apply/results/").content.decode(), "basic-food")
     assert 'class="alert alert-success open-application"' in card
     assert 'name="programs"' not in card
+
+
+def test_open_applications_are_only_looked_up_for_a_resident_who_has_submitted(
+    client, demo_programs
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.applicants.test_journey import choose_and_answer, submit
+
+    def application_queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/apply/results/").content.decode()
+        return sum('"applicants_application"' in q["sql"] or "applicants_application a" in q["sql"]
+                   for q in captured.captured_queries), page  # fmt: skip
+
+    complete_intake(client)
+    # Known from the answers' own query: nobody who never submitted has an open application.
+    assert application_queries()[0] == 0
+    choose_and_answer(client, ["basic-food"], set())
+    submit(client)
+    looked_up, page = application_queries()
+    assert looked_up == 1
+    assert 'class="alert alert-success open-application"' in _card(page, "basic-food")
