@@ -5,7 +5,7 @@ broker and worker versions of these guarantees are in test_routing_worker.py."""
 from uuid import uuid4
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from agencies.routing import submission as submission_routing
@@ -181,3 +181,19 @@ def test_webhook_and_email_deliveries_stay_on_their_own_queues(
     statuses = dict(Delivery.objects.values_list("channel__kind", "status"))
     assert statuses == {"internal": "delivered", "webhook": "pending", "email": "pending"}
     assert Delivery.objects.filter(channel__kind="webhook", queued_for__isnull=False).exists()
+
+
+def test_a_database_without_the_batch_claim_delivers_row_by_row(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    # The embedded demo runs on SQLite, which has no UPDATE … FROM (VALUES …::uuid): each
+    # row gets its ordinary attempt, with no failed batch logged first.
+    submission = submit_quietly(internal_programs(2), django_capture_on_commit_callbacks)
+    monkeypatch.setattr(type(connections["default"]), "vendor", "sqlite")
+    with CaptureQueriesContext(connection) as captured:
+        routed = submission_routing.submission_route(submission_id=submission.pk)
+    assert routed == {"delivered": 2, "queued": 0}
+    assert not any("FROM (VALUES" in query["sql"] for query in captured.captured_queries)
+    assert "Batch delivery failed" not in caplog.text
+    assert AgencyQueueItem.objects.count() == 2
+    assert DeliveryEvent.objects.filter(action="delivered").count() == 2
