@@ -47,8 +47,9 @@ _compiled_versions: dict[tuple[int, object], CompiledVersion] = {}
 _compiled_screens: dict[int, CompiledRule | None] = {}
 # One function screening the rules of a set of versions (engine/screening.py), by the versions'
 # keys in screening order. Named subsets (the API, a program's own page) add sets: bounded.
-_compiled_screenings: dict[tuple, CompiledScreening] = {}
+_compiled_screenings: dict[tuple, CompiledScreening | None] = {}
 SCREENINGS_KEPT = 64
+_NOT_COMPILED = object()
 _cache_lock = threading.Lock()
 _tables_revision: list[object] = [None]
 
@@ -149,7 +150,8 @@ def compiled_screening(
 ) -> CompiledScreening | None:
     """The one function screening the rules of ``entries`` (``compile_versions(versions)``),
     in their order, compiled on first use; None when fewer than two have a rule (a rule's own
-    ``evaluate`` is as fast then)."""
+    ``evaluate`` is as fast then) or when that function could not be compiled (each rule is
+    then evaluated on its own, as before it existed)."""
     keys = tuple(
         _version_key(version)
         for version, entry in zip(versions, entries, strict=True)
@@ -157,14 +159,21 @@ def compiled_screening(
     )
     if len(keys) < 2:
         return None
-    screening = _compiled_screenings.get(keys)
-    if screening is None:
-        screening = compile_screening([entry.rule for entry in entries if entry.rule is not None])
+    screening = _compiled_screenings.get(keys, _NOT_COMPILED)
+    if screening is _NOT_COMPILED:
+        rules = [entry.rule for entry in entries if entry.rule is not None]
+        try:
+            screening = compile_screening(rules)
+        except Exception:
+            # Every rule compiled on its own; a limit of Python's on one function holding
+            # them all must not cost residents their results. Kept as None: not retried.
+            logger.exception("Could not compile one screening function for %d rules", len(rules))
+            screening = None
         with _cache_lock:
             if len(_compiled_screenings) >= SCREENINGS_KEPT:
                 _compiled_screenings.clear()
             _compiled_screenings[keys] = screening
-    return screening
+    return screening  # type: ignore[return-value]
 
 
 def compiled_screen_condition(screen_) -> CompiledRule:

@@ -140,3 +140,43 @@ def test_every_screening_outcome_has_a_label_on_the_application_pdf():
     assert set(OUTCOME_LABELS) == {"eligible", "ineligible", "unknown", UNCHECKED}
     with translation.override("es"):
         assert str(OUTCOME_LABELS[UNCHECKED]) == "No se pudo revisar"
+
+
+def written(results):
+    return [(r.program.slug, r.outcome, r.reasons, r.missing, r.threshold) for r in results]
+
+
+def test_the_programs_are_screened_by_one_function_and_say_what_each_says_alone(
+    demo_programs,
+):
+    from eligibility import compiled
+
+    together = screen(answers=ANSWERS, as_of=AS_OF)
+    assert len(compiled._compiled_screenings) == 1  # one function for the six programs
+    # Each program screened by itself: a single rule is evaluated on its own.
+    alone = [
+        screen(answers=ANSWERS, as_of=AS_OF, versions=[result.version])[0] for result in together
+    ]
+    assert written(together) == written(alone)
+
+
+def test_a_screening_function_that_cannot_be_compiled_leaves_each_program_to_itself(
+    demo_programs, monkeypatch, caplog
+):
+    from eligibility import compiled
+
+    expected = written(screen(answers=ANSWERS, as_of=AS_OF))
+    clear_compiled_cache()
+    attempts = []
+
+    def too_big(rules):
+        attempts.append(len(rules))
+        raise RecursionError("maximum recursion depth exceeded during compilation")
+
+    monkeypatch.setattr(compiled, "compile_screening", too_big)
+    with caplog.at_level(logging.ERROR, logger="eligibility.services"):
+        assert written(screen(answers=ANSWERS, as_of=AS_OF)) == expected
+        assert written(screen(answers=ANSWERS, as_of=AS_OF)) == expected
+    assert attempts == [6]  # tried once, then each rule alone without trying again
+    assert "Could not compile one screening function for 6 rules" in caplog.text
+    assert not ScreeningFailure.objects.exists()  # no program was left out
