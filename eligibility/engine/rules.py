@@ -131,16 +131,7 @@ class CompiledRule:
         self.rule = rule
         self.root = root  # the checked tree, which ``compile_screening`` compiles again
         self._explainer = Explainer(generator.items, questions)
-        generator.namespace.update(
-            _Evaluation=Evaluation,
-            _new=object.__new__,
-            _NOT_YET=_NOT_YET,
-            _explainer=self._explainer,
-            _date=date,
-            _as_date=as_date,
-            _LANGUAGES=LANGUAGES,
-            _language=language_or_default,
-        )
+        generator.namespace.update(evaluation_names(), _explainer=self._explainer)
         self._function = self.evaluate = build(
             self.source, generator.namespace, "_rule", f"<eligibility-rule-{next(_serial)}>"
         )
@@ -154,6 +145,20 @@ class CompiledRule:
     def truth(self, answers: dict, *, as_of: date | str) -> bool | None:
         """Only the three-valued result: True, False or None (no explanation)."""
         return self._function(answers, as_of=as_of, truth_only=True)[0]
+
+
+def evaluation_names() -> dict[str, object]:
+    """What generated code filling in an ``Evaluation`` reads (see ``Generator.rule_source``
+    and ``evaluation_lines``), besides the rule's own ``_explainer``."""
+    return {
+        "_Evaluation": Evaluation,
+        "_new": object.__new__,
+        "_NOT_YET": _NOT_YET,
+        "_date": date,
+        "_as_date": as_date,
+        "_LANGUAGES": LANGUAGES,
+        "_language": language_or_default,
+    }
 
 
 def as_date(value: date | str) -> date:

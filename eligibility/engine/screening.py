@@ -21,8 +21,7 @@ from datetime import date
 from itertools import count
 
 from .codegen import Generator, build
-from .messages import LANGUAGES, language_or_default
-from .rules import _NOT_YET, CompiledRule, Evaluation, as_date
+from .rules import CompiledRule, Evaluation, evaluation_names
 
 _serial = count(1)
 # A rule's names start at its own multiple of this (no rule comes near a million names).
@@ -112,13 +111,5 @@ def screening_source(rules: list[CompiledRule]) -> tuple[str, dict[str, object]]
         head.append(f"    {' = '.join(common.shared_locals.values())} = _MISS")
     results = "".join(f"r{index}, " for index in range(len(rules)))
     body = "\n".join([*head, *sections, f"    return [{results}]"])
-    namespace.update(
-        _Evaluation=Evaluation,
-        _new=object.__new__,
-        _NOT_YET=_NOT_YET,
-        _date=date,
-        _as_date=as_date,
-        _LANGUAGES=LANGUAGES,
-        _language=language_or_default,
-    )
+    namespace.update(evaluation_names())
     return "\n\n".join([*common.functions, body]) + "\n", namespace
