@@ -1,14 +1,14 @@
 """Screening: evaluate every published program's rules against one resident's answers.
 
 The engine core (`eligibility.engine`) is plain Python; this module is the Django side:
-it loads published versions, compiles their rules once per version (cached in process —
-a published version never changes), and turns engine results into `ProgramScreening`
-objects shared by the results page, the API and the CLI.
+it loads published versions, takes their compiled rules and the one function screening
+them all from the in-process caches (`eligibility.compiled`: a published version never
+changes), and turns engine results into `ProgramScreening` objects shared by the results
+page, the API and the CLI.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,8 +29,6 @@ from eligibility.published import versions_in_effect
 from programs.models import Program, ProgramVersion, Screen
 
 __all__ = ["clear_compiled_cache", "screen", "screen_visible", "screening_failure_record"]
-
-logger = logging.getLogger(__name__)
 
 # The outcome of a program whose rules failed to compile or raised while evaluating.
 UNCHECKED = "unchecked"
