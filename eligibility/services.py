@@ -121,6 +121,11 @@ def screen(
     estimate explanation, and none is written: outcomes, missing keys, estimates and the
     tables used only. Raises `UnknownPrograms` when a named program has no published version.
     """
+    # The catalog's programs are screened by one function (see `_decisions`); a set the
+    # caller names (programs in an API request, the versions a resident chose) by each
+    # program's own rule: such sets are many and small, and compiling a function for each
+    # would cost more than it saves (and let an API client make the server compile at will).
+    whole_catalog = versions is None and program_slugs is None
     if versions is None:
         versions = published_versions(program_slugs=program_slugs, display_modes=display_modes)
     compiled = compile_versions(versions)
@@ -137,7 +142,7 @@ def screen(
             "unchecked": _("We could not check this program. You may still apply."),
         }
     context = _Context(answers, as_of, language, texts, explain, explain_keys)
-    decided = _decisions(versions, compiled, context)
+    decided = _decisions(versions, compiled, context) if whole_catalog else [None] * len(versions)
     return [
         _screen_version(version, entry, decision, context)
         for version, entry, decision in zip(versions, compiled, decided, strict=True)
@@ -160,7 +165,8 @@ def _decisions(versions, entries: list[CompiledVersion], context: _Context) -> l
     """Per version, its rule's ``Evaluation`` or the exception its evaluation raised, all
     decided by one function for the whole screening (engine/screening.py: the answers, ages
     and household aggregates read once); None for a version without a rule, and for every
-    version when fewer than two have one (each is then evaluated on its own)."""
+    version when fewer than two have one or that function could not be compiled (each is
+    then evaluated on its own)."""
     screening = compiled_screening(versions, entries)
     if screening is None:
         return [None] * len(entries)

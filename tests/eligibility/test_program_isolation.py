@@ -180,3 +180,17 @@ def test_a_screening_function_that_cannot_be_compiled_leaves_each_program_to_its
     assert attempts == [6]  # tried once, then each rule alone without trying again
     assert "Could not compile one screening function for 6 rules" in caplog.text
     assert not ScreeningFailure.objects.exists()  # no program was left out
+
+
+def test_programs_named_by_the_caller_are_screened_each_by_its_own_rule(demo_programs):
+    from eligibility import compiled
+
+    named = screen(
+        answers=ANSWERS, as_of=AS_OF, program_slugs=["orca-lift", "basic-food", "energy-assistance"]
+    )
+    chosen = screen(answers=ANSWERS, as_of=AS_OF, versions=[r.version for r in named])
+    # Such sets are many and small: no function is compiled for them.
+    assert not compiled._compiled_screenings
+    catalog = {r.program.slug: r for r in screen(answers=ANSWERS, as_of=AS_OF)}
+    assert len(compiled._compiled_screenings) == 1
+    assert written(named) == written(chosen) == written([catalog[r.program.slug] for r in named])
