@@ -21,20 +21,8 @@ from ..templatetags.portal_forms import summary_items
 from .texts import OPTIONS_HELP, options_text, parse_options
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
-# The validation keys, in the order the form shows them.
-VALIDATION_KEYS = (
-    "min",
-    "max",
-    "decimal_places",
-    "max_length",
-    "pattern",
-    "pattern_description",
-    "display",
-    "min_members",
-    "max_members",
-    "allowed_extensions",
-    "max_size_bytes",
-)
+# The validation keys, in the order the form shows them: a household member's field takes
+# the first ones (a one-value answer's); a whole question takes the rest too.
 MEMBER_VALIDATION_KEYS = (
     "min",
     "max",
@@ -43,6 +31,13 @@ MEMBER_VALIDATION_KEYS = (
     "pattern",
     "pattern_description",
     "display",
+)
+VALIDATION_KEYS = (
+    *MEMBER_VALIDATION_KEYS,
+    "min_members",
+    "max_members",
+    "allowed_extensions",
+    "max_size_bytes",
 )
 COUNTS = {"decimal_places", "max_length", "min_members", "max_members", "max_size_bytes"}
 DISPLAY_CHOICES = [
